@@ -1,0 +1,14 @@
+"""Flask CLI commands: reference geography, demo data, the first start of `make run`."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from .cli.demo import seed_demo_command
+    from .cli.geo import geo_cli
+    from .cli.setup import first_start_command
+
+    app.cli.add_command(geo_cli)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(first_start_command)

@@ -1,0 +1,81 @@
+"""Skill offers (what an agent lends) and needs (what a collectivity asks for).
+
+Both share the columns that describe a piece of work, so that matching, lists and forms treat
+them alike; each adds what belongs to its side.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from ..extensions import db
+from .base import TimestampMixin
+from .geography import Collectivity
+from .user import User
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 10_000
+
+
+class ListingMixin(TimestampMixin):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    tags: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    domain: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
+    modality: Mapped[str] = mapped_column(String(10), nullable=False, index=True)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="draft", index=True)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+    @declared_attr
+    def collectivity_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("collectivities.id"), nullable=False, index=True)
+
+    @declared_attr
+    def collectivity(cls) -> Mapped[Collectivity]:
+        return relationship(lazy="joined")
+
+
+class SkillOffer(ListingMixin, db.Model):
+    """An agent's offer of skills to other collectivities; collectivity = the home employer."""
+
+    __tablename__ = "skill_offers"
+
+    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    days_per_month: Mapped[float] = mapped_column(Float, nullable=False)
+    available_from: Mapped[date | None] = mapped_column(Date)
+    available_until: Mapped[date | None] = mapped_column(Date)
+    max_distance_km: Mapped[int | None] = mapped_column(Integer)
+
+    agent: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def owner_id(self) -> int:
+        return self.agent_id
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == "published"
+
+
+class Need(ListingMixin, db.Model):
+    """A collectivity's need for a punctual piece of engineering work."""
+
+    __tablename__ = "needs"
+
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    estimated_days: Mapped[float] = mapped_column(Float, nullable=False)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    deadline: Mapped[date | None] = mapped_column(Date)
+
+    author: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def owner_id(self) -> int:
+        return self.author_id
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status in ("open", "in_progress")

@@ -1,0 +1,105 @@
+"""What a person should do next, by the roles they hold: never an empty dashboard."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Need, SkillOffer
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    text: str
+    url: str
+    action: str
+    done: bool = False
+
+
+def set_language(user, session, lang: str) -> None:
+    """Remember the chosen language for this session and, when logged in, on the account."""
+    if lang not in current_app.config["LANGUAGES"]:
+        return
+    session["lang"] = lang
+    if getattr(user, "is_authenticated", False):
+        user.preferred_language = lang
+        db.session.commit()
+
+
+def _count(model, **filters) -> int:
+    query = select(func.count()).select_from(model)
+    for column, value in filters.items():
+        query = query.where(getattr(model, column) == value)
+    return db.session.scalar(query) or 0
+
+
+def next_steps(user) -> list[Step]:
+    """The steps that matter for this user now, the undone first."""
+    steps: list[Step] = []
+    if not user.email_verified:
+        steps.append(Step(
+            _("Confirmez votre adresse e-mail"),
+            _("Nous vous avons envoyé un lien. Sans confirmation, vous ne pouvez pas publier."),
+            url_for("accounts.resend_verification"), _("Renvoyer le lien"),
+        ))
+    if not user.active_roles():
+        steps.append(Step(
+            _("Choisissez votre rôle et votre collectivité"),
+            _("Agent qui propose ses compétences, ou référent qui publie les besoins de sa collectivité."),
+            url_for("accounts.onboarding"), _("Choisir mon rôle"),
+        ))
+    if user.has_role("agent"):
+        mine = _count(SkillOffer, agent_id=user.id)
+        published = _count(SkillOffer, agent_id=user.id, status="published")
+        steps.append(Step(
+            _("Proposez vos compétences"),
+            _("Décrivez ce que vous savez faire pour une autre collectivité : domaine, disponibilité, modalité.")
+            if not mine else _("Vous avez %(n)s offre(s), dont %(p)s publiée(s).", n=mine, p=published),
+            url_for("offers.create") if not mine else url_for("offers.mine"),
+            _("Publier une offre") if not mine else _("Voir mes offres"),
+            done=published > 0,
+        ))
+        steps.append(Step(
+            _("Parcourez les besoins des collectivités"),
+            _("Repérez les demandes proches de vos savoir-faire."),
+            url_for("needs.index"), _("Voir les besoins"),
+        ))
+    if user.has_role("representative"):
+        mine = _count(Need, author_id=user.id)
+        opened = _count(Need, author_id=user.id, status="open")
+        steps.append(Step(
+            _("Publiez un besoin de votre collectivité"),
+            _("Décrivez la mission, les compétences recherchées et le nombre de jours estimé.")
+            if not mine else _("Vous avez %(n)s besoin(s), dont %(p)s ouvert(s).", n=mine, p=opened),
+            url_for("needs.create") if not mine else url_for("needs.mine"),
+            _("Publier un besoin") if not mine else _("Voir mes besoins"),
+            done=opened > 0,
+        ))
+        steps.append(Step(
+            _("Trouvez des agents disponibles"),
+            _("Consultez les offres de compétences des agents d'autres collectivités."),
+            url_for("offers.index"), _("Voir les offres"),
+        ))
+    if user.has_role("approver"):
+        steps.append(Step(
+            _("Suivez les agents de votre collectivité"),
+            _("Vous donnerez votre accord aux mises à disposition de vos agents."),
+            url_for("offers.index"), _("Voir les offres"),
+        ))
+    if user.has_role("coordinator"):
+        steps.append(Step(
+            _("Suivez votre territoire"),
+            _("Consultez les besoins ouverts de votre territoire."),
+            url_for("needs.index"), _("Voir les besoins"),
+        ))
+    if user.is_admin:
+        steps.append(Step(
+            _("Administrez les comptes"),
+            _("Attribuez les périmètres des coordinateurs et les droits des employeurs."),
+            url_for("admin.index"), _("Administration"),
+        ))
+    return sorted(steps, key=lambda step: step.done)

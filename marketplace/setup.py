@@ -1,0 +1,147 @@
+"""The register_* steps of the application factory."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, jsonify, render_template, request, session
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+
+def select_locale() -> str:
+    """The user's preferred language, else the one chosen this session, else the browser's."""
+    from flask_login import current_user
+
+    languages = current_app_languages()
+    if getattr(current_user, "is_authenticated", False) and current_user.preferred_language in languages:
+        return current_user.preferred_language
+    if session.get("lang") in languages:
+        return session["lang"]
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def current_app_languages():
+    from flask import current_app
+
+    return current_app.config["LANGUAGES"]
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    mail.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _lazy("Connectez-vous pour accéder à cette page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from .models import User
+
+    @login_manager.user_loader
+    def load_user(identity: str):
+        user_id, _sep, stamp = identity.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or user.security_stamp != stamp:
+            return None
+        return user
+
+
+def _lazy(text: str):
+    from flask_babel import lazy_gettext
+
+    return lazy_gettext(text)
+
+
+def register_security(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'",
+        )
+        return response
+
+
+def register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
+    from .api.views import bp as api_bp
+    from .main.views import bp as main_bp
+    from .needs.views import bp as needs_bp
+    from .offers.views import bp as offers_bp
+
+    for blueprint in (main_bp, accounts_bp, offers_bp, needs_bp, admin_bp, api_bp):
+        app.register_blueprint(blueprint)
+
+
+ERROR_MESSAGES = {
+    400: "La requête est invalide.",
+    403: "Vous n'avez pas accès à cette page.",
+    404: "Cette page n'existe pas ou plus.",
+    405: "Cette action n'est pas permise ici.",
+    413: "Le contenu envoyé est trop volumineux.",
+    429: "Trop de tentatives. Réessayez dans quelques minutes.",
+    500: "Une erreur est survenue de notre côté. Réessayez plus tard.",
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    def render_error(code: int, description: str | None = None):
+        message = _(ERROR_MESSAGES.get(code, ERROR_MESSAGES[500]))
+        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+            return jsonify({"error": description or message}), code
+        return render_template("errors/error.html", code=code, message=message), code
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code == 400 and getattr(error, "description", "") and "CSRF" in str(error.description):
+            return render_error(400, _("Le formulaire a expiré. Rechargez la page et réessayez."))
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("Unhandled error on %s", request.path)
+        db.session.rollback()
+        return render_error(500)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from . import taxonomy
+    from .templating import register_filters
+
+    register_filters(app)
+
+    @app.context_processor
+    def inject_globals():
+        from flask_babel import get_locale
+
+        return {
+            "taxonomy": taxonomy,
+            "current_locale": str(get_locale() or "fr"),
+            "languages": app.config["LANGUAGES"],
+        }
+
+
+def register_commands(app: Flask) -> None:
+    from .commands import register
+
+    register(app)
+
+
+def register_celery(app: Flask) -> None:
+    from .celery_app import celery_init_app
+
+    celery_init_app(app)

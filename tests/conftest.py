@@ -1,0 +1,160 @@
+"""Fixtures: each test gets its own application and its own database.
+
+SQLite in memory by default. With TEST_DATABASE_URL pointing at PostgreSQL, each test gets a
+fresh schema of its own in that database (faster than a database per test, just as isolated).
+"""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from config import TestingConfig
+from marketplace import create_app
+from marketplace.extensions import db as _db
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def pytest_report_header(config):
+    url = os.environ.get("TEST_DATABASE_URL")
+    return f"database: {url or 'sqlite in memory'}"
+
+
+def _postgres_schema(url: str):
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    return admin, schema
+
+
+@pytest.fixture
+def app(tmp_path):
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    overrides = {"MAIL_FILE_PATH": str(tmp_path / "mail"), "GEO_CACHE_DIR": str(tmp_path / "geo")}
+    admin = schema = None
+    if url.startswith("postgresql"):
+        admin, schema = _postgres_schema(url)
+        overrides["SQLALCHEMY_DATABASE_URI"] = url
+        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "connect_args": {"options": f"-csearch_path={schema}"},
+            "pool_pre_ping": True,
+        }
+    else:
+        overrides["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+    application = create_app(TestingConfig, **overrides)
+    with application.app_context():
+        _db.create_all()
+        yield application
+        _db.session.remove()
+        _db.engine.dispose()
+    if admin is not None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+class FormClient:
+    """A test client that posts forms with their CSRF token, as a browser does."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+    def csrf_token(self, url: str = "/") -> str:
+        page = self.client.get(url)
+        match = CSRF_META.search(page.get_data(as_text=True))
+        assert match, f"no CSRF token on {url}"
+        return match.group(1)
+
+    def post_form(self, url: str, data: dict | None = None, token_from: str | None = None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token(token_from or "/compte/connexion"))
+        return self.client.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    return FormClient(app.test_client())
+
+
+# --- factories -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_collectivity(db):
+    from marketplace.models import Collectivity
+
+    counter = {"n": 0}
+
+    def factory(name="Commune Test", kind="commune", code=None, departements=("69",),
+                regions=("84",), latitude=45.76, longitude=4.83, **fields):
+        counter["n"] += 1
+        code = code or f"{counter['n']:05d}"
+        item = Collectivity(kind=kind, code=code, name=name, search_name=name.lower(),
+                            insee_code=code if kind == "commune" else None,
+                            latitude=latitude, longitude=longitude, **fields)
+        item.set_territory(departements, regions)
+        db.session.add(item)
+        db.session.commit()
+        return item
+
+    return factory
+
+
+@pytest.fixture
+def make_user(db):
+    from marketplace.models import RoleAssignment, User
+    from marketplace.services.passwords import hash_password
+
+    counter = {"n": 0}
+
+    def factory(email=None, password="motdepasse-solide-42", name=None, roles=(), verified=True, **fields):
+        counter["n"] += 1
+        user = User(
+            email=email or f"user{counter['n']}@example.fr",
+            password_hash=hash_password(password),
+            display_name=name or f"Utilisateur {counter['n']}",
+            email_verified=verified,
+            security_stamp=uuid.uuid4().hex,
+            **fields,
+        )
+        for role in roles:
+            if isinstance(role, str):
+                role = (role, None)
+            role_name, target = role[0], role[1]
+            assignment = RoleAssignment(role=role_name)
+            if isinstance(target, dict):
+                assignment.scope_departements = list(target.get("departements", []))
+                assignment.scope_regions = list(target.get("regions", []))
+            elif target is not None:
+                assignment.collectivity = target
+            user.roles.append(assignment)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def login(client):
+    def do_login(user, password="motdepasse-solide-42"):
+        response = client.post_form(
+            "/compte/connexion", {"email": user.email, "password": password}
+        )
+        assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+        return response
+
+    return do_login

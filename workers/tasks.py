@@ -1,0 +1,1 @@
+"""Celery tasks. Each one loads by id and calls one service function."""
