@@ -1,0 +1,63 @@
+# Essaim: `make run` serves the app, `make test` runs the whole suite. Both are self-sufficient
+# on a fresh Linux machine with Python 3.11+.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi
+# The PostgreSQL database the suite runs against a second time (CI=true makes it required).
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-sqlite test-postgres translations bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: $(BIN)/python requirements.txt
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel compile --use-fuzzy -d marketplace/translations 2>&1 | grep -v "^compiling" || true
+
+run: $(VENV)/.runtime translations
+	$(BIN)/flask first-start
+	@echo "Essaim : http://$(HOST):$(PORT)"
+	@if [ -n "$$REDIS_URL" ]; then \
+	  echo "REDIS_URL set: starting a Celery worker and the beat scheduler beside the web server"; \
+	  $(BIN)/celery -A wsgi.celery_app worker --concurrency 2 --loglevel INFO & worker=$$!; \
+	  $(BIN)/celery -A wsgi.celery_app beat --loglevel INFO --schedule instance/celerybeat-schedule & beat=$$!; \
+	  trap "kill $$worker $$beat 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/flask run --host $(HOST) --port $(PORT); \
+	else \
+	  $(BIN)/flask run --host $(HOST) --port $(PORT); \
+	fi
+
+test: $(VENV)/.dev translations
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	$(BIN)/pytest -q -p no:cacheprovider
+
+# The database-backed tests again, on PostgreSQL (skipped with a message when it is not there,
+# unless CI=true).
+test-postgres:
+	@rc=0; $(BIN)/python -m tests.tools.services postgres "$(PG_TEST_URL)" || rc=$$?; \
+	if [ $$rc -eq 0 ]; then \
+	  TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q -p no:cacheprovider tests/models tests/services tests/views; \
+	elif [ $$rc -ne 1 ]; then exit $$rc; fi
+
+bench: $(VENV)/.dev
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	$(BIN)/python bench/matching_quality.py
+	$(BIN)/python bench/matching_speed.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
