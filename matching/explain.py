@@ -1,0 +1,87 @@
+"""Reasons for a match, in words a person reads: query words that weighed most,
+shared tags, and the distance when both sides have a place."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .rules import haversine_km
+from .text import normalize_word, stem, surface_tokens, is_stop_word
+from .types import Reasons
+from .vectorize import tag_key, word_features
+
+
+def word_feature_ids(word: str, vocabs, offsets, ngram_sizes, is_tag: bool) -> set[int]:
+    """Columns of the concatenated feature space that one folded query word produces."""
+    s, grams = word_features(word, ngram_sizes)
+    ids = set()
+    if s in vocabs["stem"]:
+        ids.add(offsets["stem"] + vocabs["stem"][s])
+        if is_tag:
+            ids.add(offsets["tag"] + vocabs["tag"][s])
+    gram_vocab = vocabs["gram"]
+    ids.update(offsets["gram"] + gram_vocab[g] for g in grams if g in gram_vocab)
+    return ids
+
+
+class QueryWords:
+    """A query's content words and their feature columns, computed once per query."""
+
+    def __init__(self, text: str, tags, vocabs, offsets, ngram_sizes):
+        tag_words = {w for t in tags for w in surface_tokens(t)}
+        self.words: list[tuple[str, set[int]]] = []
+        seen = set()
+        for w in surface_tokens(text) + [w for t in tags for w in surface_tokens(t)]:
+            if is_stop_word(w) or w in seen:
+                continue
+            seen.add(w)
+            self.words.append((w, word_feature_ids(w, vocabs, offsets, ngram_sizes, w in tag_words)))
+        counts: dict[int, int] = {}
+        for _, ids in self.words:
+            for i in ids:
+                counts[i] = counts.get(i, 0) + 1
+        self.multiplicity = counts
+
+
+def top_words(query: QueryWords, q_row, x_row, n: int = 3, min_share: float = 0.1) -> tuple[str, ...]:
+    """The ``n`` query words whose features contributed most to q.x, one per stem.
+
+    A feature produced by several query words splits its contribution between them.
+    """
+    common, qi, xi = np.intersect1d(q_row.indices, x_row.indices, assume_unique=True, return_indices=True)
+    if common.size == 0:
+        return ()
+    contrib = dict(zip(common.tolist(), (q_row.data[qi] * x_row.data[xi]).tolist()))
+    best: dict[str, tuple[float, str]] = {}
+    for word, ids in query.words:
+        score = sum(contrib.get(i, 0.0) / query.multiplicity[i] for i in ids)
+        key = stem(word)
+        if score > best.get(key, (0.0, ""))[0]:
+            best[key] = (score, word)
+    ranked = sorted(best.values(), key=lambda t: (-t[0], normalize_word(t[1])))
+    if not ranked:
+        return ()
+    floor = ranked[0][0] * min_share
+    return tuple(word for score, word in ranked[:n] if score > 0 and score >= floor)
+
+
+def shared_tags(query_tags, doc_tags) -> tuple[str, ...]:
+    """The indexed document's tags that the query also has (compared by stems)."""
+    keys = {tag_key(t) for t in query_tags} - {""}
+    return tuple(t for t in doc_tags if tag_key(t) in keys)
+
+
+def distance_km(origin, lat, lon) -> float | None:
+    """Rounded distance in km between the query's place and a document's, or None."""
+    if origin is None or lat is None or lon is None or np.isnan(lat) or np.isnan(lon):
+        return None
+    return round(float(haversine_km(origin[0], origin[1], lat, lon)), 1)
+
+
+def make_reasons(query: QueryWords, q_row, x_row, query_tags, doc_tags, origin, lat, lon) -> Reasons:
+    """All reasons for one (query, indexed document) pair."""
+    return Reasons(
+        words=top_words(query, q_row, x_row),
+        tags=shared_tags(query_tags, doc_tags),
+        distance_km=distance_km(origin, lat, lon),
+    )

@@ -1,0 +1,188 @@
+"""Hard eligibility rules (`where`) over the indexed documents' meta, stored column-wise.
+
+Indexed documents' meta keys read here (all optional):
+``collectivity`` (official code, e.g. commune INSEE code or SIREN), ``epci`` (SIREN),
+``modality`` ("remote" | "on_site" | "both", French aliases accepted),
+``days_available`` (number), ``lat``/``lon`` (degrees), ``max_distance_km`` (how far the
+offer's agent travels for on-site work). Other keys are kept by the caller, not here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+
+UNKNOWN, REMOTE, ON_SITE, BOTH = 0, 1, 2, 3
+_MODALITIES = {
+    "remote": REMOTE, "distanciel": REMOTE, "a_distance": REMOTE, "à distance": REMOTE,
+    "on_site": ON_SITE, "onsite": ON_SITE, "presentiel": ON_SITE, "présentiel": ON_SITE,
+    "sur_place": ON_SITE, "both": BOTH, "hybrid": BOTH, "hybride": BOTH, "mixte": BOTH,
+    "les_deux": BOTH,
+}
+EARTH_RADIUS_KM = 6371.0088
+
+
+def modality_code(value) -> int:
+    """Integer code of a modality name (None -> UNKNOWN); ValueError on an unknown name."""
+    if value is None or value == "":
+        return UNKNOWN
+    try:
+        return _MODALITIES[str(value).strip().lower()]
+    except KeyError:
+        raise ValueError(f"unknown modality {value!r}; expected one of {sorted(_MODALITIES)}") from None
+
+
+def _float(value) -> float:
+    return float("nan") if value is None or value == "" else float(value)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What an indexed document must satisfy to be returned (every field optional).
+
+    - ``exclude_collectivity``: never return documents whose meta ``collectivity`` equals it.
+    - ``exclude_epci``: never return documents whose meta ``epci`` equals it.
+    - ``modality``: the asker's modality; "remote" keeps remote/both/unset documents,
+      "on_site" keeps on_site/both/unset ones, "both" keeps all.
+    - ``min_days``: keep documents with ``days_available >= min_days`` (unset days fail).
+    - ``lat``/``lon``: the asker's place. When the work would be on site (the document
+      is "on_site", or it is "both"/unset and ``modality`` is "on_site") and both sides
+      have coordinates, the distance must be within the document's ``max_distance_km``
+      (if set) and within ``max_distance_km`` here (if set).
+    """
+
+    exclude_collectivity: str | None = None
+    exclude_epci: str | None = None
+    modality: str | None = None
+    min_days: float | None = None
+    lat: float | None = None
+    lon: float | None = None
+    max_distance_km: float | None = None
+
+    def __post_init__(self):
+        modality_code(self.modality)
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("where: give both lat and lon, or neither")
+
+    @classmethod
+    def coerce(cls, where) -> "Rules | None":
+        """Accept None, a Rules or a dict with Rules' field names."""
+        if where is None or isinstance(where, Rules):
+            return where
+        if isinstance(where, dict):
+            allowed = {f.name for f in fields(cls)}
+            unknown = set(where) - allowed
+            if unknown:
+                raise TypeError(f"unknown where keys {sorted(unknown)}; allowed: {sorted(allowed)}")
+            return cls(**where)
+        raise TypeError(f"where must be None, a dict or Rules, not {type(where).__name__}")
+
+    def to_dict(self) -> dict:
+        """Plain dict of the set fields."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance in km, vectorised over numpy arrays."""
+    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(x, dtype=np.float64)) for x in (lat1, lon1, lat2, lon2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+class MetaColumns:
+    """Column-wise meta of the indexed rows, with amortised appends and an ``alive`` mask."""
+
+    FLOATS = ("days", "lat", "lon", "max_km")
+    CODES = ("collectivity", "epci")
+
+    def __init__(self):
+        self.size = 0
+        self.code_tables = {c: {} for c in self.CODES}
+        self.arrays = self._empty(16)
+
+    @classmethod
+    def _empty(cls, capacity):
+        arrays = {c: np.full(capacity, -1, dtype=np.int32) for c in cls.CODES}
+        arrays.update({c: np.full(capacity, np.nan, dtype=np.float64) for c in cls.FLOATS})
+        arrays["modality"] = np.zeros(capacity, dtype=np.int8)
+        arrays["alive"] = np.zeros(capacity, dtype=bool)
+        return arrays
+
+    def __getitem__(self, name) -> np.ndarray:
+        return self.arrays[name][: self.size]
+
+    def _code(self, column, value) -> int:
+        if value is None or value == "":
+            return -1
+        table = self.code_tables[column]
+        return table.setdefault(str(value), len(table))
+
+    def lookup(self, column, value) -> int:
+        """Code of a value, -2 when never seen (matches no row)."""
+        if value is None:
+            return -2
+        return self.code_tables[column].get(str(value), -2)
+
+    def append(self, metas) -> None:
+        """Append one row per meta dict (rows become alive)."""
+        metas = list(metas)
+        need = self.size + len(metas)
+        capacity = len(self.arrays["alive"])
+        if need > capacity:
+            grown = self._empty(max(need, 2 * capacity))
+            for name, arr in self.arrays.items():
+                grown[name][: self.size] = arr[: self.size]
+            self.arrays = grown
+        rows = {
+            "collectivity": [self._code("collectivity", m.get("collectivity")) for m in metas],
+            "epci": [self._code("epci", m.get("epci")) for m in metas],
+            "modality": [modality_code(m.get("modality")) for m in metas],
+            "days": [_float(m.get("days_available")) for m in metas],
+            "lat": [_float(m.get("lat")) for m in metas],
+            "lon": [_float(m.get("lon")) for m in metas],
+            "max_km": [_float(m.get("max_distance_km")) for m in metas],
+        }
+        sl = slice(self.size, need)
+        for name, values in rows.items():
+            self.arrays[name][sl] = values
+        self.arrays["alive"][sl] = True
+        self.size = need
+
+    def take(self, rows: np.ndarray) -> "MetaColumns":
+        """A compacted copy with only ``rows`` (code tables kept)."""
+        out = MetaColumns()
+        out.code_tables = {c: dict(t) for c, t in self.code_tables.items()}
+        out.arrays = {name: arr[: self.size][rows].copy() for name, arr in self.arrays.items()}
+        out.size = len(rows)
+        return out
+
+
+def eligible(cols: MetaColumns, rows: np.ndarray, rules: Rules | None) -> np.ndarray:
+    """Boolean mask over ``rows``: alive and satisfying ``rules``."""
+    ok = cols["alive"][rows]
+    if rules is None:
+        return ok
+    if rules.exclude_collectivity is not None:
+        ok &= cols["collectivity"][rows] != cols.lookup("collectivity", rules.exclude_collectivity)
+    if rules.exclude_epci is not None:
+        ok &= cols["epci"][rows] != cols.lookup("epci", rules.exclude_epci)
+    wanted = modality_code(rules.modality)
+    mod = cols["modality"][rows]
+    if wanted in (REMOTE, ON_SITE):
+        ok &= (mod == wanted) | (mod == BOTH) | (mod == UNKNOWN)
+    if rules.min_days is not None:
+        ok &= cols["days"][rows] >= rules.min_days
+    if rules.lat is not None:
+        on_site = (mod == ON_SITE) | ((mod != REMOTE) & (wanted == ON_SITE))
+        check = ok & on_site & ~np.isnan(cols["lat"][rows])
+        idx = np.flatnonzero(check)
+        if idx.size:
+            r = rows[idx]
+            dist = haversine_km(rules.lat, rules.lon, cols["lat"][r], cols["lon"][r])
+            limit = cols["max_km"][r]
+            too_far = dist > np.where(np.isnan(limit), np.inf, limit)
+            if rules.max_distance_km is not None:
+                too_far |= dist > rules.max_distance_km
+            ok[idx[too_far]] = False
+    return ok

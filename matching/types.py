@@ -1,0 +1,66 @@
+"""The values that cross the library's boundary: documents in, matches out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class Document:
+    """Something to index or to query with: an offer, a need, a profile.
+
+    ``id`` is a str or an int (it must survive JSON for save/load); ``tags`` are short
+    labels (skills, themes) that weigh more than free text; ``meta`` carries the fields
+    that rules read (see ``matching.rules``) and anything else the caller wants.
+    """
+
+    id: Any
+    text: str = ""
+    tags: tuple[str, ...] = ()
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not isinstance(self.id, (str, int)) or isinstance(self.id, bool):
+            raise TypeError(f"Document.id must be a str or an int, not {type(self.id).__name__}")
+        if self.text is None:
+            object.__setattr__(self, "text", "")
+        if not isinstance(self.text, str):
+            raise TypeError("Document.text must be a str")
+        if isinstance(self.tags, str):
+            raise TypeError("Document.tags must be a sequence of str, not a str")
+        object.__setattr__(self, "tags", tuple(str(t) for t in self.tags))
+        if self.meta is None:
+            object.__setattr__(self, "meta", {})
+
+
+@dataclass(frozen=True)
+class Reasons:
+    """Why a document matched, for a person: words, shared tags, distance."""
+
+    words: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    distance_km: float | None = None
+
+    def to_dict(self) -> dict:
+        """JSON-ready form: {"words": [...], "tags": [...], "distance_km": float | None}."""
+        return {"words": list(self.words), "tags": list(self.tags), "distance_km": self.distance_km}
+
+    def __str__(self) -> str:
+        parts = []
+        if self.words:
+            parts.append("mots proches : " + ", ".join(self.words))
+        if self.tags:
+            parts.append("thèmes communs : " + ", ".join(self.tags))
+        if self.distance_km is not None:
+            parts.append(f"à {self.distance_km:.0f} km")
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class Match:
+    """One result: the indexed document's id, a score in [0, 1] (cosine), and reasons."""
+
+    id: Any
+    score: float
+    reasons: Reasons = field(default_factory=Reasons)
