@@ -52,6 +52,17 @@ class CollectivityRegion(db.Model):
     region_code: Mapped[str] = mapped_column(String(3), primary_key=True, index=True)
 
 
+class CollectivityPostalCode(db.Model):
+    """One row per postal code of a commune: a portable, indexed lookup (JSON is not, across engines)."""
+
+    __tablename__ = "collectivity_postal_codes"
+
+    collectivity_id: Mapped[int] = mapped_column(
+        ForeignKey("collectivities.id", ondelete="CASCADE"), primary_key=True
+    )
+    postal_code: Mapped[str] = mapped_column(String(5), primary_key=True, index=True)
+
+
 class Collectivity(TimestampMixin, db.Model):
     """A local authority or public grouping, identified by its official codes."""
 
