@@ -1,0 +1,160 @@
+"""The demo data: volume, coverage, accounts, determinism, idempotence, refusal in production."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from config import TestingConfig
+from marketplace import create_app
+from marketplace.demo.generator import DEFAULT_SEED, build_plan
+from marketplace.demo.people import DEMO_PASSWORD
+from marketplace.extensions import db as _db
+from marketplace.models import Collectivity, Need, RoleAssignment, SkillOffer, User
+from marketplace.services.demo import DemoDisabled, demo_accounts, is_seeded, seed_demo
+from marketplace.services.passwords import verify_password
+from marketplace.taxonomy import (
+    COLLECTIVITY_KINDS, DOMAINS, MODALITIES, NEED_STATUSES, OFFER_STATUSES, ROLES,
+)
+
+
+def _user(email: str) -> User:
+    return _db.session.scalar(select(User).where(User.email == email))
+
+
+def test_seed_on_empty_database_creates_varied_valid_content_everywhere(db):
+    counts = seed_demo()
+
+    assert counts["already_seeded"] is False
+    assert counts["offers"] >= 300 and counts["needs"] >= 150
+    assert counts["regions"] >= 5
+    assert db.session.scalar(select(func.count()).select_from(SkillOffer)) == counts["offers"]
+    involved = {o.collectivity for o in db.session.scalars(select(SkillOffer))}
+    involved |= {n.collectivity for n in db.session.scalars(select(Need))}
+    assert {c.kind for c in involved} == set(COLLECTIVITY_KINDS)
+    assert len({code for c in involved for code in c.region_codes}) >= 5
+    offers = db.session.scalars(select(SkillOffer)).all()
+    needs = db.session.scalars(select(Need)).all()
+    assert {o.status for o in offers} == {"published", "draft", "paused"}
+    assert {n.status for n in needs} == {"open", "draft", "in_progress"}
+    assert sum(o.status == "published" for o in offers) > len(offers) / 2
+    assert sum(n.status == "open" for n in needs) > len(needs) / 2
+    assert len({o.domain for o in offers}) == len(DOMAINS)
+    assert len({o.title for o in offers}) >= 80
+    agents = db.session.scalar(select(func.count(func.distinct(SkillOffer.agent_id))))
+    assert agents >= 100
+
+    # Every listing is valid and belongs to someone holding the right role in its collectivity.
+    for item in offers + needs:
+        assert 0 < len(item.title) <= 200
+        assert item.domain in DOMAINS and item.modality in MODALITIES
+        assert isinstance(item.tags, list) and item.tags
+        assert all(isinstance(tag, str) and 0 < len(tag) <= 40 for tag in item.tags)
+        assert len(item.description) > 100
+        assert (item.published_at is None) == (item.status == "draft")
+        if isinstance(item, SkillOffer):
+            assert item.status in OFFER_STATUSES and item.days_per_month > 0
+            assert item.collectivity_id in item.agent.collectivity_ids("agent")
+        else:
+            assert item.status in NEED_STATUSES and item.estimated_days > 0
+            assert item.collectivity_id in item.author.collectivity_ids("representative")
+            assert item.deadline > item.start_date
+
+
+def test_one_account_per_role_logs_in_with_the_documented_password(db):
+    seed_demo()
+
+    accounts = dict((email, label) for label, email in demo_accounts())
+    assert len(accounts) == len(ROLES) == 5
+    held = set()
+    for email in accounts:
+        user = _user(email)
+        assert user.email_verified and user.active
+        assert verify_password(user.password_hash, DEMO_PASSWORD)
+        assert not verify_password(user.password_hash, "mauvais-mot-de-passe")
+        held |= {role.role for role in user.roles}
+    assert held == set(ROLES)
+
+    agent, referent = _user("agent@demo.essaim.fr"), _user("referent@demo.essaim.fr")
+    approver = _user("employeur@demo.essaim.fr").roles[0]
+    coordinator = _user("coordinateur@demo.essaim.fr").roles[0]
+    assert approver.collectivity_id in agent.collectivity_ids("agent")
+    assert approver.yearly_day_budget and approver.yearly_day_budget > 0
+    assert coordinator.scope_regions and coordinator.scope_departements
+    assert _user("admin@demo.essaim.fr").is_admin
+
+    agent_offers = db.session.scalars(select(SkillOffer).where(SkillOffer.agent_id == agent.id)).all()
+    referent_needs = db.session.scalars(select(Need).where(Need.author_id == referent.id)).all()
+    assert agent_offers and referent_needs
+    offer_places = {o.collectivity_id for o in agent_offers}
+    assert offer_places.isdisjoint({n.collectivity_id for n in referent_needs})
+    assert agent.collectivity_ids().isdisjoint(referent.collectivity_ids())
+
+
+def test_plan_is_deterministic_and_a_second_run_changes_nothing(app, db):
+    plan = build_plan()
+    assert build_plan() == plan
+    assert [o.title for o in build_plan(DEFAULT_SEED + 1).offers] != [o.title for o in plan.offers]
+
+    first = seed_demo()
+
+    stored = db.session.scalars(select(SkillOffer.title).order_by(SkillOffer.id)).all()
+    assert stored == [o.title for o in plan.offers]
+    stored = db.session.scalars(select(Need.description).order_by(Need.id)).all()
+    assert stored == [n.description for n in plan.needs]
+    users = db.session.scalar(select(func.count()).select_from(User))
+    assert is_seeded()
+
+    second = seed_demo()
+
+    assert second["already_seeded"] is True and second["collectivities_created"] == 0
+    for key in ("users", "offers", "needs", "collectivities", "regions"):
+        assert second[key] == first[key]
+    assert db.session.scalar(select(func.count()).select_from(User)) == users
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0 and "déjà chargées" in result.output
+
+
+def test_reuses_the_imported_geography(db, make_collectivity):
+    rennes = make_collectivity(name="Rennes", code="35238", departements=("35",), regions=("53",))
+    metropole = make_collectivity(name="Rennes Métropole", kind="epci", code="243500139",
+                                  siren="243500139", departements=("35",), regions=("53",))
+
+    counts = seed_demo()
+
+    agent = _user("agent@demo.essaim.fr")
+    assert agent.collectivity_ids("agent") == {rennes.id}
+    rows = db.session.scalars(select(Collectivity).where(Collectivity.code == "35238")).all()
+    assert rows == [rennes]
+    assert db.session.scalar(select(func.count()).where(Collectivity.siren == "243500139")) == 1
+    total = db.session.scalar(select(func.count()).select_from(Collectivity))
+    assert counts["collectivities_created"] == total - 2
+    assert metropole.epci_id is None and rennes.name == "Rennes"
+
+
+def test_command_prints_counts_and_accounts(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+
+    assert result.exit_code == 0, result.output
+    assert "300 offres" in result.output and "150 besoins" in result.output
+    assert DEMO_PASSWORD in result.output
+    for _label, email in demo_accounts():
+        assert email in result.output
+
+
+def test_refused_when_demo_is_disabled(app):
+    # Same database as the `app` fixture, production-like switch off.
+    disabled = create_app(
+        TestingConfig, DEMO_ENABLED=False,
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        SQLALCHEMY_ENGINE_OPTIONS=app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+    )
+    with disabled.app_context():
+        _db.create_all()
+        with pytest.raises(DemoDisabled):
+            seed_demo()
+        result = disabled.test_cli_runner().invoke(args=["seed-demo"])
+        assert result.exit_code != 0 and "désactivée" in result.output
+        assert _db.session.scalar(select(func.count()).select_from(User)) == 0
+        assert _db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 0
+        _db.session.remove()
+        _db.engine.dispose()
