@@ -78,6 +78,22 @@ class Config:
     DEMO_ENABLED = _bool("DEMO_ENABLED", True)
     GEO_CACHE_DIR = os.environ.get("GEO_CACHE_DIR", str(INSTANCE_DIR / "geo"))
 
+    # Workers: matching indexes shared by every worker (a directory all of them can read and
+    # write, e.g. a network volume when workers run on several machines).
+    MATCHING_INDEX_DIR = os.environ.get("MATCHING_INDEX_DIR", str(INSTANCE_DIR / "matching"))
+    MATCHING_TOP_K = _int("MATCHING_TOP_K", 10)
+    MATCHING_REFIT_RATIO = 0.1  # refit an index when more than a tenth of it changed
+    MATCHING_INLINE_REFIT_BELOW = _int("MATCHING_INLINE_REFIT_BELOW", 2000)  # small: refit at once
+    MATCHING_EXCLUDE_SAME_EPCI = _bool("MATCHING_EXCLUDE_SAME_EPCI", False)
+    # Broker timeouts (seconds): a web request never waits long on a Redis that is down.
+    BROKER_CONNECT_TIMEOUT = float(os.environ.get("BROKER_CONNECT_TIMEOUT", 1))
+    BROKER_SOCKET_TIMEOUT = float(os.environ.get("BROKER_SOCKET_TIMEOUT", 5))
+    # A task published after a commit and not done after this many seconds is published again.
+    TASK_INTENT_RETRY_AFTER = _int("TASK_INTENT_RETRY_AFTER", 120)
+    SWEEP_INTERVAL = _int("SWEEP_INTERVAL", 30)  # seconds between two sweeps (celery beat)
+    OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
+    OUTBOX_RETRY_BASE = _int("OUTBOX_RETRY_BASE", 30)  # seconds; doubles at each failed attempt
+
 
 class DevelopmentConfig(Config):
     DEBUG = False  # no interactive debugger: generic error pages even in development

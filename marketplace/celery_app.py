@@ -5,6 +5,7 @@ Without REDIS_URL, tasks run in-process (eager), so `make run` needs no service.
 from __future__ import annotations
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from flask import Flask
 
 
@@ -27,9 +28,26 @@ def celery_init_app(app: Flask) -> Celery:
         worker_prefetch_multiplier=1,
         task_time_limit=300,
         task_soft_time_limit=240,
-        broker_transport_options={"visibility_timeout": 3600},
+        # Above the longest task (time limit 300 s), so a running task is never delivered twice.
+        broker_transport_options={
+            "visibility_timeout": 3600,
+            # Short socket timeouts: a publish from a web request fails fast when Redis is down
+            # (the TaskIntent row keeps the task; the sweep publishes it later).
+            "socket_connect_timeout": app.config["BROKER_CONNECT_TIMEOUT"],
+            "socket_timeout": app.config["BROKER_SOCKET_TIMEOUT"],
+            "retry_on_timeout": False,
+        },
+        broker_connection_timeout=app.config["BROKER_CONNECT_TIMEOUT"],
         broker_connection_retry_on_startup=True,
+        task_publish_retry=True,
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
         imports=("workers.tasks",),
+        beat_schedule={
+            "sweep": {"task": "workers.tasks.sweep", "schedule": float(app.config["SWEEP_INTERVAL"])},
+            "refit-nightly": {"task": "workers.tasks.refit_all", "schedule": crontab(hour=3, minute=15)},
+            "daily-digests": {"task": "workers.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=30)},
+        },
+        timezone=app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Paris"),
     )
     celery_app.conf.update(app.config.get("CELERY", {}))
     celery_app.set_default()

@@ -1,1 +1,1 @@
-"""Celery tasks: thin wrappers that take ids and call services."""
+"""Celery tasks: thin wrappers that take ids and call services (see workers.tasks)."""

@@ -8,6 +8,9 @@ from .geography import (
     Region,
 )
 from .listing import Need, SkillOffer
+from .matching import MatchingIndexState, Suggestion
+from .notifications import Notification, NotificationPreference
+from .outbox import OutboxEmail, TaskIntent
 from .user import RoleAssignment, User
 
 __all__ = [
@@ -21,4 +24,10 @@ __all__ = [
     "RoleAssignment",
     "SkillOffer",
     "User",
+    "MatchingIndexState",
+    "Notification",
+    "NotificationPreference",
+    "OutboxEmail",
+    "Suggestion",
+    "TaskIntent",
 ]
