@@ -11,9 +11,11 @@ from .listing import Need, SkillOffer
 from .matching import MatchingIndexState, Suggestion
 from .notifications import Notification, NotificationPreference
 from .outbox import OutboxEmail, TaskIntent
+from .practices import Collection, CollectionItem, Follow, PracticeAttachment, PracticeComment, PracticeReuse, PracticeRevision, PracticeSheet  # noqa: E501
 from .user import RoleAssignment, User
 
 __all__ = [
+    "Collection", "CollectionItem", "Follow", "PracticeAttachment", "PracticeComment", "PracticeReuse", "PracticeRevision", "PracticeSheet",  # noqa: E501
     "Collectivity",
     "CollectivityDepartement",
     "CollectivityRegion",

@@ -1,0 +1,143 @@
+"""Comments on sheets, follows (a sheet, a domain, a territory) and telling followers.
+
+Followers of a sheet, of its domain, or of a département or région the sheet's collectivity lies
+in hear of its new revisions and comments; the person who acted is never told of their own act.
+"""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ...extensions import db
+from ...models import Follow, Notification, PracticeComment, PracticeSheet, User
+from ...models.practices import FOLLOW_KINDS
+from ...taxonomy import DOMAINS
+from .access import PracticeError, require_member
+
+COMMENT_MAX = 5000
+NOTIFICATION_KIND = "practice_update"
+
+
+def add_comment(sheet: PracticeSheet, author, body: str) -> PracticeComment:
+    """Post a comment (Markdown) on a sheet and tell its followers."""
+    require_member(author)
+    body = (body or "").strip()
+    if not body:
+        raise PracticeError(_("Écrivez votre commentaire."), "body")
+    if len(body) > COMMENT_MAX:
+        raise PracticeError(_("Un commentaire fait au plus %(n)s caractères.", n=COMMENT_MAX), "body")
+    comment = PracticeComment(sheet_id=sheet.id, author_id=author.id, body=body)
+    db.session.add(comment)
+    db.session.commit()
+    if sheet.status == "published":
+        notify_followers(sheet, "comment", author, comment=comment)
+    return comment
+
+
+def comments(sheet: PracticeSheet) -> list[PracticeComment]:
+    return list(db.session.scalars(
+        select(PracticeComment).where(PracticeComment.sheet_id == sheet.id)
+        .order_by(PracticeComment.created_at, PracticeComment.id)
+    ))
+
+
+def _check_target(kind: str, key: str) -> str:
+    key = (key or "").strip()
+    valid = {
+        "sheet": key.isdigit() and db.session.get(PracticeSheet, int(key)) is not None,
+        "domain": key in DOMAINS,
+        # Territory codes: '01', '2A', '971' for départements, 2 or 3 characters for régions.
+        "departement": 2 <= len(key) <= 3 and key.isalnum(),
+        "region": 2 <= len(key) <= 3 and key.isdigit(),
+    }
+    if kind not in FOLLOW_KINDS or not valid.get(kind):
+        raise PracticeError(_("Ce que vous voulez suivre n'existe pas."))
+    return key.upper()
+
+
+def follow(user, kind: str, key: str) -> Follow:
+    """Follow a sheet, a domain or a territory; following twice is harmless."""
+    require_member(user)
+    key = _check_target(kind, key)
+    existing = find_follow(user, kind, key)
+    if existing is not None:
+        return existing
+    item = Follow(user_id=user.id, target_kind=kind, target_key=key)
+    db.session.add(item)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double click raced us: the follow exists, which is what was asked
+        db.session.rollback()
+        return find_follow(user, kind, key)
+    return item
+
+
+def unfollow(user, kind: str, key: str) -> None:
+    item = find_follow(user, kind, (key or "").strip().upper())
+    if item is not None:
+        db.session.delete(item)
+        db.session.commit()
+
+
+def find_follow(user, kind: str, key: str) -> Follow | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(Follow).where(
+        Follow.user_id == user.id, Follow.target_kind == kind, Follow.target_key == key))
+
+
+def follows_of(user) -> list[Follow]:
+    return list(db.session.scalars(select(Follow).where(Follow.user_id == user.id).order_by(Follow.id)))
+
+
+def sheet_targets(sheet: PracticeSheet) -> list[tuple[str, str]]:
+    """The (kind, key) pairs whose followers hear of this sheet."""
+    targets = [("sheet", str(sheet.id)), ("domain", sheet.domain)]
+    collectivity = sheet.collectivity
+    if collectivity is not None:
+        targets += [("departement", code) for code in collectivity.departement_codes]
+        targets += [("region", code) for code in collectivity.region_codes]
+    return targets
+
+
+def followers(sheet: PracticeSheet, exclude_user_id: int | None = None) -> list[User]:
+    """Active users following the sheet, its domain or its territory, each once."""
+    conditions = [and_(Follow.target_kind == kind, Follow.target_key == key)
+                  for kind, key in sheet_targets(sheet)]
+    query = (select(User).join(Follow, Follow.user_id == User.id)
+             .where(or_(*conditions), User.active.is_(True)).distinct().order_by(User.id))
+    if exclude_user_id is not None:
+        query = query.where(User.id != exclude_user_id)
+    return list(db.session.scalars(query))
+
+
+def notify_followers(sheet: PracticeSheet, event: str, actor, revision=None, comment=None) -> list[User]:
+    """Tell the followers of `sheet` about `event` ("revision" or "comment"); returns them."""
+    recipients = followers(sheet, exclude_user_id=getattr(actor, "id", None))
+    if not recipients:
+        return []
+    if event == "revision":
+        message = _("%(who)s a modifié la fiche « %(title)s » (version %(n)s).",
+                    who=actor.display_name, title=sheet.title, n=revision.number)
+        key = f"practice:{sheet.id}:revision:{revision.number}"
+    else:
+        message = _("%(who)s a commenté la fiche « %(title)s ».",
+                    who=actor.display_name, title=sheet.title)
+        key = f"practice:{sheet.id}:comment:{comment.id}"
+    # Built from the URL map: tasks and commands have no request to build it from.
+    link = current_app.url_map.bind("").build("practices.detail", {"sheet_id": sheet.id})
+    for user in recipients:
+        _deliver(user, message[:500], link, key)
+    db.session.commit()
+    return recipients
+
+
+def _deliver(user: User, message: str, link: str, key: str) -> None:
+    """Record one in-app notification (the key keeps a rerun from duplicating it)."""
+    exists = db.session.scalar(select(Notification.id).where(
+        Notification.user_id == user.id, Notification.key == key))
+    if exists is None:
+        db.session.add(Notification(user_id=user.id, kind=NOTIFICATION_KIND, key=key,
+                                    message=message, link=link, data={}))
