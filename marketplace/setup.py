@@ -12,9 +12,12 @@ from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 def select_locale() -> str:
     """The user's preferred language, else the one chosen this session, else the browser's."""
+    from flask import has_request_context
     from flask_login import current_user
 
     languages = current_app_languages()
+    if not has_request_context():  # services called from a worker or a CLI command
+        return languages[0]
     if getattr(current_user, "is_authenticated", False) and current_user.preferred_language in languages:
         return current_user.preferred_language
     if session.get("lang") in languages:
@@ -100,7 +103,7 @@ ERROR_MESSAGES = {
 
 def register_error_handlers(app: Flask) -> None:
     def render_error(code: int, description: str | None = None):
-        message = _(ERROR_MESSAGES.get(code, ERROR_MESSAGES[500]))
+        message = description or _(ERROR_MESSAGES.get(code, ERROR_MESSAGES[500]))
         if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
             return jsonify({"error": description or message}), code
         return render_template("errors/error.html", code=code, message=message), code

@@ -10,6 +10,7 @@ import re
 import uuid
 
 import pytest
+from flask import g
 from sqlalchemy import create_engine, text
 
 from config import TestingConfig
@@ -47,6 +48,10 @@ def app(tmp_path):
     else:
         overrides["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
     application = create_app(TestingConfig, **overrides)
+    # The test holds an app context, which Flask reuses for every request, so `g` would carry
+    # Flask-Login's cached user and Flask-WTF's token from one request to the next: start each
+    # request with an empty `g`, as a server does.
+    application.before_request_funcs.setdefault(None, []).insert(0, lambda: vars(g).clear())
     with application.app_context():
         _db.create_all()
         yield application

@@ -1,29 +1,184 @@
-"""Accounts: placeholder endpoints, replaced by the accounts work."""
-from flask import Blueprint, abort
+"""Accounts: register, verify the address, log in and out, reset the password, profile, onboarding.
+
+Views read the form, call one service function, then flash, redirect or render.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..extensions import limiter
+from ..services import accounts
+from ..services.accounts import FieldError
+from ..services.tokens import TokenExpired, TokenInvalid
+from ..services.urls import safe_next
+from .forms import (
+    ActionForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    OnboardingForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
 
 bp = Blueprint("accounts", __name__, url_prefix="/compte")
 
 
-@bp.route("/connexion", methods=["GET", "POST"])
-def login():
-    abort(404)
+def _attach(form, error: FieldError) -> None:
+    """Show a service refusal next to its field, like a validator's message."""
+    form[error.field].errors = list(form[error.field].errors) + [error.message]
 
 
-@bp.post("/deconnexion")
-def logout():
-    abort(404)
+def _login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 @bp.route("/inscription", methods=["GET", "POST"])
 def register():
-    abort(404)
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            accounts.register_user(form.email.data, form.password.data, form.display_name.data,
+                                   form.language.data)
+        except FieldError as error:
+            _attach(form, error)
+        else:
+            flash(_("Votre compte est créé. Un lien de confirmation vous a été envoyé par e-mail."),
+                  "success")
+            return redirect(url_for("accounts.onboarding"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            accounts.log_in(form.email.data, form.password.data)
+        except FieldError as error:
+            _attach(form, error)
+        else:
+            return redirect(safe_next(form.next.data) or url_for("main.dashboard"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/deconnexion")
+def logout():
+    # CSRFProtect has already refused a POST without a valid token.
+    accounts.log_out()
+    flash(_("Vous êtes déconnecté."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.get("/verification/<token>")
+def verify_email(token: str):
+    try:
+        accounts.verify_email_token(token)
+    except TokenExpired:
+        flash(_("Ce lien de confirmation a expiré. Demandez-en un nouveau."), "error")
+    except TokenInvalid:
+        flash(_("Ce lien de confirmation n'est pas valide."), "error")
+    else:
+        flash(_("Votre adresse e-mail est confirmée."), "success")
+    return redirect(url_for("main.dashboard") if current_user.is_authenticated
+                    else url_for("accounts.login"))
 
 
 @bp.route("/verification/renvoyer", methods=["GET", "POST"])
+@login_required
 def resend_verification():
-    abort(404)
+    form = ActionForm()
+    if form.validate_on_submit():
+        if accounts.resend_verification(current_user):
+            flash(_("Un nouveau lien de confirmation vous a été envoyé à %(email)s.",
+                    email=current_user.email), "success")
+        else:
+            flash(_("Votre adresse e-mail est déjà confirmée."), "info")
+        return redirect(url_for("main.dashboard"))
+    return render_template("accounts/resend_verification.html", form=form)
+
+
+@bp.route("/mot-de-passe/oubli", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        flash(_("Si un compte existe avec cette adresse, un lien pour choisir un nouveau mot de "
+                "passe vient de lui être envoyé."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/mot-de-passe/nouveau/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    try:
+        if form.validate_on_submit():
+            accounts.reset_password(token, form.password.data)
+            flash(_("Votre mot de passe est changé. Connectez-vous avec le nouveau."), "success")
+            return redirect(url_for("accounts.login"))
+        accounts.user_for_reset_token(token)
+    except TokenExpired:
+        flash(_("Ce lien a expiré. Demandez-en un nouveau."), "error")
+        return redirect(url_for("accounts.forgot_password"))
+    except TokenInvalid:
+        flash(_("Ce lien n'est pas valide ou a déjà servi. Demandez-en un nouveau."), "error")
+        return redirect(url_for("accounts.forgot_password"))
+    return render_template("accounts/reset_password.html", form=form, token=token)
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user, language=current_user.preferred_language)
+    if form.validate_on_submit():
+        accounts.update_profile(current_user, form.display_name.data, form.language.data)
+        flash(_("Votre profil est enregistré."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", profile_form=form,
+                           password_form=ChangePasswordForm(formdata=None))
+
+
+@bp.post("/profil/mot-de-passe")
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.password.data)
+        except FieldError as error:
+            _attach(form, error)
+        else:
+            flash(_("Votre mot de passe est changé. Vos autres sessions sont fermées."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", password_form=form,
+                           profile_form=ProfileForm(formdata=None, obj=current_user,
+                                                    language=current_user.preferred_language))
 
 
 @bp.route("/bienvenue", methods=["GET", "POST"])
+@login_required
 def onboarding():
-    abort(404)
+    form = OnboardingForm()
+    if form.validate_on_submit():
+        try:
+            added = accounts.complete_onboarding(
+                current_user, form.roles.data or [], form.request_approver.data,
+                form.collectivity_id.data, form.collectivity_query.data,
+            )
+        except FieldError as error:
+            _attach(form, error)
+        else:
+            if any(not a.active for a in added):
+                flash(_("Votre demande de rôle d'employeur est transmise à un administrateur."), "info")
+            flash(_("Bienvenue ! Voici vos prochaines étapes."), "success")
+            return redirect(url_for("main.dashboard"))
+    return render_template("accounts/onboarding.html", form=form)

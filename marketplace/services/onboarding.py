@@ -46,6 +46,12 @@ def next_steps(user) -> list[Step]:
             _("Nous vous avons envoyé un lien. Sans confirmation, vous ne pouvez pas publier."),
             url_for("accounts.resend_verification"), _("Renvoyer le lien"),
         ))
+    if any(not role.active for role in user.roles):
+        steps.append(Step(
+            _("Votre demande de rôle est en attente"),
+            _("Un administrateur va la vérifier ; vous recevrez l'accès dès sa validation."),
+            url_for("accounts.profile"), _("Voir mon profil"),
+        ))
     if not user.active_roles():
         steps.append(Step(
             _("Choisissez votre rôle et votre collectivité"),
