@@ -5,9 +5,10 @@ them alike; each adds what belongs to its side.
 """
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..extensions import db
@@ -28,6 +29,9 @@ class ListingMixin(TimestampMixin):
     modality: Mapped[str] = mapped_column(String(10), nullable=False, index=True)
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="draft", index=True)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # Title, description and tags folded to lower case without accents, kept in step by the
+    # listeners below: free-text search is then accent-insensitive on SQLite and PostgreSQL alike.
+    search_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
     @declared_attr
     def collectivity_id(cls) -> Mapped[int]:
@@ -79,3 +83,19 @@ class Need(ListingMixin, db.Model):
     @property
     def is_visible(self) -> bool:
         return self.status in ("open", "in_progress")
+
+
+def fold_text(text: str) -> str:
+    """Lower case without accents ("Énergie" -> "energie"), for accent-insensitive search."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def _refresh_search_text(_mapper, _connection, target) -> None:
+    parts = [target.title or "", target.description or "", " ".join(target.tags or [])]
+    target.search_text = fold_text(" ".join(parts))
+
+
+for _model in (SkillOffer, Need):
+    event.listen(_model, "before_insert", _refresh_search_text)
+    event.listen(_model, "before_update", _refresh_search_text)

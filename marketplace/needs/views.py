@@ -1,19 +1,11 @@
-"""Placeholder endpoints, replaced by the offers-and-needs work."""
-from flask import Blueprint, abort
+"""Needs of collectivities: browse, create, edit, open, close (routes built in listings)."""
+from ..listings.views import build_blueprint
+from ..services import listings
+from .forms import NeedForm
 
-bp = Blueprint("needs", __name__, url_prefix="/besoins")
-
-
-@bp.get("/")
-def index():
-    abort(404)
-
-
-@bp.route("/nouveau", methods=["GET", "POST"])
-def create():
-    abort(404)
-
-
-@bp.get("/mes")
-def mine():
-    abort(404)
+bp = build_blueprint(
+    listings.NEED, __name__, "/besoins", NeedForm,
+    create=listings.create_need,
+    update=listings.update_need,
+    change_status=listings.change_need_status,
+)

@@ -1,19 +1,11 @@
-"""Placeholder endpoints, replaced by the offers-and-needs work."""
-from flask import Blueprint, abort
+"""Skill offers: browse, create, edit, publish, pause and archive (routes built in listings)."""
+from ..listings.views import build_blueprint
+from ..services import listings
+from .forms import OfferForm
 
-bp = Blueprint("offers", __name__, url_prefix="/offres")
-
-
-@bp.get("/")
-def index():
-    abort(404)
-
-
-@bp.route("/nouveau", methods=["GET", "POST"])
-def create():
-    abort(404)
-
-
-@bp.get("/mes")
-def mine():
-    abort(404)
+bp = build_blueprint(
+    listings.OFFER, __name__, "/offres", OfferForm,
+    create=listings.create_offer,
+    update=listings.update_offer,
+    change_status=listings.change_offer_status,
+)

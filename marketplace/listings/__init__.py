@@ -1,0 +1,1 @@
+"""What offers and needs share on the web side: the base form and the blueprint builder."""

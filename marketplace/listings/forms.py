@@ -1,0 +1,154 @@
+"""The form fields offers and needs have in common, with French messages next to each field."""
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, FloatField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from .. import taxonomy
+from ..forms_common import CleanText, NotInPast, TagsField, strip_filter
+from ..services import listings as rules
+
+
+class NumberField(FloatField):
+    """A decimal number typed the French way ("1,5") or the English way ("1.5")."""
+
+    message = _l("Saisissez un nombre, par exemple 2 ou 1,5.")
+
+    def process_formdata(self, valuelist):
+        raw = (valuelist[0] if valuelist else "").strip().replace(" ", "").replace(",", ".")
+        if not raw:
+            self.data = None
+            return
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):  # "nan" and "inf" parse as floats but are no number of days
+            self.data = None
+            raise ValueError(self.message)
+        self.data = value
+
+
+class WholeNumberField(IntegerField):
+    def process_formdata(self, valuelist):
+        raw = (valuelist[0] if valuelist else "").strip().replace(" ", "")
+        if not raw:
+            self.data = None
+            return
+        try:
+            self.data = int(raw)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Saisissez un nombre entier, par exemple 50.")) from None
+
+
+class FrenchDateField(DateField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Saisissez une date valide, par exemple 15/09/2027.")) from None
+
+
+class CleanTags(CleanText):
+    """CleanText on the text typed in a tags field (its data is already a list)."""
+
+    def __call__(self, form, field):
+        super().__call__(form, SimpleNamespace(data=getattr(field, "raw_text", "")))
+
+
+class KeptOrNotInPast(NotInPast):
+    """A date may not be in the past, unless it is the one already stored (editing an offer that
+    started last month must not force a new start date)."""
+
+    def __call__(self, form, field):
+        if field.data is not None and field.data == form.initial_dates.get(field.name):
+            return
+        super().__call__(form, field)
+
+
+def date_after(start_field: str, message):
+    """A validator: this date is the same as or after another date field of the form."""
+
+    def check(form, field):
+        start = form[start_field].data
+        if field.data and start and field.data < start:
+            raise ValidationError(message)
+
+    return check
+
+
+class ListingForm(FlaskForm):
+    """Fields common to offers and needs; subclasses add their numbers and dates."""
+
+    date_fields: tuple[str, ...] = ()
+    days_name = ""
+
+    collectivity_id = SelectField(_l("Collectivité"), coerce=int, validate_choice=False)
+    title = StringField(
+        _l("Titre"),
+        filters=[strip_filter],
+        validators=[
+            InputRequired(_l("Indiquez un titre.")),
+            Length(rules.TITLE_MIN, rules.TITLE_MAX,
+                   _l("Le titre doit faire entre 5 et 200 caractères.")),
+            CleanText(),
+        ],
+    )
+    description = TextAreaField(
+        _l("Description"),
+        filters=[strip_filter],
+        validators=[
+            InputRequired(_l("Décrivez la mission ou le savoir-faire.")),
+            Length(max=rules.DESCRIPTION_MAX, message=_l("La description fait au plus 10 000 caractères.")),
+            CleanText(),
+        ],
+    )
+    tags = TagsField(_l("Mots-clés (séparés par des virgules)"), validators=[CleanTags()])
+    domain = SelectField(
+        _l("Domaine"),
+        choices=[("", _l("Choisir un domaine"))] + list(taxonomy.DOMAINS.items()),
+        validators=[InputRequired(_l("Choisissez un domaine."))],
+    )
+    modality = RadioField(
+        _l("Modalité"),
+        choices=list(taxonomy.MODALITIES.items()),
+        validators=[InputRequired(_l("Choisissez une modalité."))],
+    )
+
+    def __init__(self, *args, collectivities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        obj = kwargs.get("obj")
+        self.initial_dates = {name: getattr(obj, name, None) for name in self.date_fields}
+        self.collectivity_id.choices = [(c.id, c.name) for c in collectivities]
+        if self.collectivity_id.data is None and len(self.collectivity_id.choices) == 1:
+            self.collectivity_id.data = self.collectivity_id.choices[0][0]
+
+    def validate_collectivity_id(self, field):
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choisissez une collectivité pour laquelle vous avez ce rôle."))
+
+    def listing_data(self) -> dict:
+        """The checked values, keyed by model column, for the listings service."""
+        names = ("collectivity_id", "title", "description", "tags", "domain", "modality")
+        return {name: self[name].data for name in names + self.extra_names()}
+
+    def extra_names(self) -> tuple[str, ...]:
+        return (self.days_name,) + self.date_fields
+
+
+# Positional helpers for subclasses: field factories with the shared messages.
+def days_field(label, bounds, message):
+    return NumberField(label, validators=[
+        InputRequired(_l("Indiquez un nombre de jours.")),
+        NumberRange(bounds[0], bounds[1], message),
+    ])
+
+
+def date_field(label, *extra):
+    return FrenchDateField(label, validators=[Optional(), KeptOrNotInPast(), *extra])
