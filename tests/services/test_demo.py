@@ -158,3 +158,13 @@ def test_refused_when_demo_is_disabled(app):
         assert _db.session.scalar(select(func.count()).select_from(RoleAssignment)) == 0
         _db.session.remove()
         _db.engine.dispose()
+
+
+def test_demo_accounts_sign_in_through_the_login_form(db, login, client):
+    seed_demo()
+
+    for _label, email in demo_accounts():
+        login(_user(email), password=DEMO_PASSWORD)
+        assert client.get("/espace").status_code == 200
+        response = client.post_form("/compte/deconnexion", {}, token_from="/espace")
+        assert response.status_code in (302, 303)
