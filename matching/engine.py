@@ -28,7 +28,10 @@ class MatchEngine:
     Parameters (the defaults are the best measured on the French benchmarks in bench/):
     - ``stem_weight``, ``gram_weight``, ``tag_weight``: weights of the three feature
       blocks (light French stems, character n-grams of words, stems of tags);
-    - ``ngram_sizes``: sizes of the character n-grams (taken within word boundaries);
+    - ``gram_mode``: sub-word features, "affix" (prefixes of ``gram_sizes`` letters and
+      the 4-letter ending: few postings, fast at national scale) or "char" (character
+      n-grams of ``gram_sizes`` within word boundaries: a little better, ~5x slower
+      and larger; for small indexes);
     - ``merge_every``: appended rows kept in a small side segment before merging;
     - ``compact_ratio``: share of removed rows that triggers a compaction.
 
@@ -41,14 +44,16 @@ class MatchEngine:
         stem_weight: float = 1.0,
         gram_weight: float = 1.0,
         tag_weight: float = 0.5,
-        ngram_sizes: tuple[int, ...] = (3, 4, 5),
+        gram_mode: str = "affix",
+        gram_sizes: tuple[int, ...] = (4, 6),
         merge_every: int = 1024,
         compact_ratio: float = 0.25,
     ):
         self.stem_weight = stem_weight
         self.gram_weight = gram_weight
         self.tag_weight = tag_weight
-        self.ngram_sizes = ngram_sizes
+        self.gram_mode = gram_mode
+        self.gram_sizes = gram_sizes
         self.merge_every = merge_every
         self.compact_ratio = compact_ratio
 
@@ -59,7 +64,8 @@ class MatchEngine:
             "stem_weight": self.stem_weight,
             "gram_weight": self.gram_weight,
             "tag_weight": self.tag_weight,
-            "ngram_sizes": tuple(self.ngram_sizes),
+            "gram_mode": self.gram_mode,
+            "gram_sizes": tuple(self.gram_sizes),
             "merge_every": self.merge_every,
             "compact_ratio": self.compact_ratio,
         }
@@ -77,7 +83,7 @@ class MatchEngine:
         return f"MatchEngine({args})"
 
     def _weights(self) -> Weights:
-        return Weights(self.stem_weight, self.gram_weight, self.tag_weight, tuple(self.ngram_sizes))
+        return Weights(self.stem_weight, self.gram_weight, self.tag_weight, (self.gram_mode, tuple(self.gram_sizes)))
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "index_"):
@@ -93,7 +99,7 @@ class MatchEngine:
             raise ValueError(f"duplicate document id {dup!r} in fit")
         weights = self._weights()
         analysed = [analyse(d.text, d.tags) for d in docs]
-        self.vocabs_, self.idfs_, counts = fit_space(analysed, weights.ngram_sizes)
+        self.vocabs_, self.idfs_, counts = fit_space(analysed, weights.gram_spec)
         self.offsets_ = block_offsets(self.vocabs_)
         matrix = vectorize(analysed, self.vocabs_, self.idfs_, weights, counts)
         self._set_rows(matrix, docs)
@@ -172,7 +178,7 @@ class MatchEngine:
         if len(rows) == 0:
             return []
         origin = self._origin(doc, rules)
-        words = QueryWords(doc.text, doc.tags, self.vocabs_, self.offsets_, self.ngram_sizes)
+        words = QueryWords(doc.text, doc.tags, self.vocabs_, self.offsets_, self._weights().gram_spec)
         lat, lon = self.meta_["lat"], self.meta_["lon"]
         return [
             Match(

@@ -11,9 +11,9 @@ from .types import Reasons
 from .vectorize import tag_key, word_features
 
 
-def word_feature_ids(word: str, vocabs, offsets, ngram_sizes, is_tag: bool) -> set[int]:
+def word_feature_ids(word: str, vocabs, offsets, gram_spec, is_tag: bool) -> set[int]:
     """Columns of the concatenated feature space that one folded query word produces."""
-    s, grams = word_features(word, ngram_sizes)
+    s, grams = word_features(word, gram_spec)
     ids = set()
     if s in vocabs["stem"]:
         ids.add(offsets["stem"] + vocabs["stem"][s])
@@ -27,7 +27,7 @@ def word_feature_ids(word: str, vocabs, offsets, ngram_sizes, is_tag: bool) -> s
 class QueryWords:
     """A query's content words and their feature columns, computed once per query."""
 
-    def __init__(self, text: str, tags, vocabs, offsets, ngram_sizes):
+    def __init__(self, text: str, tags, vocabs, offsets, gram_spec):
         tag_words = {w for t in tags for w in surface_tokens(t)}
         self.words: list[tuple[str, set[int]]] = []
         seen = set()
@@ -35,7 +35,7 @@ class QueryWords:
             if is_stop_word(w) or w in seen:
                 continue
             seen.add(w)
-            self.words.append((w, word_feature_ids(w, vocabs, offsets, ngram_sizes, w in tag_words)))
+            self.words.append((w, word_feature_ids(w, vocabs, offsets, gram_spec, w in tag_words)))
         counts: dict[int, int] = {}
         for _, ids in self.words:
             for i in ids:

@@ -26,7 +26,7 @@ def save(engine, path) -> None:
     header = {
         "format": FORMAT,
         "version": VERSION,
-        "params": {**engine.get_params(), "ngram_sizes": list(engine.ngram_sizes)},
+        "params": {**engine.get_params(), "gram_sizes": list(engine.gram_sizes)},
         "vocab_stem": list(engine.vocabs_["stem"]),
         "vocab_gram": list(engine.vocabs_["gram"]),
         "ids": engine.ids_,
@@ -54,7 +54,7 @@ def load(cls, path):
         if header.get("format") != FORMAT or header.get("version") != VERSION:
             raise ValueError(f"{path}: not a {FORMAT} v{VERSION} file")
         params = header["params"]
-        params["ngram_sizes"] = tuple(params["ngram_sizes"])
+        params["gram_sizes"] = tuple(params["gram_sizes"])
         engine = cls(**params)
         engine.vocabs_ = {
             "stem": {f: i for i, f in enumerate(header["vocab_stem"])},

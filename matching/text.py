@@ -180,3 +180,26 @@ def char_ngrams(word: str, sizes: tuple[int, ...]) -> list[str]:
             continue
         out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return out
+
+
+def affixes(word: str, sizes: tuple[int, ...]) -> list[str]:
+    """Prefixes of the given lengths and the 4-letter ending of an accent-free word.
+
+    Prefix truncation is a strong stemmer for French on its own; with the ending it
+    links plural, gender and derived forms and spelling variants at a few features a
+    word (character n-grams cost six times more postings for a small gain).
+    """
+    out = [word[:n] + "|" for n in sizes if len(word) > n]
+    if len(word) > 6:
+        out.append("|" + word[-4:])
+    return out
+
+
+def word_grams(word: str, spec: tuple[str, tuple[int, ...]]) -> list[str]:
+    """Sub-word features of an accent-free word: ("affix", sizes) or ("char", n-gram sizes)."""
+    mode, sizes = spec
+    if mode == "affix":
+        return affixes(word, sizes)
+    if mode == "char":
+        return char_ngrams(word, sizes)
+    raise ValueError(f"unknown gram mode {mode!r}; expected 'affix' or 'char'")

