@@ -21,6 +21,7 @@ from . import outbox
 
 EMAIL_KINDS = {
     "suggestions": _l("Nouvelles suggestions de mise en relation"),
+    "practices": _l("Nouveautés des fiches pratiques que vous suivez"),
 }
 DEFAULT_FREQUENCY = "immediate"
 FREQUENCY_LABELS = {

@@ -9,17 +9,7 @@ from marketplace.services.practices import editing
 from marketplace.services.practices.access import EditConflict, NotAllowed, PracticeError
 from marketplace.services.practices.diff import diff_table, field_changes
 from marketplace.services.practices.render import render_markdown
-from tests.fixtures.practices.helpers import make_sheet, sheet_data
-
-
-@pytest.fixture
-def place(make_collectivity):
-    return make_collectivity("Lyon")
-
-
-@pytest.fixture
-def alice(make_user, place):
-    return make_user(name="Alice", roles=[("agent", place)])
+from tests.fixtures.practices.helpers import alice, make_sheet, place, sheet_data  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 import difflib
 
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ...models.practices import CONTENT_FIELDS
 from ...taxonomy import DOMAINS, label

@@ -6,18 +6,19 @@ in hear of its new revisions and comments; the person who acted is never told of
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
-from ...models import Follow, Notification, PracticeComment, PracticeSheet, User
+from ...models import Follow, PracticeComment, PracticeSheet, User
 from ...models.practices import FOLLOW_KINDS
 from ...taxonomy import DOMAINS
+from .. import notifications
 from .access import PracticeError, require_member
 
 COMMENT_MAX = 5000
-NOTIFICATION_KIND = "practice_update"
+NOTIFICATION_KIND = "practices"
 
 
 def add_comment(sheet: PracticeSheet, author, body: str) -> PracticeComment:
@@ -45,6 +46,8 @@ def comments(sheet: PracticeSheet) -> list[PracticeComment]:
 
 def _check_target(kind: str, key: str) -> str:
     key = (key or "").strip()
+    if kind == "departement":
+        key = key.upper()  # '2a' is Corse-du-Sud, stored as '2A'
     valid = {
         "sheet": key.isdigit() and db.session.get(PracticeSheet, int(key)) is not None,
         "domain": key in DOMAINS,
@@ -54,7 +57,7 @@ def _check_target(kind: str, key: str) -> str:
     }
     if kind not in FOLLOW_KINDS or not valid.get(kind):
         raise PracticeError(_("Ce que vous voulez suivre n'existe pas."))
-    return key.upper()
+    return key
 
 
 def follow(user, kind: str, key: str) -> Follow:
@@ -75,7 +78,8 @@ def follow(user, kind: str, key: str) -> Follow:
 
 
 def unfollow(user, kind: str, key: str) -> None:
-    item = find_follow(user, kind, (key or "").strip().upper())
+    key = (key or "").strip()
+    item = find_follow(user, kind, key.upper() if kind == "departement" else key)
     if item is not None:
         db.session.delete(item)
         db.session.commit()
@@ -114,30 +118,26 @@ def followers(sheet: PracticeSheet, exclude_user_id: int | None = None) -> list[
 
 
 def notify_followers(sheet: PracticeSheet, event: str, actor, revision=None, comment=None) -> list[User]:
-    """Tell the followers of `sheet` about `event` ("revision" or "comment"); returns them."""
+    """Tell the followers of `sheet` about `event` ("revision" or "comment"), through each one's
+    notification preference for the kind "practices" (immediate, daily digest or none); returns
+    the recipients."""
     recipients = followers(sheet, exclude_user_id=getattr(actor, "id", None))
     if not recipients:
         return []
     if event == "revision":
-        message = _("%(who)s a modifié la fiche « %(title)s » (version %(n)s).",
-                    who=actor.display_name, title=sheet.title, n=revision.number)
+        message = _l("%(who)s a modifié la fiche « %(title)s » (version %(n)s).",
+                     who=actor.display_name, title=sheet.title, n=revision.number)
         key = f"practice:{sheet.id}:revision:{revision.number}"
     else:
-        message = _("%(who)s a commenté la fiche « %(title)s ».",
-                    who=actor.display_name, title=sheet.title)
+        message = _l("%(who)s a commenté la fiche « %(title)s ».",
+                     who=actor.display_name, title=sheet.title)
         key = f"practice:{sheet.id}:comment:{comment.id}"
     # Built from the URL map: tasks and commands have no request to build it from.
     link = current_app.url_map.bind("").build("practices.detail", {"sheet_id": sheet.id})
+    sheet_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + link
     for user in recipients:
-        _deliver(user, message[:500], link, key)
+        notifications.notify(user, NOTIFICATION_KIND, key, message, link=link,
+                             template="practice_update", subject=_l("Du nouveau sur une fiche pratique"),
+                             sheet_url=sheet_url, sheet_title=sheet.title)
     db.session.commit()
     return recipients
-
-
-def _deliver(user: User, message: str, link: str, key: str) -> None:
-    """Record one in-app notification (the key keeps a rerun from duplicating it)."""
-    exists = db.session.scalar(select(Notification.id).where(
-        Notification.user_id == user.id, Notification.key == key))
-    if exists is None:
-        db.session.add(Notification(user_id=user.id, kind=NOTIFICATION_KIND, key=key,
-                                    message=message, link=link, data={}))

@@ -1,0 +1,1 @@
+"""The practices library blueprint ("fiches pratiques"), mounted at /pratiques."""

@@ -1,0 +1,191 @@
+"""Practice sheets: list, read, write, history, diff, revert, resources (thin views)."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..services.practices import editing, essaimage, pages, search, uploads
+from ..services.practices.access import EditConflict, NotAllowed, PracticeError, is_member
+from ..taxonomy import DOMAINS
+from .forms import SORT_LABELS, FileForm, LinkForm, SheetForm, TargetForm
+
+bp = Blueprint("practices", __name__, url_prefix="/pratiques")
+
+
+def refuse(error: PracticeError, form=None) -> None:
+    """403 for a refusal of rights; otherwise the French message next to its field, or flashed."""
+    if isinstance(error, NotAllowed):
+        abort(403)
+    field = getattr(form, error.field, None) if form is not None and error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [error.message]
+    else:
+        flash(error.message, "error")
+
+
+def member_required(view):
+    """Log in first; then 403 unless the user holds an active role (a member of the library)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not is_member(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def run(form, action, success: str) -> bool:
+    """Validate a form and run one service call; flash the success, the refusal or the first
+    form error. True when the service call succeeded."""
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(errors[0], "error")
+        return False
+    try:
+        action()
+    except PracticeError as error:
+        refuse(error)
+        return False
+    flash(success, "success")
+    return True
+
+
+@bp.get("/")
+def index():
+    args = request.args
+    min_spread = args.get("essaimage", "")
+    results = search.search_sheets(
+        args.get("q", "")[:200], domain=args.get("domaine") or None,
+        departement=args.get("departement") or None, region=args.get("region") or None,
+        min_spread=int(min_spread) if min_spread.isdigit() else 0,
+        sort=args.get("tri", "spread"))
+    return render_template("practices/index.html", results=results, args=args, domains=DOMAINS,
+                           sorts=SORT_LABELS)
+
+
+@bp.get("/regions")
+def regions():
+    return render_template("practices/regions.html", rows=essaimage.region_table())
+
+
+@bp.route("/nouvelle", methods=["GET", "POST"])
+@member_required
+def create():
+    form = SheetForm(collectivities=pages.editable_collectivities(current_user))
+    if form.validate_on_submit():
+        try:
+            sheet = editing.create_sheet(current_user, form.sheet_data(), form.comment.data)
+        except PracticeError as error:
+            refuse(error, form)
+        else:
+            flash(_("Fiche enregistrée."), "success")
+            return redirect(url_for(".detail", sheet_id=sheet.id))
+    return render_template("practices/edit.html", form=form, sheet=None, conflict=None)
+
+
+@bp.get("/<int:sheet_id>")
+def detail(sheet_id: int):
+    sheet = pages.visible_sheet(sheet_id, current_user)
+    return render_template("practices/detail.html", **pages.sheet_page(sheet, current_user),
+                           file_form=FileForm(), link_form=LinkForm(), button=TargetForm())
+
+
+@bp.route("/<int:sheet_id>/modifier", methods=["GET", "POST"])
+@member_required
+def edit(sheet_id: int):
+    sheet = pages.visible_sheet(sheet_id, current_user)
+    form = SheetForm(obj=sheet if request.method == "GET" else None,
+                     collectivities=pages.editable_collectivities(current_user, sheet))
+    if request.method == "GET":
+        form.base_revision.data = str(sheet.revision_number)
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            editing.save_sheet(sheet, current_user, form.sheet_data(), form.base_number(), form.comment.data)
+        except EditConflict as error:
+            # The user's text stays in the form; the new base lets them save once they merged.
+            conflict = {"revision": error.current, "message": error.message,
+                        "diff": pages.conflict_diff(sheet, error.current, form.sheet_data())}
+            form.base_revision.data = str(error.current.number)
+        except PracticeError as error:
+            refuse(error, form)
+        else:
+            flash(_("Modifications enregistrées."), "success")
+            return redirect(url_for(".detail", sheet_id=sheet.id))
+    status = 409 if conflict else 200
+    return render_template("practices/edit.html", form=form, sheet=sheet, conflict=conflict), status
+
+
+@bp.get("/<int:sheet_id>/historique")
+def history(sheet_id: int):
+    sheet = pages.visible_sheet(sheet_id, current_user)
+    return render_template("practices/history.html", sheet=sheet, revisions=editing.history(sheet),
+                           button=TargetForm(), member=is_member(current_user))
+
+
+@bp.get("/<int:sheet_id>/comparer")
+def diff(sheet_id: int):
+    sheet = pages.visible_sheet(sheet_id, current_user)
+    old = request.args.get("de", "")
+    new = request.args.get("a", "")
+    if not (old.isdigit() and new.isdigit()):
+        abort(404)
+    return render_template("practices/diff.html", **pages.diff_page(sheet, int(old), int(new)),
+                           button=TargetForm(), member=is_member(current_user))
+
+
+@bp.post("/<int:sheet_id>/retablir")
+@member_required
+def revert(sheet_id: int):
+    sheet = pages.visible_sheet(sheet_id, current_user)
+    form = TargetForm()
+    run(form, lambda: editing.revert(sheet, current_user, form.item_id.data or 0, form.base_number()),
+        _("La fiche est revenue au contenu de la version choisie (une nouvelle version est créée)."))
+    return redirect(url_for(".history", sheet_id=sheet.id))
+
+
+@bp.post("/<int:sheet_id>/ressources")
+@member_required
+def upload(sheet_id: int):
+    sheet = pages.visible_sheet(sheet_id, current_user)
+    form = FileForm()
+    run(form, lambda: uploads.add_file(sheet, current_user, form.file.data.stream, form.file.data.filename,
+                                       form.title.data), _("Document ajouté."))
+    return redirect(url_for(".detail", sheet_id=sheet.id) + "#ressources")
+
+
+@bp.post("/<int:sheet_id>/liens")
+@member_required
+def add_link(sheet_id: int):
+    sheet = pages.visible_sheet(sheet_id, current_user)
+    form = LinkForm()
+    run(form, lambda: uploads.add_link(sheet, current_user, form.url.data, form.link_title.data),
+        _("Lien ajouté."))
+    return redirect(url_for(".detail", sheet_id=sheet.id) + "#ressources")
+
+
+@bp.get("/ressources/<int:attachment_id>")
+def download(attachment_id: int):
+    attachment = pages.visible_attachment(attachment_id, current_user)
+    response = send_file(uploads.file_path(attachment), mimetype=attachment.mime_type,
+                         as_attachment=True, download_name=attachment.original_name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.post("/ressources/<int:attachment_id>/supprimer")
+@member_required
+def remove_attachment(attachment_id: int):
+    attachment = pages.visible_attachment(attachment_id, current_user)
+    sheet_id = attachment.sheet_id
+    run(TargetForm(), lambda: uploads.remove(attachment, current_user), _("Ressource retirée."))
+    return redirect(url_for(".detail", sheet_id=sheet_id) + "#ressources")
+
+
+from . import views_social  # noqa: E402,F401  (registers the discussion and collection routes)
