@@ -86,7 +86,7 @@ class Config:
     MATCHING_INLINE_REFIT_BELOW = _int("MATCHING_INLINE_REFIT_BELOW", 2000)  # small: refit at once
     MATCHING_EXCLUDE_SAME_EPCI = _bool("MATCHING_EXCLUDE_SAME_EPCI", False)
     # Broker timeouts (seconds): a web request never waits long on a Redis that is down.
-    BROKER_CONNECT_TIMEOUT = float(os.environ.get("BROKER_CONNECT_TIMEOUT", 1))
+    BROKER_CONNECT_TIMEOUT = float(os.environ.get("BROKER_CONNECT_TIMEOUT", 0.5))
     BROKER_SOCKET_TIMEOUT = float(os.environ.get("BROKER_SOCKET_TIMEOUT", 5))
     # A task published after a commit and not done after this many seconds is published again.
     TASK_INTENT_RETRY_AFTER = _int("TASK_INTENT_RETRY_AFTER", 120)

@@ -6,14 +6,13 @@ through services.task_queue delete their TaskIntent row once they have run (`mar
 from __future__ import annotations
 
 import smtplib
-import socket
 
 from celery import shared_task
 
 from marketplace.services import matching_index, notifications, outbox, suggestions, task_queue
 
 # What a flaky SMTP server or network raises: retried with exponential backoff.
-SMTP_ERRORS = (smtplib.SMTPException, socket.timeout, ConnectionError, OSError)
+SMTP_ERRORS = (smtplib.SMTPException, OSError)  # OSError covers refused, reset and timed out
 
 
 @shared_task(bind=True, name="workers.tasks.match_need")

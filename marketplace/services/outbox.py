@@ -69,8 +69,9 @@ def claim(email_id: int) -> bool:
         )
         .values(status="sending", lease_until=now + timedelta(seconds=_lease_seconds()),
                 attempts=OutboxEmail.attempts + 1)
+        .execution_options(synchronize_session=False)
     )
-    db.session.commit()
+    db.session.commit()  # also expires loaded rows, so the new status is read back
     return result.rowcount == 1
 
 
