@@ -85,9 +85,10 @@ def register_blueprints(app: Flask) -> None:
     from .main.views import bp as main_bp
     from .needs.views import bp as needs_bp
     from .offers.views import bp as offers_bp
+    from .notifications.views import bp as notifications_bp
     from .practices.views import bp as practices_bp
 
-    for blueprint in (main_bp, accounts_bp, offers_bp, needs_bp, admin_bp, api_bp, practices_bp):
+    for blueprint in (main_bp, accounts_bp, offers_bp, needs_bp, admin_bp, api_bp, practices_bp, notifications_bp):
         app.register_blueprint(blueprint)
 
 

@@ -162,3 +162,36 @@ def for_offer(offer_id: int) -> list[Suggestion]:
     """The stored suggestions of an offer, best first."""
     return db.session.scalars(select(Suggestion).where(Suggestion.offer_id == offer_id)
                               .order_by(Suggestion.score.desc(), Suggestion.need_id)).all()
+
+
+def can_see(user, item) -> bool:
+    """Who sees an item's suggestions: its owner, an administrator, and for a need, the
+    representatives of its collectivity and the coordinators whose territory holds it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin or item.owner_id == user.id:
+        return True
+    if isinstance(item, Need):
+        if item.collectivity_id in user.collectivity_ids("representative"):
+            return True
+        collectivity = item.collectivity
+        return any(role.covers(collectivity.departement_codes, collectivity.region_codes)
+                   for role in user.active_roles("coordinator"))
+    return False
+
+
+def feed(item) -> list[dict]:
+    """An item's suggestions as JSON-ready rows: the other side's id, title and page, score, reasons."""
+    if isinstance(item, Need):
+        rows, other_model, column, endpoint = for_need(item.id), SkillOffer, "offer_id", "offers.detail"
+    else:
+        rows, other_model, column, endpoint = for_offer(item.id), Need, "need_id", "needs.detail"
+    ids = [getattr(row, column) for row in rows]
+    others = {o.id: o for o in db.session.scalars(select(other_model).where(other_model.id.in_(ids)))}
+    from flask import url_for
+
+    return [
+        {"id": other_id, "title": others[other_id].title, "url": url_for(endpoint, item_id=other_id),
+         "score": round(row.score, 3), "reasons": row.reasons, "updated_at": row.updated_at.isoformat()}
+        for row, other_id in zip(rows, ids) if other_id in others
+    ]

@@ -1,0 +1,88 @@
+"""Notifications, e-mail preferences, one-click unsubscribe (RFC 8058) and the suggestions feed.
+
+Views read the form, call one service function, then flash, redirect or render.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..extensions import csrf, db
+from ..models import Need, SkillOffer
+from ..services import notifications, suggestions
+from .forms import choices_of, preferences_form
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+@bp.app_context_processor
+def unread_notifications():
+    """`unread_notifications` in every template: the count shown next to the bell."""
+    if getattr(current_user, "is_authenticated", False):
+        return {"unread_notifications": notifications.unread_count(current_user)}
+    return {"unread_notifications": 0}
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("notifications/index.html", items=notifications.for_user(current_user))
+
+
+@bp.post("/lues")
+@login_required
+def mark_read():
+    # CSRF is checked by CSRFProtect for this form.
+    notifications.mark_all_read(current_user)
+    flash(_("Toutes vos notifications sont marquées comme lues."), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/preferences", methods=["GET", "POST"])
+@login_required
+def preferences():
+    form = preferences_form(notifications.preferences(current_user))
+    if form.validate_on_submit():
+        notifications.set_preferences(current_user, choices_of(form))
+        flash(_("Vos préférences d'e-mails sont enregistrées."), "success")
+        return redirect(url_for(".preferences"))
+    return render_template("notifications/preferences.html", form=form), 400 if form.errors else 200
+
+
+def _unsubscribe_page(found, token: str, done: bool):
+    if found is None:
+        return render_template("notifications/unsubscribe.html", found=None), 404
+    return render_template("notifications/unsubscribe.html", found=found, token=token, done=done,
+                           kind_name=notifications.EMAIL_KINDS[found[1]])
+
+
+@bp.get("/desabonnement/<token>")
+def unsubscribe_page(token: str):
+    # GET changes nothing (mail scanners follow links): it shows a button that posts.
+    return _unsubscribe_page(notifications.read_unsubscribe_token(token), token, done=False)
+
+
+@bp.post("/desabonnement/<token>")
+@csrf.exempt  # RFC 8058: the mail client posts "List-Unsubscribe=One-Click" with no session
+def unsubscribe(token: str):
+    return _unsubscribe_page(notifications.unsubscribe(token), token, done=True)
+
+
+def _feed(model, item_id: int):
+    item = db.session.get(model, item_id)
+    if item is None or not suggestions.can_see(current_user, item):
+        abort(404)
+    return jsonify({"suggestions": suggestions.feed(item)})
+
+
+@bp.get("/suggestions/besoins/<int:item_id>.json")
+@login_required
+def need_suggestions(item_id: int):
+    return _feed(Need, item_id)
+
+
+@bp.get("/suggestions/offres/<int:item_id>.json")
+@login_required
+def offer_suggestions(item_id: int):
+    return _feed(SkillOffer, item_id)

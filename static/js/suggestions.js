@@ -1,0 +1,62 @@
+// Keeps the suggestions section of an offer or need page up to date without a reload: polls the
+// JSON feed named by data-suggestions-url and redraws the list when it changed.
+(function () {
+  "use strict";
+  var section = document.getElementById("suggestions");
+  if (!section) { return; }
+  var list = section.querySelector("[data-suggestions-list]");
+  var empty = section.querySelector("[data-suggestions-empty]");
+  var url = section.getAttribute("data-suggestions-url");
+  var last = "";
+  var delay = 3000;
+
+  function label(name) { return section.getAttribute("data-label-" + name) || name; }
+
+  function reasonsText(reasons) {
+    var parts = [];
+    if (reasons.words && reasons.words.length) { parts.push(label("words") + " : " + reasons.words.join(", ")); }
+    if (reasons.tags && reasons.tags.length) { parts.push(label("tags") + " : " + reasons.tags.join(", ")); }
+    if (reasons.distance_km !== null && reasons.distance_km !== undefined) {
+      parts.push(Math.round(reasons.distance_km) + " " + label("km"));
+    }
+    return parts.join(" · ");
+  }
+
+  function draw(items) {
+    list.textContent = "";
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      li.className = "fr-mb-2w";
+      var link = document.createElement("a");
+      link.className = "fr-link";
+      link.href = item.url;
+      link.textContent = item.title;
+      var score = document.createElement("span");
+      score.className = "fr-badge fr-badge--sm fr-ml-1w";
+      score.textContent = label("score") + " " + Math.round(item.score * 100) + " %";
+      var why = document.createElement("p");
+      why.className = "fr-hint-text fr-mb-0";
+      why.textContent = reasonsText(item.reasons || {});
+      li.appendChild(link);
+      li.appendChild(score);
+      li.appendChild(why);
+      list.appendChild(li);
+    });
+    empty.hidden = items.length > 0;
+  }
+
+  function poll() {
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (data) {
+          var text = JSON.stringify(data.suggestions);
+          if (text !== last) { last = text; draw(data.suggestions); delay = 3000; }
+          else { delay = Math.min(delay * 2, 60000); }  // quieter while nothing changes
+        }
+      })
+      .catch(function () { delay = Math.min(delay * 2, 60000); })
+      .then(function () { window.setTimeout(poll, delay); });
+  }
+  poll();
+})();
