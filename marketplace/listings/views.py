@@ -9,6 +9,7 @@ from wtforms import HiddenField
 
 from ..permissions import can_edit, role_required
 from ..services import listing_query, listings
+from ..services.accounts import can_publish
 from ..services.urls import safe_next
 
 
@@ -73,7 +74,8 @@ def build_blueprint(kind, import_name, url_prefix, form_class, create, update, c
             _("Publié.") if publish else _("Brouillon enregistré."),
         ):
             return redirect(url_for(".detail", item_id=created[0].id))
-        return render_template(template % "form", kind=kind, form=form, item=None)
+        return render_template(template % "form", kind=kind, form=form, item=None,
+                               publish_refusal=can_publish(current_user).reason)
 
     @bp.get("/<int:item_id>")
     @login_required

@@ -19,6 +19,7 @@ from ..models import Collectivity, Need, SkillOffer
 from ..models.base import utcnow
 from ..permissions import can_edit
 from .accounts import can_publish
+from .suggestions import enqueue_matching
 
 # Bounds shared by the forms (messages next to the field) and the services (last line of defence).
 TITLE_MIN, TITLE_MAX = 5, 200
@@ -183,6 +184,7 @@ def _create(kind: ListingKind, actor, data: dict, publish: bool):
     if publish:
         _move(kind, item, kind.publish_status, actor)
     db.session.add(item)
+    enqueue_matching(item)  # matched by a worker once committed (ids only)
     db.session.commit()
     return item
 
@@ -194,6 +196,7 @@ def _update(kind: ListingKind, item, data: dict, actor):
         raise ListingError(_("Cet élément est clos : il ne peut plus être modifié."))
     # An administrator editing keeps the item within the owner's collectivities, not their own.
     _apply(kind, item, data, owner=getattr(item, kind.owner_relation))
+    enqueue_matching(item)
     db.session.commit()
     return item
 
@@ -202,6 +205,7 @@ def _change_status(kind: ListingKind, item, to: str, actor):
     if not can_edit(actor, item):
         raise ListingError(_("Seul l'auteur ou un administrateur peut changer ce statut."))
     _move(kind, item, to, actor)
+    enqueue_matching(item)
     db.session.commit()
     return item
 
@@ -251,6 +255,9 @@ def _check_bounds(kind: ListingKind, data: dict) -> None:
     days = data.get(kind.days_column)
     if days is None or not low <= float(days) <= high:
         raise ListingError(_("Le nombre de jours est hors des limites permises."))
+    start, end = (data.get(name) for name in kind.extra_fields[1:3])
+    if start and end and end < start:
+        raise ListingError(_("La date de fin doit suivre la date de début."))
 
 
 def own_items(kind: ListingKind, user):
@@ -261,7 +268,3 @@ def own_items(kind: ListingKind, user):
         .where(getattr(model, kind.owner_column) == user.id)
         .order_by(model.updated_at.desc(), model.id.desc())
     )
-
-
-def find_collectivity(collectivity_id: int | None) -> Collectivity | None:
-    return db.session.get(Collectivity, collectivity_id) if collectivity_id else None

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from marketplace.models import Departement, Need, Region, SkillOffer
+from marketplace.models import Departement, Region, SkillOffer
 from marketplace.services import listing_query, listings
 from marketplace.services.listings import NEED, OFFER, ListingError
 
@@ -87,6 +87,7 @@ def test_publishing_requires_a_verified_email_and_nothing_is_half_saved(world, m
 @pytest.mark.parametrize("bad", [
     {"title": "x" * 10_000}, {"title": "abc"}, {"description": "d" * 10_001},
     {"days_per_month": -1}, {"days_per_month": 10_000}, {"domain": "astrologie"}, {"modality": "tele"},
+    {"available_from": date(2030, 5, 2), "available_until": date(2030, 5, 1)},
 ])
 def test_service_refuses_impossible_values_even_without_a_form(world, db, bad):
     with pytest.raises(ListingError):

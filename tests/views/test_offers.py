@@ -149,6 +149,8 @@ def test_remote_offer_drops_the_distance(client, login, people, db):
 
 def test_unverified_agent_cannot_publish_and_keeps_the_form(client, login, people, make_user, db):
     login(make_user(roles=[("agent", people["lyon"])], verified=False))
+    page = client.get("/offres/nouveau").get_data(as_text=True)
+    assert "Vous pouvez déjà enregistrer un brouillon." in page and 'value="publish"' not in page
     response = post(client, "/offres/nouveau", valid_form(people["lyon"], action="publish",
                                                               title="Mon offre à garder"))
     page = response.get_data(as_text=True)
