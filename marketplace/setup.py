@@ -65,6 +65,10 @@ def _lazy(text: str):
 
 
 def register_security(app: Flask) -> None:
+    from .request import EssaimRequest
+
+    app.request_class = EssaimRequest
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
