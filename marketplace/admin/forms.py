@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..accounts.forms import ActionForm  # noqa: F401  (re-exported for the admin views)
 from ..forms_common import CleanText
 from ..services.admin import APPROVER_BUDGET_MAX
 from ..taxonomy import ROLES

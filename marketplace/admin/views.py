@@ -12,7 +12,8 @@ from ..extensions import db, login_manager
 from ..models import User
 from ..services import admin as admin_service
 from ..services.accounts import FieldError
-from .forms import ActionForm, ApproveRoleForm, ApproverForm, CoordinatorForm, UserFilterForm
+from ..accounts.forms import ActionForm
+from .forms import ApproveRoleForm, ApproverForm, CoordinatorForm, UserFilterForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
