@@ -148,3 +148,11 @@ def test_markdown_keeps_safe_formatting_and_links(app):
     assert "<h2>Titre</h2>" in html and "<strong>gras</strong>" in html
     assert 'href="https://example.fr"' in html and 'href="mailto:a@b.fr"' in html
     assert 'rel="noopener noreferrer"' in html
+
+
+def test_plain_text_excerpt_drops_markup_and_scripts(app):
+    from marketplace.services.practices.render import plain_text
+
+    text = plain_text("**Cantine** [bio](https://x.fr)\n\n<script>alert(1)</script>\n\n<b onclick=x>ok</b>")
+    assert text == "Cantine bio ok"
+    assert plain_text(None) == ""

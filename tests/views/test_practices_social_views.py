@@ -177,3 +177,21 @@ def test_suggested_partial_renders(app, make_user, sheet, rennes):
         html = render_template("practices/_suggested_for_need.html",
                                suggested_practices=similar_practices_for_need(need))
     assert "Cantine 100 % bio" in html and "Rédigée par Alice" in html
+
+
+def test_representative_withdraws_declaration(client, db, make_user, sheet, rennes):
+    rep = make_user(roles=[("representative", rennes)])
+    essaimage.declare_reuse(sheet, rep, rennes.id, "implemented")
+    sign_in(client, rep)
+    page = client.get(f"/pratiques/{sheet.id}").get_data(as_text=True)
+    assert 'value="implemented" checked' in page and "Retirer la déclaration" in page
+    response = client.post_form(f"/pratiques/{sheet.id}/reprise/retirer", {"item_id": rennes.id},
+                                token_from="/pratiques/", follow_redirects=True)
+    assert "Déclaration retirée." in response.get_data(as_text=True)
+    assert db.session.query(PracticeReuse).count() == 0
+
+
+def test_card_excerpt_is_plain_text(client, alice, place):
+    make_sheet(alice, place, summary="Une cantine **100 %** locale <script>alert(1)</script>")
+    page = client.get("/pratiques/").get_data(as_text=True)
+    assert "Une cantine 100 % locale" in page and "**" not in page.split('id="contenu"')[1]

@@ -5,6 +5,8 @@ allow-list: no script or style, no event attribute, links only to http, https or
 """
 from __future__ import annotations
 
+from html import unescape
+
 import markdown
 import nh3
 from markupsafe import Markup
@@ -28,6 +30,15 @@ def sanitize_html(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+def plain_text(text: str | None) -> str:
+    """The words of a Markdown text without any markup (for excerpts on cards)."""
+    if not text:
+        return ""
+    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    cleaned = nh3.clean(html, tags=set(), clean_content_tags={"script", "style"}, link_rel=None)
+    return " ".join(unescape(cleaned).split())
 
 
 def render_markdown(text: str | None) -> Markup:

@@ -17,6 +17,7 @@ from ...models import (
 )
 from ...taxonomy import DOMAINS, label
 from .essaimage import spread_subquery
+from .render import plain_text
 
 SORTS = ("spread", "recent", "title", "relevance")
 # Below this cosine the engine's "match" is character n-gram noise, not a related practice.
@@ -34,6 +35,11 @@ class Found:
     score: float | None = None
     reasons: object = None
     authors: list = field(default_factory=list)
+
+    @property
+    def excerpt(self) -> str:
+        """The summary as plain words, for a card."""
+        return plain_text(self.sheet.summary)
 
 
 def sheet_document(sheet: PracticeSheet) -> Document:
