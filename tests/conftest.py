@@ -36,7 +36,8 @@ def _postgres_schema(url: str):
 @pytest.fixture
 def app(tmp_path):
     url = os.environ.get("TEST_DATABASE_URL", "")
-    overrides = {"MAIL_FILE_PATH": str(tmp_path / "mail"), "GEO_CACHE_DIR": str(tmp_path / "geo")}
+    overrides = {"MAIL_FILE_PATH": str(tmp_path / "mail"), "GEO_CACHE_DIR": str(tmp_path / "geo"),
+                 "MATCHING_INDEX_DIR": str(tmp_path / "matching")}
     admin = schema = None
     if url.startswith("postgresql"):
         admin, schema = _postgres_schema(url)

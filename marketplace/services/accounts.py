@@ -24,7 +24,7 @@ from ..taxonomy import SELF_SERVICE_ROLES
 from . import tokens
 from .collectivity_search import INSEE_CODE, SIREN, resolve_collectivity
 from .geo_plan import normalise_name
-from .mail import send_email
+from .outbox import send_email  # through the outbox: retried, never sent twice
 from .passwords import hash_password, verify_password
 
 logger = logging.getLogger(__name__)

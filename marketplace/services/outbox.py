@@ -10,6 +10,8 @@ SMTP server's cooperation.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from datetime import timedelta
 
@@ -50,6 +52,23 @@ def queue_email(*, to: str, kind: str, key: str, subject, template: str, languag
     db.session.add(email)
     db.session.flush()
     task_queue.publish_after_commit(SEND_TASK, email.id)
+    return email
+
+
+def send_email(to: str, subject, template: str, language: str, **context) -> OutboxEmail:
+    """Drop-in for services.mail.send_email that goes through the outbox, then commits.
+
+    For transactional e-mails (verification, password reset) sent right after their change was
+    committed: the row is committed at once, and the send task runs after that commit. A `user`
+    in the context is kept as the fields templates read, so that the context stays JSON.
+    """
+    user = context.pop("user", None)
+    if user is not None:
+        context["user"] = {"id": user.id, "email": user.email, "display_name": user.display_name}
+    digest = hashlib.sha256(json.dumps([to, template, context], sort_keys=True, default=str).encode()).hexdigest()
+    email = queue_email(to=to, kind="account", key=f"{template}:{digest[:40]}", subject=subject,
+                        template=template, language=language, user_id=user.id if user else None, **context)
+    db.session.commit()
     return email
 
 

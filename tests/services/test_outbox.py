@@ -141,3 +141,14 @@ def test_sweep_resends_what_is_pending(app, db, closed_port):
     assert outbox.sweep(now=utcnow() + timedelta(hours=1)) == 1
     db.session.refresh(email)
     assert email.status == "sent" and len(_sent(app)) == 1
+
+
+def test_send_email_drop_in_for_account_emails(app, db, make_user):
+    user = make_user(name="Camille")
+    first = outbox.send_email(user.email, _l("Réinitialisez votre mot de passe"), "reset_password", "fr",
+                              user=user, link="http://x/reset/abc", max_age_minutes=60)
+    again = outbox.send_email(user.email, _l("Réinitialisez votre mot de passe"), "reset_password", "fr",
+                              user=user, link="http://x/reset/abc", max_age_minutes=60)
+    assert first.id == again.id and first.status == "sent" and first.kind == "account"
+    assert first.context["user"] == {"id": user.id, "email": user.email, "display_name": "Camille"}
+    assert len(_sent(app)) == 1 and "Camille" in _sent(app)[0].body

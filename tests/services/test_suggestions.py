@@ -176,3 +176,16 @@ def test_enqueue_matching_skips_drafts(db, world):
     suggestions.enqueue_matching(need)
     db.session.commit()
     assert db.session.query(TaskIntent).count() == 0
+
+
+def test_publishing_through_the_listings_service_stores_suggestions(db, world):
+    from marketplace.services import listings
+
+    _index_offers(factories.offer(world["agent"], world["villeurbanne"], subject=0))
+    need = factories.need(world["author"], world["lyon"], subject=0, status="draft")
+    assert suggestions.for_need(need.id) == []
+    listings.change_need_status(need, "open", world["author"])  # eager Celery: matched after commit
+    assert [s.need_id for s in suggestions.for_need(need.id)] == [need.id]
+    assert db.session.query(TaskIntent).count() == 0
+    listings.change_need_status(need, "closed", world["author"])
+    assert suggestions.for_need(need.id) == []
