@@ -255,6 +255,9 @@ def _check_bounds(kind: ListingKind, data: dict) -> None:
     days = data.get(kind.days_column)
     if days is None or not low <= float(days) <= high:
         raise ListingError(_("Le nombre de jours est hors des limites permises."))
+    start, end = (data.get(name) for name in kind.extra_fields[1:3])
+    if start and end and end < start:
+        raise ListingError(_("La date de fin doit suivre la date de début."))
 
 
 def own_items(kind: ListingKind, user):
@@ -265,7 +268,3 @@ def own_items(kind: ListingKind, user):
         .where(getattr(model, kind.owner_column) == user.id)
         .order_by(model.updated_at.desc(), model.id.desc())
     )
-
-
-def find_collectivity(collectivity_id: int | None) -> Collectivity | None:
-    return db.session.get(Collectivity, collectivity_id) if collectivity_id else None
