@@ -56,7 +56,9 @@ def live_server(tmp_path):
     instance.mkdir()
     subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run(
-        flask + ["geo", "import", "--source", str(ROOT / "tests/fixtures/geo")],
+        flask + ["geo", "import", "--source", str(ROOT / "tests/fixtures/geo/reference"),
+                 "--coords-source", str(ROOT / "tests/fixtures/geo/coords/communes.csv"),
+                 "--vintage", "2026"],
         cwd=ROOT, env=env, check=True, capture_output=True,
     )
     port = _free_port()
