@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -11,7 +12,7 @@ from .explain import QueryWords, make_reasons
 from .index import SparseIndex, top_k
 from .rules import MetaColumns, Rules, eligible
 from .types import Document, Match
-from .vectorize import BLOCKS, Weights, analyse, block_offsets, fit_space, vectorize
+from .vectorize import BLOCKS, Weights, analyse, block_offsets, fit_space, vectorize, vectorize_one
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -32,8 +33,11 @@ class MatchEngine:
       the 4-letter ending: few postings, fast at national scale) or "char" (character
       n-grams of ``gram_sizes`` within word boundaries: a little better, ~5x slower
       and larger; for small indexes);
+    - ``max_df``: features found in more than this share of the fitted documents are
+      dropped (like scikit-learn's ``max_df``): shorter postings, faster queries;
     - ``merge_every``: appended rows kept in a small side segment before merging;
-    - ``compact_ratio``: share of removed rows that triggers a compaction.
+    - ``compact_ratio``: share of removed rows that triggers a compaction;
+    - ``n_jobs``: threads for ``query_many`` (results do not depend on it).
 
     Learned attributes: ``vocabs_``, ``idfs_``, ``offsets_``, ``index_``, ``meta_``,
     ``ids_``, ``tags_``, ``row_of_``, ``n_dead_``.
@@ -46,16 +50,20 @@ class MatchEngine:
         tag_weight: float = 0.5,
         gram_mode: str = "affix",
         gram_sizes: tuple[int, ...] = (4, 6),
+        max_df: float = 1.0,
         merge_every: int = 1024,
         compact_ratio: float = 0.25,
+        n_jobs: int = 2,
     ):
         self.stem_weight = stem_weight
         self.gram_weight = gram_weight
         self.tag_weight = tag_weight
         self.gram_mode = gram_mode
         self.gram_sizes = gram_sizes
+        self.max_df = max_df
         self.merge_every = merge_every
         self.compact_ratio = compact_ratio
+        self.n_jobs = n_jobs
 
     # -- scikit-learn style parameters ------------------------------------------------
     def get_params(self, deep: bool = True) -> dict:
@@ -66,8 +74,10 @@ class MatchEngine:
             "tag_weight": self.tag_weight,
             "gram_mode": self.gram_mode,
             "gram_sizes": tuple(self.gram_sizes),
+            "max_df": self.max_df,
             "merge_every": self.merge_every,
             "compact_ratio": self.compact_ratio,
+            "n_jobs": self.n_jobs,
         }
 
     def set_params(self, **params) -> "MatchEngine":
@@ -99,7 +109,7 @@ class MatchEngine:
             raise ValueError(f"duplicate document id {dup!r} in fit")
         weights = self._weights()
         analysed = [analyse(d.text, d.tags) for d in docs]
-        self.vocabs_, self.idfs_, counts = fit_space(analysed, weights.gram_spec)
+        self.vocabs_, self.idfs_, counts = fit_space(analysed, weights.gram_spec, self.max_df)
         self.offsets_ = block_offsets(self.vocabs_)
         matrix = vectorize(analysed, self.vocabs_, self.idfs_, weights, counts)
         self._set_rows(matrix, docs)
@@ -127,13 +137,17 @@ class MatchEngine:
         analysed = [analyse(d.text, d.tags) for d in docs]
         return vectorize(analysed, self.vocabs_, self.idfs_, self._weights())
 
+    def _vector_one(self, doc: Document) -> sp.csr_matrix:
+        cols, vals = vectorize_one(analyse(doc.text, doc.tags), self.vocabs_, self.idfs_, self._weights(), self.offsets_)
+        return sp.csr_matrix((vals, cols, np.array([0, len(cols)])), shape=(1, self.index_.n_features))
+
     # -- querying -----------------------------------------------------------------------
     def query(self, document: Document, k: int = 10, where=None) -> list[Match]:
         """The ``k`` best eligible indexed documents for ``document``, best first."""
         return self.query_many([document], k=k, where=where)[0]
 
     def query_many(self, documents: Sequence[Document], k: int = 10, where=None) -> list[list[Match]]:
-        """``query`` for many documents at once (sparse matrix product, chunked).
+        """``query`` for many documents, on ``n_jobs`` threads; same results as ``query``.
 
         ``where`` is None, one rule set for all (a dict or ``Rules``), or a sequence
         with one rule set (or None) per document.
@@ -143,20 +157,28 @@ class MatchEngine:
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
             raise ValueError(f"k must be a non-negative int, got {k!r}")
         rules = self._rules_per_query(where, len(docs))
-        out: list[list[Match]] = []
-        chunk = 256
-        for start in range(0, len(docs), chunk):
-            part = docs[start : start + chunk]
-            Q = self.transform(part)
-            if len(part) == 1:
-                rows, scores = self.index_.score_one(Q)
-                out.append(self._finish(part[0], Q, rows, scores, rules[start], k))
-                continue
-            S = self.index_.score_many(Q)
-            for i, doc in enumerate(part):
-                lo, hi = S.indptr[i], S.indptr[i + 1]
-                out.append(self._finish(doc, Q[i], S.indices[lo:hi], S.data[lo:hi], rules[start + i], k))
-        return out
+        if len(docs) < 64 or self.n_jobs == 1:
+            return [self._query_one(d, k, r) for d, r in zip(docs, rules)]
+        # Each query runs the same exact search as `query`; numpy and scipy release the
+        # GIL in their kernels, so threads overlap on several cores.
+        with ThreadPoolExecutor(max_workers=self.n_jobs) as pool:
+            return list(pool.map(self._query_one, docs, [k] * len(docs), rules, chunksize=64))
+
+    def _query_one(self, doc: Document, k: int, rules: Rules | None) -> list[Match]:
+        q = self._vector_one(doc)
+        rows, scores = self._search(q, rules, k)
+        if len(rows) == 0:
+            return []
+        return self._matches(doc, q, rows, scores, rules)
+
+    def _search(self, q, rules, k):
+        """Exact top k eligible rows for the query vector ``q``.
+
+        Scores come from the query's postings only (CSC columns); rules are checked on
+        a best-first prefix of the scored rows (see `_eligible_top`).
+        """
+        rows, scores = self.index_.scores(q.indices, q.data)
+        return self._eligible_top(rows, scores, rules, k)
 
     @staticmethod
     def _rules_per_query(where, n: int) -> list[Rules | None]:
@@ -167,16 +189,7 @@ class MatchEngine:
             raise ValueError(f"where has {len(where)} rule sets for {n} documents")
         return [Rules.coerce(w) for w in where]
 
-    def _finish(self, doc, q_row, rows, scores, rules, k) -> list[Match]:
-        rows = np.asarray(rows, dtype=np.int64)
-        scores = np.asarray(scores, dtype=np.float32)
-        ok = eligible(self.meta_, rows, rules)
-        rows, scores = rows[ok], scores[ok]
-        if len(rows) < k:
-            rows, scores = self._fill(rows, scores, rules, k)
-        rows, scores = top_k(rows, scores, k)
-        if len(rows) == 0:
-            return []
+    def _matches(self, doc, q_row, rows, scores, rules) -> list[Match]:
         origin = self._origin(doc, rules)
         words = QueryWords(doc.text, doc.tags, self.vocabs_, self.offsets_, self._weights().gram_spec)
         lat, lon = self.meta_["lat"], self.meta_["lon"]
@@ -184,10 +197,34 @@ class MatchEngine:
             Match(
                 id=self.ids_[r],
                 score=float(min(max(s, 0.0), 1.0)),
-                reasons=make_reasons(words, q_row, self.index_.row(r), doc.tags, self.tags_[r], origin, lat[r], lon[r]),
+                reasons=make_reasons(words, q_row, self.index_.row_arrays(r), doc.tags, self.tags_[r], origin, lat[r], lon[r]),
             )
             for r, s in zip(rows.tolist(), scores.tolist())
         ]
+
+    def _eligible_top(self, rows, scores, rules, k, fill: bool = True):
+        """Top k of the eligible rows, checking rules on a growing best-first prefix.
+
+        Exactly "filter, then rank": a prefix is accepted only when its k-th eligible
+        score is strictly above every score left outside it.
+        """
+        if k == 0:
+            return rows[:0], scores[:0]
+        m = max(8 * k, 256)
+        while m < len(rows):
+            order = np.argpartition(-scores, m)
+            part, outside_max = order[:m], scores[order[m]]
+            ok = eligible(self.meta_, rows[part], rules)
+            if ok.sum() >= k:
+                r, s = top_k(rows[part][ok], scores[part][ok], k)
+                if s[-1] > outside_max:
+                    return r, s
+            m *= 8
+        ok = eligible(self.meta_, rows, rules)
+        rows, scores = rows[ok], scores[ok]
+        if len(rows) < k and fill:
+            rows, scores = self._fill(rows, scores, rules, k)
+        return top_k(rows, scores, k)
 
     def _fill(self, rows, scores, rules, k):
         # Rules filter before ranking: when fewer than k documents share a feature with
@@ -213,7 +250,7 @@ class MatchEngine:
         doc = self._check_doc(document)
         if doc.id in self.row_of_:
             raise ValueError(f"document id {doc.id!r} is already indexed; remove it first")
-        self.index_.append(self.transform([doc]))
+        self.index_.append(self._vector_one(doc))
         self.meta_.append([doc.meta])
         self.row_of_[doc.id] = len(self.ids_)
         self.ids_.append(doc.id)

@@ -3,9 +3,11 @@ shared tags, and the distance when both sides have a place."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .rules import haversine_km
+from .rules import EARTH_RADIUS_KM
 from .text import normalize_word, stem, surface_tokens, is_stop_word
 from .types import Reasons
 from .vectorize import tag_key, word_features
@@ -46,12 +48,14 @@ class QueryWords:
 def top_words(query: QueryWords, q_row, x_row, n: int = 3, min_share: float = 0.1) -> tuple[str, ...]:
     """The ``n`` query words whose features contributed most to q.x, one per stem.
 
+    ``x_row`` is (column ids, values) of the indexed document.
     A feature produced by several query words splits its contribution between them.
     """
-    common, qi, xi = np.intersect1d(q_row.indices, x_row.indices, assume_unique=True, return_indices=True)
+    x_indices, x_data = x_row
+    common, qi, xi = np.intersect1d(q_row.indices, x_indices, assume_unique=True, return_indices=True)
     if common.size == 0:
         return ()
-    contrib = dict(zip(common.tolist(), (q_row.data[qi] * x_row.data[xi]).tolist()))
+    contrib = dict(zip(common.tolist(), (q_row.data[qi] * x_data[xi]).tolist()))
     best: dict[str, tuple[float, str]] = {}
     for word, ids in query.words:
         score = sum(contrib.get(i, 0.0) / query.multiplicity[i] for i in ids)
@@ -73,9 +77,11 @@ def shared_tags(query_tags, doc_tags) -> tuple[str, ...]:
 
 def distance_km(origin, lat, lon) -> float | None:
     """Rounded distance in km between the query's place and a document's, or None."""
-    if origin is None or lat is None or lon is None or np.isnan(lat) or np.isnan(lon):
+    if origin is None or lat is None or lon is None or math.isnan(lat) or math.isnan(lon):
         return None
-    return round(float(haversine_km(origin[0], origin[1], lat, lon)), 1)
+    p1, p2 = math.radians(origin[0]), math.radians(lat)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon - origin[1]) / 2) ** 2
+    return round(2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a))), 1)
 
 
 def make_reasons(query: QueryWords, q_row, x_row, query_tags, doc_tags, origin, lat, lon) -> Reasons:

@@ -60,7 +60,8 @@ class SparseIndex:
 
     def append(self, rows: sp.csr_matrix) -> None:
         """Append rows; merge the delta into main once it holds ``merge_every`` rows."""
-        self._pending.append(sp.csr_matrix(rows, dtype=DTYPE))
+        rows = sp.csr_matrix(rows, dtype=DTYPE)
+        self._pending.append(rows)
         self._delta = None
         if sum(r.shape[0] for r in self._pending) >= self.merge_every:
             self.merge()
@@ -80,37 +81,28 @@ class SparseIndex:
         """Keep only ``rows`` (compaction after removals)."""
         self._set_main(self.matrix()[rows])
 
-    def row(self, r: int) -> sp.csr_matrix:
-        """One stored row."""
+    def row_arrays(self, r: int) -> tuple[np.ndarray, np.ndarray]:
+        """(column ids, values) of one stored row, without a sparse slice."""
         n_main = self.main.shape[0]
-        return self.main[r] if r < n_main else self.delta()[r - n_main]
+        m = self.main if r < n_main else self.delta()
+        if r >= n_main:
+            r -= n_main
+        lo, hi = m.indptr[r], m.indptr[r + 1]
+        return m.indices[lo:hi], m.data[lo:hi]
 
-    def score_one(self, q: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, scores) of every row with a positive dot product with the 1-row query ``q``."""
+    def scores(self, cols: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, scores) of every row with a positive dot product with the query (``cols``, ``weights``)."""
         n_main = self.main.shape[0]
-        scores = np.zeros(n_main, dtype=DTYPE)
-        csc = self.main_csc
-        for j, w in zip(q.indices, q.data):
-            lo, hi = csc.indptr[j], csc.indptr[j + 1]
-            if hi > lo:
-                scores[csc.indices[lo:hi]] += w * csc.data[lo:hi]
-        rows = np.flatnonzero(scores > 0)
+        # Gathering the query's columns of the CSC matrix touches only their postings.
+        scores = np.asarray(self.main_csc[:, cols] @ weights, dtype=DTYPE)
+        rows = np.flatnonzero(scores > 0).astype(np.int64)
         out_scores = scores[rows]
         if self._pending:
-            d = np.asarray(self.delta() @ q.T.toarray()).ravel().astype(DTYPE)
+            d = np.asarray(self.delta()[:, cols] @ weights, dtype=DTYPE)
             d_rows = np.flatnonzero(d > 0)
             rows = np.concatenate([rows, d_rows + n_main])
             out_scores = np.concatenate([out_scores, d[d_rows]])
         return rows, out_scores
-
-    def score_many(self, Q: sp.csr_matrix) -> sp.csr_matrix:
-        """Sparse (queries x rows) matrix of positive dot products."""
-        out = Q @ self.main_csc.T
-        if self._pending:
-            out = sp.hstack([out, Q @ self.delta().T], format="csr")
-        out = sp.csr_matrix(out, dtype=DTYPE)
-        out.eliminate_zeros()
-        return out
 
     def nbytes(self) -> int:
         """Bytes held by the sparse arrays (both layouts and the delta)."""

@@ -136,16 +136,36 @@ def weight_block(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     return _l2_rows(sp.csr_matrix(m, dtype=DTYPE))
 
 
-def fit_space(analysed, gram_spec):
+def _drop_common(vocab: dict[str, int], counts: sp.csr_matrix, max_df: float):
+    """Drop features present in more than ``max_df`` of the documents; ids stay dense."""
+    n = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    keep = np.flatnonzero(df <= max_df * n)
+    if len(keep) == counts.shape[1]:
+        return vocab, keep
+    names = list(vocab)
+    return {names[j]: i for i, j in enumerate(keep.tolist())}, keep
+
+
+def fit_space(analysed, gram_spec, max_df: float = 1.0):
     """Learn the stem and n-gram vocabularies and the per-block idf from analysed documents.
 
-    Returns ``(vocabs, idfs, counts)``; ``counts`` are the fitted documents' count
-    matrices, reused by the caller so that fitting analyses only once. The tag
-    block shares the stem vocabulary. Feature ids follow first appearance, which
-    is deterministic for a given document order.
+    Features found in more than ``max_df`` of the documents are dropped (they carry
+    almost no information and make the longest postings). Returns ``(vocabs, idfs,
+    counts)``; ``counts`` are the fitted documents' count matrices, reused by the
+    caller so that fitting analyses only once. The tag block shares the stem
+    vocabulary. Feature ids follow first appearance: deterministic for a given order.
     """
     vocabs = {"stem": {}, "gram": {}}
     counts = count_blocks(analysed, vocabs, gram_spec, grow=True)
+    if max_df < 1.0:
+        vocabs["stem"], keep_stem = _drop_common(vocabs["stem"], counts["stem"], max_df)
+        vocabs["gram"], keep_gram = _drop_common(vocabs["gram"], counts["gram"], max_df)
+        counts = {
+            "stem": counts["stem"][:, keep_stem],
+            "gram": counts["gram"][:, keep_gram],
+            "tag": counts["tag"][:, keep_stem],
+        }
     vocabs["tag"] = vocabs["stem"]
     idfs = {b: idf_from_counts(counts[b]) for b in BLOCKS}
     return vocabs, idfs, counts
@@ -163,8 +183,54 @@ def vectorize(analysed, vocabs, idfs, weights: Weights, counts=None) -> sp.csr_m
         counts = count_blocks(analysed, vocabs, weights.gram_spec)
     blocks = {b: weight_block(counts[b], idfs[b]) for b in BLOCKS}
     out = combine(blocks, weights)
+    out.eliminate_zeros()
     out.sort_indices()
     return out
+
+
+def vectorize_one(analysed_doc, vocabs, idfs, weights: Weights, offsets) -> tuple[np.ndarray, np.ndarray]:
+    """(column ids, values) of one document's vector, without building sparse matrices.
+
+    Same arithmetic as `vectorize` (float32 rounding aside): the fast path for a single
+    query or an added document.
+    """
+    words, tag_words = analysed_doc
+    per_block: dict[str, dict[int, int]] = {b: {} for b in BLOCKS}
+    stem_vocab, gram_vocab = vocabs["stem"], vocabs["gram"]
+    for w in words:
+        s, grams = word_features(w, weights.gram_spec)
+        j = stem_vocab.get(s)
+        if j is not None:
+            per_block["stem"][j] = per_block["stem"].get(j, 0) + 1
+        for g in grams:
+            j = gram_vocab.get(g)
+            if j is not None:
+                per_block["gram"][j] = per_block["gram"].get(j, 0) + 1
+    for w in tag_words:
+        j = stem_vocab.get(stem(w))
+        if j is not None:
+            per_block["tag"][j] = per_block["tag"].get(j, 0) + 1
+    cols, vals = [], []
+    for block in BLOCKS:
+        counts = per_block[block]
+        if not counts:
+            continue
+        ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=DTYPE, count=len(counts))
+        v = (np.log(tf) + DTYPE(1.0)) * idfs[block][ids]
+        v *= DTYPE(getattr(weights, block)) / np.sqrt(np.dot(v, v))
+        cols.append(ids + offsets[block])
+        vals.append(v.astype(DTYPE))
+    if not cols:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=DTYPE)
+    cols_a, vals_a = np.concatenate(cols), np.concatenate(vals)
+    keep = vals_a != 0
+    cols_a, vals_a = cols_a[keep], vals_a[keep]
+    norm = np.sqrt(np.dot(vals_a, vals_a))
+    if norm > 0:
+        vals_a = vals_a / norm
+    order = np.argsort(cols_a)
+    return cols_a[order].astype(np.int32), vals_a[order].astype(DTYPE)
 
 
 def block_offsets(vocabs) -> dict[str, int]:

@@ -1,0 +1,119 @@
+"""The same documents give the same top-k whichever path computed them, and properties.
+
+What holds exactly (ties aside, compared with a float tolerance):
+- single ``query`` and bulk ``query_many``;
+- before and after ``save``/``load``;
+- ``fit(A)`` then ``add(b)`` for each b in B, and the same engine rebuilt from rows
+  vectorised in the frozen space of ``fit(A)`` (a refit with that frozen vocabulary);
+- ``fit(A+B)`` and ``fit(A+B)`` followed by removing and re-adding documents of B;
+- add then remove restores the results.
+A plain ``fit(A+B)`` learns a different idf than ``fit(A)``: it is not expected to
+give the same scores as incremental adds (unseen words count only after a refit).
+"""
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from matching import Document, MatchEngine
+
+WORDS = (
+    "urbanisme aménagement voirie marchés publics commande finances budget communal "
+    "numérique ateliers cybersécurité réseaux espaces verts biodiversité eau assainissement "
+    "école périscolaire culture médiathèque sport piscine social insertion emploi"
+).split()
+
+
+def corpus(n, seed):
+    rng = np.random.default_rng(seed)
+    docs = []
+    for i in range(n):
+        words = rng.choice(WORDS, size=rng.integers(2, 9))
+        tags = tuple(rng.choice(WORDS, size=rng.integers(0, 3)))
+        meta = {"collectivity": str(rng.integers(0, 5)), "days_available": int(rng.integers(0, 10))}
+        docs.append(Document(f"d{i}", " ".join(words), tags, meta))
+    return docs
+
+
+QUERIES = [Document(f"q{i}", " ".join(WORDS[i : i + 3]), (WORDS[i],)) for i in range(0, 24, 3)]
+RULES = {"exclude_collectivity": "1", "min_days": 2}
+
+
+def same_topk(a, b):
+    """Same ids and scores, allowing ties to swap order."""
+    assert len(a) == len(b)
+    assert np.allclose([m.score for m in a], [m.score for m in b], atol=1e-5)
+    by_score = lambda res: sorted((round(m.score, 4), m.id) for m in res)  # noqa: E731
+    top_a, top_b = by_score(a), by_score(b)
+    # ids may differ only at the tie boundary (the lowest kept score)
+    cut = min(s for s, _ in top_a)
+    assert [x for x in top_a if x[0] > cut + 1e-4] == [x for x in top_b if x[0] > cut + 1e-4]
+
+
+def test_single_equals_bulk():
+    engine = MatchEngine().fit(corpus(300, 0))
+    queries = [Document(f"b{d.id}", d.text, d.tags) for d in corpus(100, 9)]
+    bulk = engine.query_many(queries, k=7, where=RULES)
+    for q, res in zip(queries, bulk):
+        same_topk(engine.query(q, k=7, where=RULES), res)
+
+
+def test_incremental_adds_equal_frozen_refit():
+    docs = corpus(200, 1)
+    a, b = docs[:120], docs[120:]
+    inc = MatchEngine(merge_every=16).fit(a)
+    for d in b:
+        inc.add(d)
+    ref = MatchEngine().fit(a)
+    ref._set_rows(ref.transform(docs), docs)  # a refit of A+B in A's frozen feature space
+    for q in QUERIES:
+        same_topk(inc.query(q, k=10, where=RULES), ref.query(q, k=10, where=RULES))
+
+
+def test_remove_and_readd_equals_fit():
+    docs = corpus(150, 2)
+    full = MatchEngine().fit(docs)
+    churn = MatchEngine().fit(docs)
+    for d in docs[::7]:
+        churn.remove(d.id)
+    for d in docs[::7]:
+        churn.add(d)
+    for q in QUERIES:
+        same_topk(full.query(q, k=10), churn.query(q, k=10))
+
+
+def test_save_load_changes_nothing(tmp_path):
+    engine = MatchEngine().fit(corpus(100, 3))
+    engine.save(tmp_path / "e.npz")
+    loaded = MatchEngine.load(tmp_path / "e.npz")
+    assert engine.query_many(QUERIES, k=5, where=RULES) == loaded.query_many(QUERIES, k=5, where=RULES)
+
+
+text = st.lists(st.sampled_from(WORDS + ["l’", "d'", "Œuvre", "🙂", "日本", "zzz", "-"]), max_size=12).map(" ".join)
+doc = st.builds(lambda t, tags: Document("q", t, tuple(tags)), text, st.lists(st.sampled_from(WORDS), max_size=3))
+ENGINE = MatchEngine().fit(corpus(80, 4))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc, st.integers(0, 20))
+def test_property_scores_bounded_and_sorted(q, k):
+    res = ENGINE.query(q, k=k)
+    assert len(res) == min(k, len(ENGINE))
+    scores = [m.score for m in res]
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert scores == sorted(scores, reverse=True)
+
+
+@settings(max_examples=25, deadline=None)
+@given(doc, text)
+def test_property_add_then_remove_restores(q, new_text):
+    before = ENGINE.query(q, k=10, where=RULES)
+    ENGINE.add(Document("new", new_text, (), {"days_available": 5}))
+    ENGINE.remove("new")
+    assert ENGINE.query(q, k=10, where=RULES) == before
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc)
+def test_property_save_load(tmp_path, q):
+    ENGINE.save(tmp_path / "p.npz")
+    assert MatchEngine.load(tmp_path / "p.npz").query(q, k=10) == ENGINE.query(q, k=10)
