@@ -22,6 +22,7 @@ from . import outbox
 EMAIL_KINDS = {
     "suggestions": _l("Nouvelles suggestions de mise en relation"),
     "practices": _l("Nouveautés des fiches pratiques que vous suivez"),
+    "pairings": _l("Propositions de mise à disposition, consentements et conventions"),
 }
 DEFAULT_FREQUENCY = "immediate"
 FREQUENCY_LABELS = {
