@@ -24,6 +24,12 @@ def unread_notifications():
     return {"unread_notifications": 0}
 
 
+@bp.app_template_global()
+def can_see_suggestions(item) -> bool:
+    """Whether the current user sees the suggestions section of an offer or need page."""
+    return suggestions.can_see(current_user, item)
+
+
 @bp.get("/")
 @login_required
 def index():

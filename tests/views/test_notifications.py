@@ -113,3 +113,22 @@ def test_feed_hidden_from_others(client, login, paired, make_user):
 def test_coordinator_of_the_territory_sees_need_feed(client, login, paired, make_user):
     login(make_user(roles=[("coordinator", {"departements": ["69"]})]))
     assert client.get(f"/notifications/suggestions/besoins/{paired['need'].id}.json").status_code == 200
+
+
+def test_need_page_has_the_live_suggestions_section_for_its_author_only(client, login, paired, make_user):
+    login(paired["author"])
+    page = client.get(f"/besoins/{paired['need'].id}").get_data(as_text=True)
+    assert f'data-suggestions-url="/notifications/suggestions/besoins/{paired["need"].id}.json"' in page
+    assert '<script src="/static/js/suggestions.js" defer></script>' in page
+    client.post_form("/compte/deconnexion", token_from=f"/besoins/{paired['need'].id}")
+    login(make_user(roles=[("agent", paired["lyon"])]))
+    assert "data-suggestions-url" not in client.get(f"/besoins/{paired['need'].id}").get_data(as_text=True)
+
+
+def test_header_shows_unread_count(client, db, make_user, login):
+    user = make_user()
+    _notify(user)
+    db.session.commit()
+    login(user)
+    page = client.get("/notifications/preferences").get_data(as_text=True)
+    assert 'href="/notifications/"' in page and '1<span class="fr-sr-only"> non lues</span>' in page
