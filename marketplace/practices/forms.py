@@ -18,6 +18,11 @@ SORT_LABELS = {"spread": _l("Les plus essaimées"), "recent": _l("Les plus réce
 PROSE = [Optional(), CleanText(), Length(max=20_000, message=_l("Ce texte fait au plus 20 000 caractères."))]
 
 
+def optional_int(value):
+    """An id from a select, or None when nothing was chosen (no error: the service says what is missing)."""
+    return int(value) if str(value).isdigit() else None
+
+
 def _prose(label, description=""):
     return TextAreaField(label, validators=PROSE, description=description, render_kw={"rows": 6})
 
@@ -34,8 +39,11 @@ class SheetForm(FlaskForm):
         Optional(), NumberRange(0, 10_000, message=_l("Indiquez un nombre de jours entre 0 et 10 000."))],
         render_kw={"inputmode": "decimal"})
     contacts = _prose(_l("Contacts"))
-    collectivity_id = SelectField(_l("Collectivité où la pratique a été menée"), coerce=int,
+    collectivity_id = SelectField(_l("Collectivité où la pratique a été menée"), coerce=optional_int,
                                   validate_choice=False)
+    collectivity_query = StringField(
+        _l("Ou une autre collectivité"), validators=[Optional(), CleanText(), Length(max=20)],
+        description=_l("Code INSEE de la commune ou SIREN du groupement."))
     domain = SelectField(_l("Domaine"), choices=list(DOMAINS.items()),
                          validators=[InputRequired(_l("Choisissez un domaine dans la liste."))])
     tags = TagsField(_l("Mots-clés (séparés par des virgules)"))
@@ -51,6 +59,7 @@ class SheetForm(FlaskForm):
     def sheet_data(self) -> dict:
         data = {name: getattr(self, name).data for name in CONTENT_FIELDS}
         data["status"] = self.status.data
+        data["collectivity_query"] = self.collectivity_query.data
         return data
 
     def base_number(self) -> int:

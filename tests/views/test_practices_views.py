@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from types import SimpleNamespace
 
 import pytest
 
@@ -221,3 +222,23 @@ def test_javascript_link_refused(client, db, alice, sheet):
                                 token_from="/pratiques/", follow_redirects=True)
     assert "http:// ou https://" in response.get_data(as_text=True)
     assert db.session.query(PracticeAttachment).count() == 0
+
+
+def test_coordinator_without_collectivity_names_one_by_code(client, db, make_user, make_collectivity):
+    brest = make_collectivity("Brest", code="29019", departements=("29",), regions=("53",))
+    sign_in(client, make_user(roles=[("coordinator", {"regions": ["53"]})]))
+    data = form_data(brest, collectivity_id="", collectivity_query="00000")
+    page = client.post_form("/pratiques/nouvelle", data, token_from="/pratiques/").get_data(as_text=True)
+    assert "Collectivité introuvable" in page
+    assert db.session.query(PracticeSheet).count() == 0
+    data["collectivity_query"] = "29019"
+    assert client.post_form("/pratiques/nouvelle", data, token_from="/pratiques/").status_code == 302
+    assert db.session.query(PracticeSheet).one().collectivity_id == brest.id
+
+
+def test_missing_collectivity_is_said(client, db, make_user):
+    sign_in(client, make_user(roles=["admin"]))
+    data = form_data(SimpleNamespace(id=""), collectivity_query="")  # an admin has no collectivity
+    page = client.post_form("/pratiques/nouvelle", data, token_from="/pratiques/").get_data(as_text=True)
+    assert "Choisissez la collectivité où la pratique a été menée." in page
+    assert db.session.query(PracticeSheet).count() == 0

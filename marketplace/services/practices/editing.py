@@ -16,6 +16,7 @@ from ...extensions import db
 from ...models import Collectivity, PracticeRevision, PracticeSheet
 from ...models.practices import CONTENT_FIELDS, SHEET_STATUSES
 from ...taxonomy import DOMAINS
+from ..collectivity_search import resolve_collectivity
 from .access import EditConflict, PracticeError, require_member
 
 TEXT_LIMITS = {"title": 200}
@@ -37,6 +38,14 @@ def _clean(data: dict) -> dict:
     if days is not None and (days < 0 or days > 10_000):
         raise PracticeError(_("Indiquez un nombre de jours entre 0 et 10 000."), "days")
     content["tags"] = list(content["tags"] or [])
+    query = (data.get("collectivity_query") or "").strip()
+    if query:
+        # A practice may be documented by someone from elsewhere (a coordinator, a partner).
+        found = resolve_collectivity(query)
+        if found is None:
+            raise PracticeError(_("Collectivité introuvable : indiquez le code INSEE de la commune "
+                                  "ou le SIREN du groupement."), "collectivity_query")
+        content["collectivity_id"] = found.id
     if db.session.get(Collectivity, content["collectivity_id"] or 0) is None:
         raise PracticeError(_("Choisissez la collectivité où la pratique a été menée."), "collectivity_id")
     return content
