@@ -55,6 +55,12 @@ def run(form, action, success: str) -> bool:
     return True
 
 
+@bp.app_template_global()
+def practices_for_need(need, k: int = 3):
+    """For a need's page: the published practices closest to it (see _suggested_for_need.html)."""
+    return search.similar_practices_for_need(need, k=k)
+
+
 @bp.get("/")
 def index():
     args = request.args

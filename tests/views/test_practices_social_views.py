@@ -176,7 +176,11 @@ def test_suggested_partial_renders(app, make_user, sheet, rennes):
     with app.test_request_context():
         html = render_template("practices/_suggested_for_need.html",
                                suggested_practices=similar_practices_for_need(need))
-    assert "Cantine 100 % bio" in html and "Rédigée par Alice" in html
+        assert "Cantine 100 % bio" in html and "Rédigée par Alice" in html
+        # Included in the listings detail page, it finds `item` and computes the suggestions.
+        assert "Rédigée par Alice" in render_template("practices/_suggested_for_need.html", item=need)
+        offer_like = type("Offer", (), {"__tablename__": "skill_offers"})()
+        assert render_template("practices/_suggested_for_need.html", item=offer_like).strip() == ""
 
 
 def test_representative_withdraws_declaration(client, db, make_user, sheet, rennes):
