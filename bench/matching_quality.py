@@ -120,7 +120,7 @@ METHODS = {
     "BM25 (bm25s, stop words)": run_bm25,
     "BM25 + Snowball stems (bm25s + PyStemmer)": run_bm25_stem,
     "MatchEngine() (ours, defaults)": engine_runner(),
-    'MatchEngine(gram_mode="char", gram_sizes=(3, 4, 5))': engine_runner(gram_mode="char", gram_sizes=(3, 4, 5)),
+    'MatchEngine(gram_mode="affix", gram_sizes=(4, 6))': engine_runner(gram_mode="affix", gram_sizes=(4, 6)),
 }
 
 
@@ -149,11 +149,11 @@ def grid(benchmarks) -> str:
         dict(gram_weight=0.0),
         dict(gram_weight=0.5),
         dict(gram_weight=1.5),
-        dict(gram_sizes=(4,)),
-        dict(gram_sizes=(3, 5, 7)),
-        dict(tag_weight=1.0),
-        dict(gram_mode="char", gram_sizes=(3, 4, 5)),
-        dict(gram_mode="char", gram_sizes=(4,)),
+        dict(gram_sizes=(3, 4, 5)),
+        dict(gram_sizes=(5,)),
+        dict(gram_mode="affix", gram_sizes=(4, 6)),
+        dict(gram_mode="affix", gram_sizes=(3, 5, 7)),
+        dict(max_df=0.05),
     ]
     header = "| params | " + " | ".join(benchmarks) + " |"
     lines = [header, "|" + " --- |" * (len(benchmarks) + 1)]

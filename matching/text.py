@@ -13,7 +13,7 @@ from functools import lru_cache
 # Elided articles and pronouns (l', d', qu'...) become separate tokens that the
 # stop list removes; the apostrophe itself is a separator.
 _APOSTROPHES = "'\u2019\u2018\u02bc\u2032`\u00b4"
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ﬁ": "fi", "ﬂ": "fl"})
+_FOLD_TABLE = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ﬁ": "fi", "ﬂ": "fl", **{a: " " for a in _APOSTROPHES}})
 _TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 # Longest token kept: longer runs are hashes, URLs or garbage, not words.
 MAX_TOKEN_LEN = 40
@@ -53,10 +53,9 @@ def strip_accents(text: str) -> str:
 
 def fold(text: str) -> str:
     """Case-fold, expand ligatures (œ -> oe) and NFKC-normalise, keeping accents."""
-    text = unicodedata.normalize("NFKC", text).lower().translate(_LIGATURES)
-    for ch in _APOSTROPHES:
-        text = text.replace(ch, " ")
-    return text
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower().translate(_FOLD_TABLE)
 
 
 def surface_tokens(text: str) -> list[str]:
@@ -80,9 +79,22 @@ def is_stop_word(word: str) -> bool:
     return len(norm) < 2 or norm in STOP_WORDS
 
 
+_STOP_CACHE: dict[str, bool] = {}
+
+
 def tokens(text: str) -> list[str]:
     """Folded surface tokens without stop words, the unit that the engine indexes."""
-    return [t for t in surface_tokens(text) if not is_stop_word(t)]
+    cache = _STOP_CACHE
+    out = []
+    for t in surface_tokens(text):
+        stop = cache.get(t)
+        if stop is None:
+            stop = is_stop_word(t)
+            if len(cache) < 500_000:
+                cache[t] = stop
+        if not stop:
+            out.append(t)
+    return out
 
 
 def _ends(word: str, suffix: str, min_len: int) -> bool:
