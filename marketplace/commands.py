@@ -7,6 +7,7 @@ from flask import Flask
 def register(app: Flask) -> None:
     from .cli.demo import seed_demo_command
     from .cli.geo import geo_cli
+    from .cli.i18n import i18n_cli
     from .cli.matching import matching_cli
     from .cli.setup import first_start_command
 
@@ -14,3 +15,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(first_start_command)
     app.cli.add_command(matching_cli)
+    app.cli.add_command(i18n_cli)
