@@ -105,13 +105,18 @@ def _state(kind: str, lock: bool = False) -> MatchingIndexState:
 
 
 def current(kind: str) -> MatchEngine | None:
-    """This process's engine for `kind`, reloaded if another process published a newer version."""
+    """This process's engine for `kind`, reloaded if another process published a newer version
+    (None only if the file of the current version is missing from MATCHING_INDEX_DIR)."""
     path = _state(kind).path
     db.session.commit()  # end the read: do not hold a snapshot while querying
     cached = _CACHE.get(kind)
     if cached is not None and cached[0] == path:
         return cached[1]
-    if not path or not os.path.exists(path):
+    if not path:  # never built (e.g. listings loaded by seed-demo): the first use builds it
+        refit(kind)
+        return _CACHE[kind][1]
+    if not os.path.exists(path):
+        logger.warning("%s index file %s is missing: is MATCHING_INDEX_DIR shared by every worker?", kind, path)
         return None
     engine = MatchEngine.load(path)
     _CACHE[kind] = (path, engine)

@@ -189,3 +189,10 @@ def test_publishing_through_the_listings_service_stores_suggestions(db, world):
     assert db.session.query(TaskIntent).count() == 0
     listings.change_need_status(need, "closed", world["author"])
     assert suggestions.for_need(need.id) == []
+
+
+def test_first_use_builds_an_index_never_built(db, world):
+    # Offers loaded without the listings service (seed-demo, imports): no index file yet.
+    offer = factories.offer(world["agent"], world["villeurbanne"], subject=0)
+    need = factories.need(world["author"], world["lyon"], subject=0)
+    assert suggestions.match_need(need.id) == [offer.id]

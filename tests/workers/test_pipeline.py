@@ -10,6 +10,7 @@ import pytest
 
 from marketplace.extensions import db
 from tests.workers import world as w
+from tests.conftest import FormClient
 from tests.workers.stack import RedisServer, app_context, wait_for
 
 pytestmark = pytest.mark.services
@@ -59,19 +60,29 @@ def test_two_workers_give_the_same_suggestions_as_one(live_app):
 
 
 def test_redis_down_then_back(make_stack, tmp_path):
+    """A need published on the web while Redis is down: quick answer, and matched once it is back."""
     redis_server = RedisServer(tmp_path)
     try:
         stack = make_stack(redis_url=redis_server.url)
-        with app_context(stack):
+        with app_context(stack) as app:
             world = w.build()
             worker = stack.start_worker("one")
             w.publish_needs(world, 1)
             wait_for(_settled(1), 30, message="the worker to answer while Redis is up", watch=[worker])
+            client = FormClient(app.test_client())
+            author = world["authors"][0]
+            client.post_form("/compte/connexion", {"email": author.email, "password": w.PASSWORD})
+            token = client.csrf_token("/besoins/")
             port = redis_server.port
             redis_server.kill()
             started = time.monotonic()
-            (need_id,) = w.publish_needs(world, 1, start=1)  # no exception: the change is committed
+            response = client.post("/besoins/nouveau", data={
+                "csrf_token": token, "collectivity_id": str(world["hosts"][0].id), "title": "Révision du PLU",
+                "description": "Révision du plan local d'urbanisme", "tags": "plu", "domain": "urbanisme",
+                "modality": "remote", "estimated_days": "5", "action": "publish"})
             assert time.monotonic() - started < 2
+            assert response.status_code == 302, response.get_data(as_text=True)[:300]  # no error page
+            need_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
             assert w.pending_intents() == 1
             redis_server = RedisServer(tmp_path, port=port)  # empty: the message was never there
             wait_for(_settled(2), 60, message="the suggestions of the need published while Redis was down",

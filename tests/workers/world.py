@@ -17,9 +17,14 @@ def _collectivity(name: str, code: str, lat: float, lon: float) -> Collectivity:
     return item
 
 
+PASSWORD = "motdepasse-solide-42"
+
+
 def _user(email: str, role: str, target) -> User:
-    user = User(email=email, password_hash="x", display_name=email.split("@")[0], security_stamp="s" * 32,
-                email_verified=True)
+    from marketplace.services.passwords import hash_password
+
+    user = User(email=email, password_hash=hash_password(PASSWORD), display_name=email.split("@")[0],
+                security_stamp="s" * 32, email_verified=True)
     assignment = RoleAssignment(role=role)
     if isinstance(target, dict):
         assignment.scope_departements = target["departements"]

@@ -1,0 +1,177 @@
+"""Latency of the matching pipeline: from publishing a need to its suggestions being stored.
+
+    .venv/bin/python bench/pipeline_latency.py                      # 10,000 and 100,000 offers
+    .venv/bin/python bench/pipeline_latency.py --sizes 10000 --needs 20
+
+A real `celery worker` subprocess on the real Redis (127.0.0.1:6379, db 6, flushed) and PostgreSQL
+(TEST_DATABASE_URL or postgresql+psycopg://postgres@127.0.0.1:5432/test, a schema of its own,
+dropped at the end). Offers are synthetic French-like documents (bench/matching_speed.py's
+vocabulary); the offers index is fitted once before the worker starts, as `flask matching
+rebuild` would. Each need is published the way the application does it (row + task intent in
+one transaction, task sent after the commit); it is done when the worker has stored its
+suggestions and deleted the intent, in the same process order as in production. One need at a
+time: this measures latency, not throughput. Prints a markdown table.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from matching_speed import vocabulary  # noqa: E402
+
+REDIS_URL = "redis://127.0.0.1:6379/6"
+
+
+def seed(count: int, rng) -> dict:
+    """Collectivities with coordinates, one agent each, `count` published offers (bulk insert)."""
+    from sqlalchemy import insert
+
+    from marketplace.extensions import db
+    from marketplace.models import Collectivity, SkillOffer
+    from marketplace.models.base import utcnow
+    from tests.workers.world import _user
+
+    places = []
+    for i in range(300):
+        place = Collectivity(kind="commune", code=f"B{i:04d}", name=f"Commune {i}", search_name=f"commune {i}",
+                             latitude=float(rng.uniform(43, 50)), longitude=float(rng.uniform(-1, 7)))
+        place.set_territory(["69"], ["84"])
+        db.session.add(place)
+        places.append(place)
+    db.session.flush()
+    agents = [_user(f"agent{i}@bench.fr", "agent", place) for i, place in enumerate(places)]
+    host = _user("ref@bench.fr", "representative", places[0])
+    db.session.commit()
+    words, tags = vocabulary(50_000)
+    p = 1.0 / np.arange(1, len(words) + 1)
+    p /= p.sum()
+    modalities = ["remote", "on_site", "hybrid"]
+    now = utcnow()
+    for start in range(0, count, 5000):
+        rows = []
+        for i in range(start, min(count, start + 5000)):
+            text = " ".join(words[j] for j in rng.choice(len(words), size=int(rng.integers(15, 40)), p=p))
+            who = int(rng.integers(1, len(places)))
+            rows.append({
+                "title": text[:80], "description": text, "tags": [tags[int(rng.integers(len(tags)))]],
+                "domain": "numerique", "modality": modalities[i % 3], "status": "published",
+                "published_at": now, "agent_id": agents[who].id, "collectivity_id": places[who].id,
+                "days_per_month": float(rng.integers(1, 10)), "max_distance_km": 300,
+            })
+        db.session.execute(insert(SkillOffer), rows)
+        db.session.commit()
+    return {"host": host, "place": places[0], "words": words, "p": p}
+
+
+def publish_need(world: dict, rng) -> int:
+    """One need, published as the listings service does; its TaskIntent id."""
+    from marketplace.extensions import db
+    from marketplace.models import Need, TaskIntent
+    from marketplace.models.base import utcnow
+    from marketplace.services import suggestions
+
+    words = world["words"]
+    text = " ".join(words[j] for j in rng.choice(len(words), size=25, p=world["p"]))
+    need = Need(title=text[:80], description=text, tags=[], domain="numerique", modality="remote",
+                status="open", published_at=utcnow(), author_id=world["host"].id,
+                collectivity_id=world["place"].id, estimated_days=5)
+    db.session.add(need)
+    suggestions.enqueue_matching(need)
+    intent_id = db.session.query(TaskIntent.id).order_by(TaskIntent.id.desc()).first()[0]
+    db.session.commit()
+    return intent_id
+
+
+def wait_done(intent_id: int, timeout: float = 60) -> float:
+    from sqlalchemy import text
+
+    from marketplace.extensions import db
+
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        db.session.rollback()
+        if db.session.execute(text("select 1 from task_intents where id = :i"), {"i": intent_id}).first() is None:
+            return time.perf_counter()
+        time.sleep(0.002)
+    raise TimeoutError(f"intent {intent_id} not done after {timeout}s")
+
+
+def suggestions_per_need() -> float:
+    """Mean number of suggestions stored per need (every need published so far)."""
+    from sqlalchemy import func, select
+
+    from marketplace.extensions import db
+    from marketplace.models import Need, Suggestion
+
+    db.session.rollback()
+    needs = db.session.scalar(select(func.count(Need.id))) or 1
+    return (db.session.scalar(select(func.count(Suggestion.id))) or 0) / needs
+
+
+def measure(size: int, needs: int, concurrency: int) -> dict:
+    import redis
+
+    from marketplace.services import matching_index
+    from tests.workers.stack import Stack, app_context
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    rng = np.random.default_rng(size)
+    with tempfile.TemporaryDirectory() as tmp:
+        stack = Stack(Path(tmp), redis_url=REDIS_URL, TASK_INTENT_RETRY_AFTER=600, SWEEP_INTERVAL=60)
+        try:
+            with app_context(stack):
+                world = seed(size, rng)
+                started = time.perf_counter()
+                matching_index.refit("offers")
+                fit_s = time.perf_counter() - started
+                worker = stack.start_worker("bench", beat=False, concurrency=concurrency)
+                started = time.perf_counter()
+                try:
+                    for _ in range(concurrency * 2):  # every pool process loads the offers index once
+                        wait_done(publish_need(world, rng), 300)
+                    warm_s = time.perf_counter() - started
+                    latencies = []
+                    for _ in range(needs):
+                        t0 = time.perf_counter()
+                        intent_id = publish_need(world, rng)
+                        latencies.append(wait_done(intent_id) - t0)
+                    stored = suggestions_per_need()
+                except TimeoutError:
+                    print(worker.tail(60), file=sys.stderr)
+                    raise
+        finally:
+            stack.close()
+            redis.Redis.from_url(REDIS_URL).flushdb()
+    values = np.array(latencies)
+    return {"size": size, "needs": needs, "stored": stored, "p50": np.percentile(values, 50), "p95": np.percentile(values, 95),
+            "max": values.max(), "fit": fit_s, "warm": warm_s}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--needs", type=int, default=40)
+    parser.add_argument("--concurrency", type=int, default=2)
+    args = parser.parse_args()
+    os.environ.setdefault("CI", "")
+    rows = [measure(size, args.needs, args.concurrency) for size in args.sizes]
+    print("\n| published offers | needs timed | suggestions per need | p50 (s) | p95 (s) | max (s) "
+          "| index fit (s) | worker warm-up (s) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['size']:,} | {r['needs']} | {r['stored']:.1f} | {r['p50']:.3f} | {r['p95']:.3f} | {r['max']:.3f} "
+              f"| {r['fit']:.1f} | {r['warm']:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
