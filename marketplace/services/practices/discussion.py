@@ -31,9 +31,10 @@ def add_comment(sheet: PracticeSheet, author, body: str) -> PracticeComment:
         raise PracticeError(_("Un commentaire fait au plus %(n)s caractères.", n=COMMENT_MAX), "body")
     comment = PracticeComment(sheet_id=sheet.id, author_id=author.id, body=body)
     db.session.add(comment)
-    db.session.commit()
+    db.session.flush()
     if sheet.status == "published":
         notify_followers(sheet, "comment", author, comment=comment)
+    db.session.commit()  # the comment and its notifications (outbox rows) together
     return comment
 
 
@@ -120,7 +121,7 @@ def followers(sheet: PracticeSheet, exclude_user_id: int | None = None) -> list[
 def notify_followers(sheet: PracticeSheet, event: str, actor, revision=None, comment=None) -> list[User]:
     """Tell the followers of `sheet` about `event` ("revision" or "comment"), through each one's
     notification preference for the kind "practices" (immediate, daily digest or none); returns
-    the recipients."""
+    the recipients. Writes in the caller's transaction: the caller commits."""
     recipients = followers(sheet, exclude_user_id=getattr(actor, "id", None))
     if not recipients:
         return []
@@ -139,5 +140,4 @@ def notify_followers(sheet: PracticeSheet, event: str, actor, revision=None, com
         notifications.notify(user, NOTIFICATION_KIND, key, message, link=link,
                              template="practice_update", subject=_l("Du nouveau sur une fiche pratique"),
                              sheet_url=sheet_url, sheet_title=sheet.title)
-    db.session.commit()
     return recipients

@@ -18,6 +18,7 @@ from ...models.practices import CONTENT_FIELDS, SHEET_STATUSES
 from ...taxonomy import DOMAINS
 from ..collectivity_search import resolve_collectivity
 from .access import EditConflict, PracticeError, require_member
+from .discussion import notify_followers
 
 TEXT_LIMITS = {"title": 200}
 
@@ -78,8 +79,8 @@ def create_sheet(author, data: dict, comment: str = "") -> PracticeSheet:
     db.session.add(sheet)
     db.session.flush()
     revision = _add_revision(sheet, author, comment or _("Création de la fiche"), content)
+    _announce(sheet, author, revision)
     db.session.commit()
-    _announce(sheet, "revision", author, revision)
     return sheet
 
 
@@ -95,13 +96,13 @@ def save_sheet(sheet: PracticeSheet, author, data: dict, base_number: int, comme
     sheet.status = status
     try:
         revision = _add_revision(sheet, author, comment, content)
+        _announce(sheet, author, revision)
         db.session.commit()
     except (StaleDataError, IntegrityError):
         # Another transaction saved between our check and our write: refuse like a stale form.
         db.session.rollback()
         db.session.refresh(sheet)
         raise EditConflict(current_revision(sheet)) from None
-    _announce(sheet, "revision", author, revision)
     return revision
 
 
@@ -141,8 +142,7 @@ def revert(sheet: PracticeSheet, author, revision_id: int, base_number: int) -> 
                       _("Retour à la version %(n)s", n=older.number))
 
 
-def _announce(sheet, event, actor, revision) -> None:
-    from .discussion import notify_followers
-
+def _announce(sheet, actor, revision) -> None:
+    """Followers hear of a published sheet's new revision, in the same transaction as the save."""
     if sheet.status == "published":
-        notify_followers(sheet, event, actor, revision=revision)
+        notify_followers(sheet, "revision", actor, revision=revision)

@@ -20,8 +20,10 @@ from .essaimage import spread_subquery
 from .render import plain_text
 
 SORTS = ("spread", "recent", "title", "relevance")
-# Below this cosine the engine's "match" is character n-gram noise, not a related practice.
-MIN_SCORE = 0.05
+# Below these cosines a "match" is character n-gram noise ("quantique" shares "anti" with
+# "cantine"), not a related practice. A typed search is short, so its noise scores higher.
+SEARCH_MIN_SCORE = 0.15
+SUGGEST_MIN_SCORE = 0.1
 
 
 @dataclass
@@ -87,7 +89,7 @@ def search_sheets(text: str = "", domain: str | None = None, departement: str | 
     engine = MatchEngine().fit([sheet_document(item.sheet) for item in found])
     ranked = []
     for match in engine.query(Document("query", text), k=len(found)):
-        if match.score >= MIN_SCORE:
+        if match.score >= SEARCH_MIN_SCORE:
             item = by_id[match.id]
             item.score, item.reasons = match.score, match.reasons
             ranked.append(item)
@@ -112,7 +114,7 @@ def similar_practices_for_need(need, k: int = 3) -> list[Found]:
     engine = MatchEngine().fit([sheet_document(item.sheet) for item in found])
     results = []
     for match in engine.query(need_document(need), k=k):
-        if match.score >= MIN_SCORE:
+        if match.score >= SUGGEST_MIN_SCORE:
             item = by_id[match.id]
             item.score, item.reasons = match.score, match.reasons
             item.authors = authors(item.sheet)
