@@ -63,14 +63,8 @@ def practices_for_need(need, k: int = 3):
 
 @bp.get("/")
 def index():
-    args = request.args
-    min_spread = args.get("essaimage", "")
-    results = search.search_sheets(
-        args.get("q", "")[:200], domain=args.get("domaine") or None,
-        departement=args.get("departement") or None, region=args.get("region") or None,
-        min_spread=int(min_spread) if min_spread.isdigit() else 0,
-        sort=args.get("tri", "spread"))
-    return render_template("practices/index.html", results=results, args=args, domains=DOMAINS,
+    page, filters = search.browse(request.args)
+    return render_template("practices/index.html", page=page, args=filters, domains=DOMAINS,
                            sorts=SORT_LABELS)
 
 

@@ -199,3 +199,16 @@ def test_card_excerpt_is_plain_text(client, alice, place):
     make_sheet(alice, place, summary="Une cantine **100 %** locale <script>alert(1)</script>")
     page = client.get("/pratiques/").get_data(as_text=True)
     assert "Une cantine 100 % locale" in page and "**" not in page.split('id="contenu"')[1]
+
+
+def test_list_is_paginated_and_keeps_filters(client, app, alice, place):
+    app.config["ITEMS_PER_PAGE"] = 2
+    for n in range(3):
+        make_sheet(alice, place, title=f"Fiche numéro {n}")
+    first = client.get("/pratiques/?tri=title&domaine=alimentation_durable").get_data(as_text=True)
+    assert "3 fiches" in first and "Fiche numéro 0" in first and "Fiche numéro 2" not in first
+    assert "domaine=alimentation_durable" in first and "page=2" in first
+    second = client.get("/pratiques/?tri=title&page=2").get_data(as_text=True)
+    assert "Fiche numéro 2" in second and "Fiche numéro 0" not in second
+    for bad in ("abc", "-1", "999"):
+        assert client.get(f"/pratiques/?page={bad}&domaine=inconnu&essaimage=x").status_code == 200

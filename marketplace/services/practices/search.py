@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
 from matching import Document, MatchEngine
 from sqlalchemy import func, select
 
@@ -97,6 +99,41 @@ def search_sheets(text: str = "", domain: str | None = None, departement: str | 
         position = {item.sheet.id: index for index, item in enumerate(found)}
         ranked.sort(key=lambda item: position[item.sheet.id])
     return ranked[:limit]
+
+
+class ListPagination(Pagination):
+    """Flask-SQLAlchemy's pagination over a ranked Python list (relevance is computed outside
+    SQL), so that templates use the same pagination macro as the other lists."""
+
+    def __init__(self, rows: list, page: int, per_page: int):
+        self._rows = rows
+        super().__init__(page=page, per_page=per_page, error_out=False)
+
+    def _query_items(self) -> list:
+        start = (self.page - 1) * self.per_page
+        return self._rows[start:start + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._rows)
+
+
+FILTER_KEYS = ("q", "domaine", "departement", "region", "essaimage", "tri")
+
+
+def browse(args) -> tuple[ListPagination, dict]:
+    """The list page: read the query string (bad values are ignored), search, paginate.
+    Returns the page and the filters kept (for the form and the pagination links)."""
+    filters = {key: (args.get(key) or "").strip()[:200] for key in FILTER_KEYS}
+    filters = {key: value for key, value in filters.items() if value}
+    spread = filters.get("essaimage", "")
+    found = search_sheets(
+        filters.get("q", ""), domain=filters.get("domaine") if filters.get("domaine") in DOMAINS else None,
+        departement=filters.get("departement", "").upper() or None, region=filters.get("region") or None,
+        min_spread=int(spread) if spread.isdigit() else 0, sort=filters.get("tri", "spread"),
+        limit=10_000)
+    raw_page = args.get("page", "")
+    page = int(raw_page) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    return ListPagination(found, page, current_app.config.get("ITEMS_PER_PAGE", 20)), filters
 
 
 def need_document(need) -> Document:
