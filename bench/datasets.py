@@ -75,6 +75,24 @@ def naf_task(level: str = "groupe", seed: int = 0) -> list[Task]:
     return tasks
 
 
+def with_typos(task: Task, seed: int = 0) -> Task:
+    """The same task with noisy queries: accents dropped, and one letter deleted in a
+    third of the words longer than five letters (what people type on short fields)."""
+    rng = random.Random(seed)
+
+    def noisy(text: str) -> str:
+        text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+        words = []
+        for w in text.split():
+            if len(w) > 5 and rng.random() < 1 / 3:
+                i = rng.randrange(1, len(w) - 1)
+                w = w[:i] + w[i + 1 :]
+            words.append(w)
+        return " ".join(words)
+
+    return Task(task.name + "/typos", task.lang, task.corpus, [(noisy(q), rel) for q, rel in task.queries])
+
+
 def esco_task(kind: str = "skills", seed: int = 0, max_queries: int = 2000) -> Task:
     """Alternative label -> ESCO skill (or occupation); English."""
     base = _package_dir("esco")
@@ -109,6 +127,7 @@ def all_tasks(seeds=(0, 1)) -> dict[str, list[Task]]:
     for seed in seeds:
         for level in ("groupe", "division"):
             out[f"naf-{level}-fr seed{seed}"] = naf_task(level, seed)
+    out["naf-groupe-fr typos seed0"] = [with_typos(t) for t in naf_task("groupe", 0)]
     out["esco-skills-en"] = [esco_task("skills")]
     out["esco-occupations-en"] = [esco_task("occupations")]
     return out

@@ -171,13 +171,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--bulk", type=int, default=10_000)
     parser.add_argument("--max-df", type=float, default=None, help="MatchEngine(max_df=...)")
+    parser.add_argument("--gram-mode", choices=["char", "affix"], default=None, help="MatchEngine(gram_mode=...)")
     parser.add_argument("--vocab", choices=sorted(VOCAB_SIZE), default="large", help="synthetic vocabulary")
     args = parser.parse_args()
     print("| indexed docs | operation | ours (median / p95) | cosine_similarity baseline (median / p95) | note |")
     print("| ---: | --- | --- | --- | --- |")
     sizes = [args.n] + ([2_000_000] if args.full else [])
     params = {} if args.max_df is None else {"max_df": args.max_df}
-    print(f"MatchEngine({params}), vocabulary {args.vocab!r}", file=sys.stderr)
+    if args.gram_mode == "affix":
+        params.update(gram_mode="affix", gram_sizes=(4, 6))
+    elif args.gram_mode == "char":
+        params.update(gram_mode="char", gram_sizes=(4,))
+    print(f"MatchEngine(**{params}), vocabulary {args.vocab!r}", file=sys.stderr)
     for n in sizes:
         for row in run(n, args.bulk if n <= 100_000 else 200, args.repeat if n <= 100_000 else 50, args.vocab, params):
             print(row, flush=True)

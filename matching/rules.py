@@ -18,7 +18,7 @@ _MODALITIES = {
     "remote": REMOTE, "distanciel": REMOTE, "a_distance": REMOTE, "à distance": REMOTE,
     "on_site": ON_SITE, "onsite": ON_SITE, "presentiel": ON_SITE, "présentiel": ON_SITE,
     "sur_place": ON_SITE, "both": BOTH, "hybrid": BOTH, "hybride": BOTH, "mixte": BOTH,
-    "les_deux": BOTH,
+    "les_deux": BOTH, "mixed": BOTH, "any": BOTH, "in_person": ON_SITE, "on-site": ON_SITE,
 }
 EARTH_RADIUS_KM = 6371.0088
 

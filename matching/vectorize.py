@@ -17,6 +17,7 @@ documents added later. Features unseen at fit time are ignored until a refit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -42,6 +43,7 @@ def word_features(word: str, gram_spec: tuple) -> tuple[str, list[str]]:
     return stem(word), word_grams(normalize_word(word), gram_spec)
 
 
+@lru_cache(maxsize=100_000)
 def tag_key(tag: str) -> str:
     """Comparable form of a tag: its word stems ("Marchés publics" == "marché public")."""
     return " ".join(stem(t) for t in tokens(tag))
