@@ -202,7 +202,7 @@ class MatchEngine:
             for r, s in zip(rows.tolist(), scores.tolist())
         ]
 
-    def _eligible_top(self, rows, scores, rules, k, fill: bool = True):
+    def _eligible_top(self, rows, scores, rules, k):
         """Top k of the eligible rows, checking rules on a growing best-first prefix.
 
         Exactly "filter, then rank": a prefix is accepted only when its k-th eligible
@@ -222,7 +222,7 @@ class MatchEngine:
             m *= 8
         ok = eligible(self.meta_, rows, rules)
         rows, scores = rows[ok], scores[ok]
-        if len(rows) < k and fill:
+        if len(rows) < k:
             rows, scores = self._fill(rows, scores, rules, k)
         return top_k(rows, scores, k)
 

@@ -169,6 +169,8 @@ def stem(word: str) -> str:
         if _ends(s, "ive", 3):
             s = s[:-1] + "f"
         return strip_accents(_norm_tail(s))
+    if _ends(s, "eure", 5):  # feminine -eure (ingénieure, docteure) -> -eur
+        s = s[:-1]
     if _ends(s, "trice", 6) and not _ends(s, "atrice", 8):
         s = s[:-5] + "teur"
     for suffix, min_len, repl in _SUFFIX_RULES:

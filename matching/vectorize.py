@@ -69,12 +69,12 @@ def _word_counts(word_lists, word_index: dict[str, int]):
 
 def _word_to_features(words, gram_spec, vocabs, grow: bool):
     """Sparse maps words -> stems and words -> n-grams (rows follow ``words``)."""
-    maps = {}
+    features = [word_features(w, gram_spec) for w in words]
+    out = {}
     for block in ("stem", "gram"):
         vocab = vocabs[block]
         rows, cols = [], []
-        for i, w in enumerate(words):
-            s, grams = word_features(w, gram_spec)
+        for i, (s, grams) in enumerate(features):
             for f in (s,) if block == "stem" else grams:
                 j = vocab.get(f)
                 if j is None and grow:
@@ -82,12 +82,9 @@ def _word_to_features(words, gram_spec, vocabs, grow: bool):
                 if j is not None:
                     rows.append(i)
                     cols.append(j)
-        maps[block] = (rows, cols)
-    out = {}
-    for block, (rows, cols) in maps.items():
         out[block] = sp.csr_matrix(
             (np.ones(len(rows), dtype=DTYPE), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
-            shape=(len(words), len(vocabs[block])),
+            shape=(len(words), len(vocab)),
         )
     return out
 

@@ -29,6 +29,9 @@ def test_plural_and_gender_forms_share_a_stem():
         ["directeur", "directrice", "directeurs"],
         ["public", "publique", "publics", "publiques"],
         ["sportif", "sportive"],
+        ["ingénieur", "ingénieure", "ingénieurs"],
+        ["infirmier", "infirmière"],
+        ["vendeur", "vendeuse"],
         ["aménagement", "aménagements"],
         ["activité", "activités"],
     ):
