@@ -34,6 +34,9 @@ KEYWORDS = {
 # (static/, instance/, the virtualenv) would only cost time.
 SOURCE_DIRS = ("marketplace", "templates")
 
+HEADER_COMMENT = ("# English catalogue of Essaim. The msgids are the French texts of the code and templates.\n"
+                  "# `flask i18n update` refreshes it, `flask i18n check` says what is missing.")
+
 i18n_cli = AppGroup("i18n", help="Catalogue anglais : extraction, mise à jour, contrôle.")
 
 
@@ -117,6 +120,8 @@ def update_catalog(root: Path, translations: Path) -> Catalog:
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
     catalog.revision_date = datetime.now(timezone.utc)
     catalog.fuzzy = False
+    catalog.header_comment = HEADER_COMMENT
+    catalog.last_translator = "Essaim"
     write_catalog(catalog, target, ignore_obsolete=True)
     return catalog
 
