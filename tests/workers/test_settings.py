@@ -48,4 +48,4 @@ def test_smtp_timeout_and_send_retries():
 def test_beat_schedule_has_the_periodic_tasks():
     _app, celery = _celery()
     scheduled = {entry["task"] for entry in celery.conf.beat_schedule.values()}
-    assert scheduled == {"workers.tasks.sweep", "workers.tasks.refit_all", "workers.tasks.send_daily_digests"}
+    assert {"workers.tasks.sweep", "workers.tasks.refit_all", "workers.tasks.send_daily_digests"} <= scheduled
