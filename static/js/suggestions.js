@@ -42,7 +42,8 @@
       li.appendChild(why);
       list.appendChild(li);
     });
-    empty.hidden = items.length > 0;
+    // (the hidden attribute loses against the design system's display rule for hint texts)
+    empty.style.display = items.length > 0 ? "none" : "";
   }
 
   function poll() {
