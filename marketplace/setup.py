@@ -86,13 +86,16 @@ def register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
+    from .coordination.views import bp as coordination_bp
     from .main.views import bp as main_bp
     from .needs.views import bp as needs_bp
     from .offers.views import bp as offers_bp
     from .notifications.views import bp as notifications_bp
+    from .pairings.views import bp as pairings_bp
     from .practices.views import bp as practices_bp
 
-    for blueprint in (main_bp, accounts_bp, offers_bp, needs_bp, admin_bp, api_bp, practices_bp, notifications_bp):
+    for blueprint in (main_bp, accounts_bp, offers_bp, needs_bp, admin_bp, api_bp, practices_bp, notifications_bp,
+                      coordination_bp, pairings_bp):
         app.register_blueprint(blueprint)
 
 

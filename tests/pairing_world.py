@@ -55,3 +55,21 @@ def build(make_collectivity, make_user):
     w["need"] = need(w["representative"], host)
     w["suggestion"] = suggestion(w["offer"], w["need"])
     return w
+
+
+# Fixtures shared by the pairing tests (imported by name in each test module).
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def w(db, make_collectivity, make_user):
+    """The world above."""
+    return build(make_collectivity, make_user)
+
+
+@pytest.fixture
+def pairing(w):
+    """The world's suggestion approved by its coordinator: a proposal waiting for three consents."""
+    from marketplace.services.pairing import queue
+
+    return queue.decide(w["coordinator"], [w["suggestion"].id], approve=True)[0]

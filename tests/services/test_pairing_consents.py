@@ -7,19 +7,9 @@ import pytest
 
 from marketplace.models import AuditEntry, Notification
 from marketplace.models.base import utcnow
-from marketplace.services.pairing import consents, queue
+from marketplace.services.pairing import consents
 from marketplace.services.pairing.errors import NotAllowed, PairingError
-from tests import pairing_world as pw
-
-
-@pytest.fixture
-def w(db, make_collectivity, make_user):
-    return pw.build(make_collectivity, make_user)
-
-
-@pytest.fixture
-def pairing(w):
-    return queue.decide(w["coordinator"], [w["suggestion"].id], approve=True)[0]
+from tests.pairing_world import pairing, w  # noqa: F401  (fixtures)
 
 
 def test_three_accepts_then_host_asked_for_terms(db, w, pairing):

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from marketplace.models import AuditEntry, ConventionVersion, PracticeSheet
 from marketplace.services.pairing import consents, convention, engagement as engagements, feedback, queue
 from marketplace.services.pairing.errors import NotAllowed, PairingError
-from tests import pairing_world as pw
+from tests.pairing_world import w  # noqa: F401  (fixture)
 
 START = date.today().replace(month=1, day=10) if date.today().month < 12 else date.today().replace(day=1)
 
@@ -22,11 +22,6 @@ def terms(**changes):
             "reimbursement": "host", "exemption_reason": "", "renewal_terms": "Renouvelable par avenant",
             "termination_terms": "Préavis d'un mois par l'une ou l'autre partie"}
     return base | changes
-
-
-@pytest.fixture
-def w(db, make_collectivity, make_user):
-    return pw.build(make_collectivity, make_user)
 
 
 @pytest.fixture

@@ -7,11 +7,7 @@ from marketplace.models import AgentCapacity, AuditEntry, Notification, OutboxEm
 from marketplace.services.pairing import queue
 from marketplace.services.pairing.errors import NotAllowed, PairingError
 from tests import pairing_world as pw
-
-
-@pytest.fixture
-def w(db, make_collectivity, make_user):
-    return pw.build(make_collectivity, make_user)
+from tests.pairing_world import w  # noqa: F401  (fixture)
 
 
 def test_coordinator_sees_territory_only(w):

@@ -1,0 +1,1 @@
+"""The coordinator queue: review suggested pairings of one territory."""

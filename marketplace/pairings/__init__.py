@@ -1,0 +1,1 @@
+"""Pairings: the three consents, the engagement, its convention, days, end and feedback."""

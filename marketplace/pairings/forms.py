@@ -1,0 +1,82 @@
+"""Forms of the pairing page: consent, terms, signature, days, end, feedback, retour d'expérience."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (DateField, FloatField, HiddenField, IntegerField, RadioField, SelectField, StringField,
+                     TextAreaField)
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
+
+from ..forms_common import CleanText
+
+PARTY = [AnyOf(("agent", "employer", "host"), message=_l("Partie inconnue."))]
+REQUIRED = _l("Ce champ est obligatoire.")
+DATE_INVALID = _l("Indiquez une date valide (jj/mm/aaaa).")
+
+
+class ConsentForm(FlaskForm):
+    party = HiddenField(validators=[InputRequired(), *PARTY])
+    decision = RadioField(_l("Votre réponse"), choices=[("accepted", _l("J'accepte")), ("declined", _l("Je refuse"))],
+                          validators=[InputRequired(message=_l("Choisissez d'accepter ou de refuser."))])
+    reason = TextAreaField(_l("Motif (obligatoire en cas de refus)"), validators=[Optional(), Length(max=2000), CleanText()])
+
+
+class TermsForm(FlaskForm):
+    legal_route = SelectField(_l("Cadre juridique"), choices=[
+        ("mise_a_disposition", _l("Mise à disposition")),
+        ("prestation_services", _l("Convention de prestation de services entre collectivités")),
+        ("service_commun", _l("Service commun au sein d'un EPCI")),
+        ("activite_accessoire", _l("Activité accessoire autorisée par l'employeur"))], default="mise_a_disposition")
+    activities = TextAreaField(_l("Nature des activités"), validators=[InputRequired(message=REQUIRED), Length(max=5000), CleanText()])
+    start_date = DateField(_l("Date de début"), validators=[InputRequired(message=DATE_INVALID)])
+    end_date = DateField(_l("Date de fin (3 ans au plus)"), validators=[InputRequired(message=DATE_INVALID)])
+    planned_days = FloatField(_l("Nombre de jours prévus"), validators=[InputRequired(message=REQUIRED)])
+    place = StringField(_l("Lieu de travail"), validators=[InputRequired(message=REQUIRED), Length(max=300), CleanText()])
+    working_time = StringField(_l("Temps de travail"), validators=[InputRequired(message=REQUIRED), Length(max=300), CleanText()])
+    reimbursement = RadioField(_l("Rémunération de l'agent"), default="host", choices=[
+        ("host", _l("Remboursée par la collectivité d'accueil (règle générale)")),
+        ("exempt", _l("Exonération de remboursement"))], validators=[InputRequired(message=REQUIRED)])
+    exemption_reason = TextAreaField(_l("Motif de l'exonération"), validators=[Optional(), Length(max=2000), CleanText()])
+    renewal_terms = TextAreaField(_l("Conditions de renouvellement"), validators=[InputRequired(message=REQUIRED), Length(max=2000), CleanText()])
+    termination_terms = TextAreaField(_l("Conditions de fin anticipée"), validators=[InputRequired(message=REQUIRED), Length(max=2000), CleanText()])
+
+
+class SignForm(FlaskForm):
+    party = HiddenField(validators=[InputRequired(), *PARTY])
+    signed_on = DateField(_l("Date de signature"), validators=[InputRequired(message=DATE_INVALID)])
+
+
+class DayLogForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[InputRequired(message=DATE_INVALID)])
+    days = FloatField(_l("Jours passés"), validators=[InputRequired(message=REQUIRED)])
+    note = StringField(_l("Ce qui a été fait"), validators=[Optional(), Length(max=500), CleanText()])
+
+
+class EndForm(FlaskForm):
+    early = RadioField(_l("Fin de l'engagement"), default="normal", choices=[
+        ("normal", _l("Fin normale")), ("early", _l("Fin anticipée"))], validators=[InputRequired(message=REQUIRED)])
+    reason = TextAreaField(_l("Motif (obligatoire pour une fin anticipée)"), validators=[Optional(), Length(max=2000), CleanText()])
+
+
+class FeedbackForm(FlaskForm):
+    party = HiddenField(validators=[InputRequired(), AnyOf(("agent", "host"), message=_l("Partie inconnue."))])
+    rating = IntegerField(_l("Note de 1 à 5"), validators=[
+        InputRequired(message=REQUIRED), NumberRange(min=1, max=5, message=_l("Choisissez une note de 1 à 5."))])
+    comment = TextAreaField(_l("Commentaire"), validators=[Optional(), Length(max=5000), CleanText()])
+
+
+class ReportForm(FlaskForm):
+    what_was_done = TextAreaField(_l("Ce qui a été fait"), validators=[InputRequired(message=REQUIRED), Length(max=5000), CleanText()])
+    for_whom = TextAreaField(_l("Pour qui"), validators=[InputRequired(message=REQUIRED), Length(max=2000), CleanText()])
+    how_to_reuse = TextAreaField(_l("Comment le réutiliser"), validators=[InputRequired(message=REQUIRED), Length(max=5000), CleanText()])
+
+
+class CapacityForm(FlaskForm):
+    max_open = IntegerField(_l("Nombre de propositions et d'engagements en même temps"), validators=[
+        InputRequired(message=REQUIRED), NumberRange(min=0, max=20, message=_l("Indiquez un nombre entre 0 et 20."))])
+
+
+class CapForm(FlaskForm):
+    agent_id = HiddenField(validators=[InputRequired()])
+    employer_cap = IntegerField(_l("Plafond fixé par l'employeur (vide : aucun)"), validators=[
+        Optional(), NumberRange(min=0, max=20, message=_l("Indiquez un nombre entre 0 et 20."))])

@@ -1,0 +1,177 @@
+"""Pairing pages: consents, terms, convention (HTML, PDF, signatures, avenant), days, end, feedback,
+retour d'expérience, audit; the allowed actor and the refused ones at every step."""
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from marketplace.models import Consent, DayLog, Engagement, ExperienceReport, Feedback, OutboxEmail
+from marketplace.models.base import utcnow
+from tests.pairing_world import pairing, w  # noqa: F401  (fixtures)
+
+START = date.today()
+TERMS = {"legal_route": "mise_a_disposition", "activities": "Rédaction des pièces du marché",
+         "start_date": START.isoformat(), "end_date": (START + timedelta(days=200)).isoformat(),
+         "planned_days": "8", "place": "Mairie de Lyon", "working_time": "Un jour par semaine",
+         "reimbursement": "host", "exemption_reason": "", "renewal_terms": "Renouvelable une fois par avenant",
+         "termination_terms": "Préavis d'un mois"}
+
+
+def post(client, url, data):
+    return client.post_form(url, data, token_from="/rapprochements/")
+
+
+@pytest.fixture
+def switch(client, login, app):
+    """Log in as another user with a fresh client session."""
+    def do(user):
+        client.client = app.test_client()
+        login(user)
+    return do
+
+
+def consent_all(pairing, switch, client, w):
+    for user, party in ((w["agent"], "agent"), (w["approver"], "employer"), (w["representative"], "host")):
+        switch(user)
+        response = post(client, f"/rapprochements/{pairing.id}/accord", {"consent-party": party, "consent-decision": "accepted"})
+        assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+
+
+def test_page_shows_plain_french_and_consent_form(client, switch, w, pairing):
+    switch(w["approver"])
+    page = client.get(f"/rapprochements/{pairing.id}").get_data(as_text=True)
+    assert "En acceptant, Villeurbanne accepte de mettre Camille Martin à disposition de Lyon" in page
+    assert 'name="consent-decision"' in page and "Historique" in page
+
+
+def test_page_refused_to_outsiders(client, switch, w, pairing):
+    switch(w["other_rep"])
+    assert client.get(f"/rapprochements/{pairing.id}").status_code == 403
+    switch(w["far_coordinator"])
+    assert client.get(f"/rapprochements/{pairing.id}").status_code == 403
+    switch(w["coordinator"])
+    assert client.get(f"/rapprochements/{pairing.id}").status_code == 200
+    assert client.get("/rapprochements/999").status_code == 404
+
+
+def test_other_collectivity_representative_cannot_consent(client, switch, w, pairing, db):
+    switch(w["other_rep"])
+    response = post(client, f"/rapprochements/{pairing.id}/accord", {"consent-party": "host", "consent-decision": "accepted"})
+    assert response.status_code == 403 and db.session.query(Consent).count() == 0
+
+
+def test_decline_needs_reason(client, switch, w, pairing, db):
+    switch(w["agent"])
+    url = f"/rapprochements/{pairing.id}/accord"
+    response = post(client, url, {"consent-party": "agent", "consent-decision": "declined"})
+    assert response.status_code == 400 and "Indiquez le motif de votre refus." in response.get_data(as_text=True)
+    post(client, url, {"consent-party": "agent", "consent-decision": "declined", "consent-reason": "Charge trop lourde"})
+    db.session.refresh(pairing)
+    assert pairing.status == "declined"
+
+
+def test_second_consent_from_same_person_refused(client, switch, w, pairing, db):
+    w["agent"].roles.append(type(w["agent"].roles[0])(role="approver", collectivity=w["home"], yearly_day_budget=10))
+    db.session.commit()
+    switch(w["agent"])
+    url = f"/rapprochements/{pairing.id}/accord"
+    post(client, url, {"consent-party": "agent", "consent-decision": "accepted"})
+    response = post(client, url, {"consent-party": "employer", "consent-decision": "accepted"})
+    assert response.status_code == 400 and "deux des trois accords" in response.get_data(as_text=True)
+    assert db.session.query(Consent).count() == 1
+
+
+def test_consent_on_expired_proposal_refused(client, switch, w, pairing, db):
+    pairing.decided_at = utcnow() - timedelta(days=31)
+    db.session.commit()
+    switch(w["agent"])
+    response = post(client, f"/rapprochements/{pairing.id}/accord", {"consent-party": "agent", "consent-decision": "accepted"})
+    assert response.status_code == 400 and "a expiré" in response.get_data(as_text=True)
+    assert db.session.query(Consent).count() == 0
+
+
+def test_full_journey(client, switch, w, pairing, db):
+    consent_all(pairing, switch, client, w)
+    # Only the host's representative sets the terms.
+    switch(w["other_rep"])
+    assert post(client, f"/rapprochements/{pairing.id}/conditions", TERMS).status_code == 403
+    switch(w["representative"])
+    assert client.get(f"/rapprochements/{pairing.id}/conditions").status_code == 200
+    bad = post(client, f"/rapprochements/{pairing.id}/conditions", TERMS | {"planned_days": "50"})
+    assert bad.status_code == 400 and "budget annuel" in bad.get_data(as_text=True)
+    too_long = post(client, f"/rapprochements/{pairing.id}/conditions",
+                    TERMS | {"end_date": (START + timedelta(days=3 * 366 + 1)).isoformat()})
+    assert too_long.status_code == 400 and "3 ans au plus" in too_long.get_data(as_text=True)
+    assert post(client, f"/rapprochements/{pairing.id}/conditions", TERMS).status_code == 302
+    engagement = db.session.query(Engagement).one()
+    # Convention: printable HTML and a real PDF with the names and dates.
+    html = client.get(f"/rapprochements/{pairing.id}/convention/1").get_data(as_text=True)
+    assert "Mairie de Lyon" in html and "Signatures" in html
+    pdf = client.get(f"/rapprochements/{pairing.id}/convention/1.pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Camille Martin" in text and "Villeurbanne" in text and START.strftime("%d/%m/%Y") in text
+    # Signatures: each party its own date; then a change gives an avenant.
+    sign_url = f"/rapprochements/{pairing.id}/convention/1/signature"
+    assert post(client, sign_url, {"sign-party": "host", "sign-signed_on": START.isoformat()}).status_code == 302
+    future = post(client, sign_url, {"sign-party": "host", "sign-signed_on": (START + timedelta(days=2)).isoformat()})
+    assert future.status_code == 400
+    assert post(client, sign_url, {"sign-party": "agent", "sign-signed_on": START.isoformat()}).status_code == 403
+    post(client, f"/rapprochements/{pairing.id}/conditions", TERMS | {"place": "Télétravail"})
+    db.session.refresh(engagement)
+    assert [v.kind for v in engagement.versions] == ["convention", "avenant"]
+    assert "Mairie de Lyon" in engagement.versions[0].html
+    # Days: the agent only, within the plan.
+    days_url = f"/rapprochements/{pairing.id}/jours"
+    assert post(client, days_url, {"days-day": START.isoformat(), "days-days": "1"}).status_code == 403
+    switch(w["agent"])
+    assert post(client, days_url, {"days-day": START.isoformat(), "days-days": "3", "days-note": "Lancement"}).status_code == 302
+    beyond = post(client, days_url, {"days-day": START.isoformat(), "days-days": "6"})
+    assert beyond.status_code == 400 and "prévus" in beyond.get_data(as_text=True)
+    assert db.session.query(DayLog).count() == 1
+    page = client.get(f"/rapprochements/{pairing.id}").get_data(as_text=True)
+    assert "Déclarés : 3.0 sur 8.0 jour(s) prévus ; reste 5.0." in page
+    assert "Budget annuel restant de l'agent : 17.0 jour(s) sur 20." in page
+    # End early needs a reason, then feedback from both sides and the retour d'expérience.
+    end_url = f"/rapprochements/{pairing.id}/fin"
+    assert post(client, end_url, {"end-early": "early"}).status_code == 400
+    assert post(client, end_url, {"end-early": "early", "end-reason": "Mission accomplie plus tôt"}).status_code == 302
+    assert post(client, f"/rapprochements/{pairing.id}/avis", {"feedback-party": "agent", "feedback-rating": "5",
+                                                               "feedback-comment": "Très utile"}).status_code == 302
+    assert post(client, f"/rapprochements/{pairing.id}/avis", {"feedback-party": "agent", "feedback-rating": "4"}).status_code == 400
+    switch(w["representative"])
+    assert post(client, f"/rapprochements/{pairing.id}/avis", {"feedback-party": "host", "feedback-rating": "9"}).status_code == 400
+    assert post(client, f"/rapprochements/{pairing.id}/avis", {"feedback-party": "host", "feedback-rating": "4"}).status_code == 302
+    assert db.session.query(Feedback).count() == 2
+    report = {"report-what_was_done": "Cahier des charges", "report-for_whom": "Services techniques",
+              "report-how_to_reuse": "Reprendre le modèle"}
+    assert post(client, f"/rapprochements/{pairing.id}/retour", report).status_code == 302
+    assert db.session.query(ExperienceReport).one().practice_sheet_id is not None
+    page = client.get(f"/rapprochements/{pairing.id}").get_data(as_text=True)
+    assert "terminated_early" in page and "Mission accomplie plus tôt" in page
+    # Every e-mail of the journey is queued once per person and event.
+    keys = [e.idempotency_key for e in db.session.query(OutboxEmail).filter_by(kind="pairings")]
+    assert len(keys) == len(set(keys)) and len(keys) >= 3
+
+
+def test_mine_lists_pairings(client, switch, w, pairing):
+    switch(w["representative"])
+    assert w["need"].title in client.get("/rapprochements/").get_data(as_text=True)
+    switch(w["other_rep"])
+    assert w["need"].title not in client.get("/rapprochements/").get_data(as_text=True)
+
+
+def test_capacity_set_by_agent_capped_by_employer(client, switch, w, db):
+    from marketplace.services.pairing.queue import capacity_of
+
+    switch(w["agent"])
+    assert post(client, "/rapprochements/capacite", {"own-max_open": "4"}).status_code == 302
+    assert post(client, "/rapprochements/capacite", {"own-max_open": "99"}).status_code == 400
+    assert post(client, "/rapprochements/capacite/employeur", {"cap-agent_id": w["agent"].id, "cap-employer_cap": "1"}).status_code == 403
+    switch(w["approver"])
+    assert w["agent"].display_name in client.get("/rapprochements/capacite").get_data(as_text=True)
+    assert post(client, "/rapprochements/capacite/employeur", {"cap-agent_id": w["agent"].id, "cap-employer_cap": "1"}).status_code == 302
+    assert capacity_of(w["agent"].id) == 1
