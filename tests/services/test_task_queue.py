@@ -31,7 +31,6 @@ def test_rollback_publishes_nothing(app, db):
 
 def test_task_deletes_its_intent(app, db):
     # Eager Celery: the task (a need that does not exist) runs after the commit, then marks done.
-    app.config["MATCHING_INDEX_DIR"] = str(app.instance_path)
     task_queue.enqueue_after_commit("workers.tasks.match_need", 12345)
     db.session.commit()
     assert db.session.query(TaskIntent).count() == 0
@@ -65,7 +64,6 @@ def test_broker_down_commit_is_quick_and_intent_kept(app_with_dead_broker):
 
 
 def test_sweep_republishes_due_intents(app, db):
-    app.config["MATCHING_INDEX_DIR"] = str(app.instance_path)
     db.session.add(TaskIntent(task="workers.tasks.match_need", args=[4242], next_attempt_at=utcnow()))
     db.session.add(TaskIntent(task="workers.tasks.match_need", args=[4343],
                               next_attempt_at=utcnow() + timedelta(hours=1)))
