@@ -83,6 +83,8 @@ def consent(pairing_id: int):
 @login_required
 def terms(pairing_id: int):
     pairing = _load(pairing_id)
+    if "host" not in page.parties_of(current_user, pairing):
+        abort(403)  # only the host's representative sets the terms
     current = pairing.engagement
     form = TermsForm(obj=current) if current else TermsForm(activities=pairing.need.description)
     if form.validate_on_submit():

@@ -96,3 +96,10 @@ def test_task_calls_service(app, db, w, pairing):
     remind_and_expire.apply()
     db.session.refresh(pairing)
     assert pairing.status == "expired"
+
+
+def test_delays_come_from_configuration(app, db, w, pairing):
+    app.config.update(PAIRING_REMINDER_DAYS="2", PAIRING_EXPIRY_DAYS=5)
+    start = pairing.decided_at if pairing.decided_at.tzinfo else pairing.decided_at.replace(tzinfo=utcnow().tzinfo)
+    assert consents.run_reminders(start + timedelta(days=2)) == (1, 0)
+    assert consents.run_reminders(start + timedelta(days=5)) == (0, 1)

@@ -122,3 +122,8 @@ def pw_user(db, w):
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def test_stale_delay_from_configuration(app, w):
+    app.config["SUGGESTION_STALE_DAYS"] = 0
+    assert queue.queue(w["coordinator"])[0].stale

@@ -98,6 +98,8 @@ def test_full_journey(client, switch, w, pairing, db):
     # Only the host's representative sets the terms.
     switch(w["other_rep"])
     assert post(client, f"/rapprochements/{pairing.id}/conditions", TERMS).status_code == 403
+    switch(w["agent"])
+    assert client.get(f"/rapprochements/{pairing.id}/conditions").status_code == 403
     switch(w["representative"])
     assert client.get(f"/rapprochements/{pairing.id}/conditions").status_code == 200
     bad = post(client, f"/rapprochements/{pairing.id}/conditions", TERMS | {"planned_days": "50"})
@@ -175,3 +177,12 @@ def test_capacity_set_by_agent_capped_by_employer(client, switch, w, db):
     assert w["agent"].display_name in client.get("/rapprochements/capacite").get_data(as_text=True)
     assert post(client, "/rapprochements/capacite/employeur", {"cap-agent_id": w["agent"].id, "cap-employer_cap": "1"}).status_code == 302
     assert capacity_of(w["agent"].id) == 1
+
+
+def test_admin_and_coordinator_see_audit_but_cannot_consent(client, switch, w, pairing, db):
+    switch(w["admin"])
+    page = client.get(f"/rapprochements/{pairing.id}").get_data(as_text=True)
+    assert "pending_review → proposed" in page and 'name="consent-decision"' not in page
+    switch(w["coordinator"])
+    response = post(client, f"/rapprochements/{pairing.id}/accord", {"consent-party": "host", "consent-decision": "accepted"})
+    assert response.status_code == 403 and db.session.query(Consent).count() == 0

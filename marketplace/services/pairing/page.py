@@ -9,6 +9,8 @@ from ...extensions import db
 from ...models import Need, Pairing, SkillOffer
 from . import audit, convention, feedback
 from .access import PARTIES_ORDER, can_view, parties_of, people_of, yearly_budget
+
+__all__ = ["get_visible", "mine", "parties_of", "view"]
 from .consents import PARTY_LABELS, all_accepted, expires_at, what_you_consent_to
 from .engagement import logged_in_year, remaining_budget
 from .errors import NotAllowed
