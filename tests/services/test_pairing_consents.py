@@ -103,3 +103,14 @@ def test_delays_come_from_configuration(app, db, w, pairing):
     start = pairing.decided_at if pairing.decided_at.tzinfo else pairing.decided_at.replace(tzinfo=utcnow().tzinfo)
     assert consents.run_reminders(start + timedelta(days=2)) == (1, 0)
     assert consents.run_reminders(start + timedelta(days=5)) == (0, 1)
+
+
+def test_proposal_emails_are_sent_once_with_the_page_link(app, db, w, pairing):
+    from marketplace.models import OutboxEmail
+
+    sent = app.extensions["mailman"].outbox
+    assert sorted(m.to[0] for m in sent) == sorted(u.email for u in (w["agent"], w["approver"], w["representative"]))
+    assert all(f"/rapprochements/{pairing.id}" in m.body for m in sent)
+    assert {e.status for e in db.session.query(OutboxEmail)} == {"sent"}
+    consents.run_reminders()  # nothing due: no new e-mail
+    assert len(app.extensions["mailman"].outbox) == 3

@@ -135,8 +135,8 @@ def test_full_journey(client, switch, w, pairing, db):
     assert beyond.status_code == 400 and "prévus" in beyond.get_data(as_text=True)
     assert db.session.query(DayLog).count() == 1
     page = client.get(f"/rapprochements/{pairing.id}").get_data(as_text=True)
-    assert "Déclarés : 3.0 sur 8.0 jour(s) prévus ; reste 5.0." in page
-    assert "Budget annuel restant de l'agent : 17.0 jour(s) sur 20." in page
+    assert "Déclarés : 3 sur 8 jour(s) prévus ; reste 5." in page
+    assert "Budget annuel restant de l'agent : 17 jour(s) sur 20." in page
     # End early needs a reason, then feedback from both sides and the retour d'expérience.
     end_url = f"/rapprochements/{pairing.id}/fin"
     assert post(client, end_url, {"end-early": "early"}).status_code == 400
@@ -153,7 +153,7 @@ def test_full_journey(client, switch, w, pairing, db):
     assert post(client, f"/rapprochements/{pairing.id}/retour", report).status_code == 302
     assert db.session.query(ExperienceReport).one().practice_sheet_id is not None
     page = client.get(f"/rapprochements/{pairing.id}").get_data(as_text=True)
-    assert "terminated_early" in page and "Mission accomplie plus tôt" in page
+    assert "en cours → terminé par anticipation" in page and "Mission accomplie plus tôt" in page
     # Every e-mail of the journey is queued once per person and event.
     keys = [e.idempotency_key for e in db.session.query(OutboxEmail).filter_by(kind="pairings")]
     assert len(keys) == len(set(keys)) and len(keys) >= 3
@@ -182,7 +182,7 @@ def test_capacity_set_by_agent_capped_by_employer(client, switch, w, db):
 def test_admin_and_coordinator_see_audit_but_cannot_consent(client, switch, w, pairing, db):
     switch(w["admin"])
     page = client.get(f"/rapprochements/{pairing.id}").get_data(as_text=True)
-    assert "pending_review → proposed" in page and 'name="consent-decision"' not in page
+    assert "Mise en relation n° %s" % pairing.id in page and "à examiner → proposée" in page and 'name="consent-decision"' not in page
     switch(w["coordinator"])
     response = post(client, f"/rapprochements/{pairing.id}/accord", {"consent-party": "host", "consent-decision": "accepted"})
     assert response.status_code == 403 and db.session.query(Consent).count() == 0

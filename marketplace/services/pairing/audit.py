@@ -1,10 +1,25 @@
 """The audit log: every state change of a pairing and what hangs from it."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ...extensions import db
 from ...models import AuditEntry
+
+OBJECT_LABELS = {
+    "Pairing": _l("Mise en relation"), "Consent": _l("Accord"), "Engagement": _l("Engagement"),
+    "ConventionVersion": _l("Convention"), "Feedback": _l("Avis"), "ExperienceReport": _l("Retour d'expérience"),
+}
+STATE_LABELS = {
+    "": "—", "pending_review": _l("à examiner"), "rejected": _l("rejetée"), "proposed": _l("proposée"),
+    "declined": _l("refusée"), "expired": _l("expirée"), "engaged": _l("engagée"), "accepted": _l("accepté"),
+    "active": _l("en cours"), "ended": _l("terminé"), "terminated_early": _l("terminé par anticipation"),
+    "convention": _l("version rédigée"), "avenant": _l("avenant rédigé"), "draft": _l("brouillon"),
+    "rewritten": _l("réécrite avant signature"), "signed_agent": _l("signée par l'agent"),
+    "signed_employer": _l("signée par l'employeur"), "signed_host": _l("signée par l'accueil"),
+    "feedback": _l("donné"), "experience_report": _l("rédigé"),
+}
 
 
 def record(obj, actor, from_state: str, to_state: str, pairing_id: int | None = None, **detail) -> AuditEntry:
@@ -22,3 +37,8 @@ def for_pairing(pairing_id: int) -> list[AuditEntry]:
     """The pairing's log, oldest first."""
     return db.session.scalars(select(AuditEntry).where(AuditEntry.pairing_id == pairing_id)
                               .order_by(AuditEntry.at, AuditEntry.id)).all()
+
+
+def label(mapping: dict, key: str) -> str:
+    """A readable French label for an object type or a state (the key itself when unknown)."""
+    return str(mapping.get(key, key))

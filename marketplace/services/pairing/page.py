@@ -37,6 +37,7 @@ def view(user, pairing: Pairing) -> dict:
         "answerable": [] if user.id in given or pairing.status != "proposed"
         else [p for p in mine if pairing.consent_of(p) is None],
         "all_accepted": all_accepted(pairing), "engagement": engagement, "audit": audit.for_pairing(pairing.id),
+        "audit_label": audit.label, "audit_objects": audit.OBJECT_LABELS, "audit_states": audit.STATE_LABELS,
         "can_set_terms": "host" in mine and (engagement is None or engagement.status == "active")
         and pairing.status in ("proposed", "engaged") and all_accepted(pairing),
     }
