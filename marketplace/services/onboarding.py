@@ -93,14 +93,20 @@ def next_steps(user) -> list[Step]:
     if user.has_role("approver"):
         steps.append(Step(
             _("Suivez les agents de votre collectivité"),
-            _("Vous donnerez votre accord aux mises à disposition de vos agents."),
-            url_for("offers.index"), _("Voir les offres"),
+            _("Vous donnez votre accord aux mises à disposition de vos agents et fixez leur budget de jours."),
+            url_for("pairings.index"), _("Voir les rapprochements"),
+        ))
+    if any(user.has_role(role) for role in ("agent", "representative")):
+        steps.append(Step(
+            _("Suivez vos rapprochements"),
+            _("Donnez votre accord, signez la convention, suivez les jours réalisés."),
+            url_for("pairings.index"), _("Mes rapprochements"),
         ))
     if user.has_role("coordinator"):
         steps.append(Step(
-            _("Suivez votre territoire"),
-            _("Consultez les besoins ouverts de votre territoire."),
-            url_for("needs.index"), _("Voir les besoins"),
+            _("Examinez les rapprochements de votre territoire"),
+            _("Approuvez ou refusez, avec un motif, les rapprochements proposés par Essaim."),
+            url_for("coordination.index"), _("Ouvrir la file de coordination"),
         ))
     if user.is_admin:
         steps.append(Step(
