@@ -27,39 +27,49 @@ def word_feature_ids(word: str, vocabs, offsets, gram_spec, is_tag: bool) -> set
 
 
 class QueryWords:
-    """A query's content words and their feature columns, computed once per query."""
+    """A query's content words and their feature columns, computed once per query.
+
+    ``share`` is a (words x features) matrix: a feature produced by several query
+    words splits its contribution between them.
+    """
 
     def __init__(self, text: str, tags, vocabs, offsets, gram_spec):
         tag_words = {w for t in tags for w in surface_tokens(t)}
-        self.words: list[tuple[str, set[int]]] = []
+        words, feature_sets = [], []
         seen = set()
         for w in surface_tokens(text) + [w for t in tags for w in surface_tokens(t)]:
             if is_stop_word(w) or w in seen:
                 continue
             seen.add(w)
-            self.words.append((w, word_feature_ids(w, vocabs, offsets, gram_spec, w in tag_words)))
-        counts: dict[int, int] = {}
-        for _, ids in self.words:
-            for i in ids:
-                counts[i] = counts.get(i, 0) + 1
-        self.multiplicity = counts
+            words.append(w)
+            feature_sets.append(word_feature_ids(w, vocabs, offsets, gram_spec, w in tag_words))
+        self.words = words
+        self.keys = [stem(w) for w in words]
+        self.features = np.array(sorted(set().union(*feature_sets)), dtype=np.int64)
+        share = np.zeros((len(words), len(self.features)), dtype=np.float64)
+        for i, ids in enumerate(feature_sets):
+            if ids:
+                share[i, np.searchsorted(self.features, sorted(ids))] = 1.0
+        counts = share.sum(axis=0)
+        self.share = share / np.where(counts == 0, 1.0, counts)
 
 
 def top_words(query: QueryWords, q_row, x_row, n: int = 3, min_share: float = 0.1) -> tuple[str, ...]:
     """The ``n`` query words whose features contributed most to q.x, one per stem.
 
     ``x_row`` is (column ids, values) of the indexed document.
-    A feature produced by several query words splits its contribution between them.
     """
     x_indices, x_data = x_row
     common, qi, xi = np.intersect1d(q_row.indices, x_indices, assume_unique=True, return_indices=True)
-    if common.size == 0:
+    if common.size == 0 or query.features.size == 0:
         return ()
-    contrib = dict(zip(common.tolist(), (q_row.data[qi] * x_data[xi]).tolist()))
+    contrib = np.zeros(len(query.features))
+    pos = np.searchsorted(query.features, common)
+    found = (pos < len(query.features)) & (query.features[np.minimum(pos, len(query.features) - 1)] == common)
+    contrib[pos[found]] = (q_row.data[qi] * x_data[xi])[found]
+    word_scores = query.share @ contrib
     best: dict[str, tuple[float, str]] = {}
-    for word, ids in query.words:
-        score = sum(contrib.get(i, 0.0) / query.multiplicity[i] for i in ids)
-        key = stem(word)
+    for word, key, score in zip(query.words, query.keys, word_scores.tolist()):
         if score > best.get(key, (0.0, ""))[0]:
             best[key] = (score, word)
     ranked = sorted(best.values(), key=lambda t: (-t[0], normalize_word(t[1])))

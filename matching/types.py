@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -21,8 +22,12 @@ class Document:
     meta: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):
+        if isinstance(self.id, numbers.Integral) and not isinstance(self.id, (int, bool)):
+            object.__setattr__(self, "id", int(self.id))  # numpy integers from arrays
         if not isinstance(self.id, (str, int)) or isinstance(self.id, bool):
             raise TypeError(f"Document.id must be a str or an int, not {type(self.id).__name__}")
+        if self.tags is None:
+            object.__setattr__(self, "tags", ())
         if self.text is None:
             object.__setattr__(self, "text", "")
         if not isinstance(self.text, str):

@@ -135,6 +135,7 @@ def test_ids_unknown_and_duplicate(offers):
         MatchEngine().fit(offers + [Document("o1", "twice")])
     with pytest.raises(TypeError):
         Document(["not", "hashable"], "x")
+    assert Document(np.int64(3), "x", None, None) == Document(3, "x")
 
 
 def test_remove_then_add_and_compaction(offers):
