@@ -9,6 +9,7 @@ def register(app: Flask) -> None:
     from .cli.geo import geo_cli
     from .cli.i18n import i18n_cli
     from .cli.matching import matching_cli
+    from .cli.notifications import notifications_cli
     from .cli.setup import first_start_command
 
     app.cli.add_command(geo_cli)
@@ -16,3 +17,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(first_start_command)
     app.cli.add_command(matching_cli)
     app.cli.add_command(i18n_cli)
+    app.cli.add_command(notifications_cli)

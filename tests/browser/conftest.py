@@ -5,12 +5,16 @@ Alembic and loaded with the small geography fixture, so the journey crosses ever
 """
 from __future__ import annotations
 
+import email
+import email.policy
+import importlib.util
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,10 +41,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def live_server(tmp_path):
-    """A served Essaim: (base_url, instance_dir)."""
-    instance = tmp_path / "instance"
+FLASK = [sys.executable, "-m", "flask"]
+
+
+def _server_env(instance: Path) -> dict:
+    """The environment of the served app and of the `flask` commands run against it."""
     env = {
         **os.environ,
         "FLASK_APP": "wsgi",
@@ -52,19 +57,20 @@ def live_server(tmp_path):
     }
     env.pop("REDIS_URL", None)
     env.pop("MAIL_SERVER", None)
-    flask = [sys.executable, "-m", "flask"]
-    instance.mkdir()
-    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(
-        flask + ["geo", "import", "--source", str(ROOT / "tests/fixtures/geo/reference"),
-                 "--coords-source", str(ROOT / "tests/fixtures/geo/coords/communes.csv"),
-                 "--vintage", "2026"],
-        cwd=ROOT, env=env, check=True, capture_output=True,
-    )
+    return env
+
+
+@contextmanager
+def _serve(tmp_path: Path, env: dict, *commands: list[str]):
+    """Migrate the instance's database, run these `flask` commands, then serve the app on a free
+    port for the time of the block; yields its base URL."""
+    for command in (["db", "upgrade"], *commands):
+        done = subprocess.run(FLASK + command, cwd=ROOT, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, f"flask {' '.join(command)}: {done.stdout[-2000:]}{done.stderr[-3000:]}"
     port = _free_port()
     log = open(tmp_path / "server.log", "w")
     server = subprocess.Popen(
-        flask + ["run", "--host", "127.0.0.1", "--port", str(port)],
+        FLASK + ["run", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base_url = f"http://127.0.0.1:{port}"
@@ -78,7 +84,7 @@ def live_server(tmp_path):
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError((tmp_path / "server.log").read_text()[-3000:])
                 time.sleep(0.2)
-        yield base_url, instance
+        yield base_url
     finally:
         server.terminate()
         try:
@@ -86,6 +92,34 @@ def live_server(tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+GEO_IMPORT = ["geo", "import", "--source", str(ROOT / "tests/fixtures/geo/reference"),
+              "--coords-source", str(ROOT / "tests/fixtures/geo/coords/communes.csv"), "--vintage", "2026"]
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """A served Essaim: (base_url, instance_dir)."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    with _serve(tmp_path, _server_env(instance), GEO_IMPORT) as base_url:
+        yield base_url, instance
+
+
+@pytest.fixture
+def flask_command(live_server):
+    """Run `flask <args>` against the served app's database and mail folder (what cron or beat
+    would do); returns the command's output, failing the test if it fails."""
+    instance = live_server[1]
+
+    def run(*args: str) -> str:
+        done = subprocess.run(FLASK + list(args), cwd=ROOT, env=_server_env(instance),
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    return run
 
 
 @pytest.fixture
@@ -101,3 +135,45 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+
+
+class Mailbox:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that records every message it receives: one
+    entry per recipient, with the decoded subject and text body."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[dict] = []
+        self.port = _free_port()
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, _server, _session, envelope):  # aiosmtpd's handler hook
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        text = message.get_body(preferencelist=("plain",))
+        body = text.get_content() if text is not None else ""
+        for recipient in envelope.rcpt_tos:
+            self.messages.append({"to": recipient, "subject": str(message["Subject"]), "body": body})
+        return "250 Message accepted for delivery"
+
+    def __enter__(self):
+        self._controller.start()
+        return self
+
+    def __exit__(self, *_exc):
+        self._controller.stop()
+
+
+@pytest.fixture
+def demo_server(tmp_path):
+    """A served Essaim loaded with the demo data (`flask seed-demo`) and its stored suggestions
+    (`flask matching rebuild --suggest`), sending its e-mails to a recording SMTP server:
+    (base_url, instance_dir, mailbox). The mailbox holds what the setup sent too (the coordinator's
+    suggestion e-mails): a test counts from `len(mailbox.messages)` when it starts."""
+    _require(importlib.util.find_spec("aiosmtpd") is not None, "aiosmtpd is not installed")
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    with Mailbox() as mailbox:
+        env = _server_env(instance) | {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mailbox.port)}
+        with _serve(tmp_path, env, ["seed-demo"], ["matching", "rebuild", "--suggest"]) as base_url:
+            yield base_url, instance, mailbox
