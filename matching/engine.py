@@ -37,6 +37,12 @@ class MatchEngine:
       dropped (like scikit-learn's ``max_df``): shorter postings, faster queries;
     - ``merge_every``: appended rows kept in a small side segment before merging;
     - ``compact_ratio``: share of removed rows that triggers a compaction;
+    - ``champion_size``: length of each feature's champion list (its postings of
+      highest weight); a query scores the main segment from these lists only, then
+      re-ranks exactly. None or 0: exhaustive scoring. Features with shorter
+      postings (all of them on small corpora) are scored exactly;
+    - ``rerank_size``: eligible candidates (by partial score) re-scored exactly; the
+      returned scores are always exact cosines;
     - ``n_jobs``: threads for ``query_many`` (results do not depend on it).
 
     Learned attributes: ``vocabs_``, ``idfs_``, ``offsets_``, ``index_``, ``meta_``,
@@ -53,6 +59,8 @@ class MatchEngine:
         max_df: float = 1.0,
         merge_every: int = 1024,
         compact_ratio: float = 0.25,
+        champion_size: int | None = 2000,
+        rerank_size: int = 100,
         n_jobs: int = 2,
     ):
         self.stem_weight = stem_weight
@@ -63,6 +71,8 @@ class MatchEngine:
         self.max_df = max_df
         self.merge_every = merge_every
         self.compact_ratio = compact_ratio
+        self.champion_size = champion_size
+        self.rerank_size = rerank_size
         self.n_jobs = n_jobs
 
     # -- scikit-learn style parameters ------------------------------------------------
@@ -77,6 +87,8 @@ class MatchEngine:
             "max_df": self.max_df,
             "merge_every": self.merge_every,
             "compact_ratio": self.compact_ratio,
+            "champion_size": self.champion_size,
+            "rerank_size": self.rerank_size,
             "n_jobs": self.n_jobs,
         }
 
@@ -116,7 +128,7 @@ class MatchEngine:
         return self
 
     def _set_rows(self, matrix: sp.csr_matrix, docs: Sequence[Document]) -> None:
-        self.index_ = SparseIndex(matrix, self.merge_every)
+        self.index_ = SparseIndex(matrix, self.merge_every, self.champion_size)
         self.meta_ = MetaColumns()
         self.meta_.append(d.meta for d in docs)
         self.ids_ = [d.id for d in docs]
@@ -172,7 +184,47 @@ class MatchEngine:
         return self._matches(doc, q, rows, scores, rules)
 
     def _search(self, q, rules, k):
-        """Exact top k eligible rows for the query vector ``q``.
+        """Top k eligible rows for the query vector ``q``, with exact scores.
+
+        Champion path: partial scores of the main rows from the champion lists of the
+        query's features; the ``rerank_size`` best eligible candidates are re-scored
+        exactly, with every pending (not yet merged) row; the top k of those is
+        returned. When none of the query's lists was cut, the partial scores are
+        exact and this is the exhaustive search. When fewer than k eligible
+        candidates are found, it falls back to the exhaustive search, so k results
+        come back whenever k eligible documents exist.
+        """
+        idx = self.index_
+        if k == 0 or not self.champion_size:
+            return self._search_exact(q, rules, k)
+        rows, partial, exact = idx.champion_scores(q.indices, q.data)
+        if exact:
+            d_rows, d_scores = idx.delta_scores(q.indices, q.data)
+            rows, scores = np.concatenate([rows, d_rows]), np.concatenate([partial, d_scores])
+            return self._eligible_top(rows, scores, rules, k)
+        rows, _ = self._eligible_best(rows, partial, rules, max(self.rerank_size, k))
+        scores = idx.exact_scores(rows, q.indices, q.data)
+        d_rows, d_scores = idx.delta_scores(q.indices, q.data)
+        ok = eligible(self.meta_, d_rows, rules)
+        rows, scores = np.concatenate([rows, d_rows[ok]]), np.concatenate([scores, d_scores[ok]])
+        if len(rows) < k:
+            return self._search_exact(q, rules, k)
+        return top_k(rows, scores, k)
+
+    def _eligible_best(self, rows, scores, rules, n):
+        """The ``n`` best eligible (rows, scores), checking rules on a growing best-first prefix."""
+        m = max(32 * n, 1024)  # rules keep a few % of the rows: one pass most of the time
+        while m < len(rows):
+            part = np.argpartition(-scores, m)[:m]
+            ok = eligible(self.meta_, rows[part], rules)
+            if ok.sum() >= n:
+                return top_k(rows[part][ok], scores[part][ok], n)
+            m *= 8
+        ok = eligible(self.meta_, rows, rules)
+        return top_k(rows[ok], scores[ok], n)
+
+    def _search_exact(self, q, rules, k):
+        """Exact top k eligible rows for the query vector ``q`` (exhaustive over the postings).
 
         Scores come from the query's postings only (CSC columns); rules are checked on
         a best-first prefix of the scored rows (see `_eligible_top`).

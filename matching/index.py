@@ -4,6 +4,14 @@ Rows live in a *main* segment (CSR for row access, CSC as an inverted index so
 that one query touches only the postings of its own features) and a small *delta*
 segment of recent appends, merged into main when it grows. Removed rows stay as
 tombstones (the caller's ``alive`` mask) until a compaction.
+
+Champion lists (impact-ordered postings, cut at ``champion_size``): for each feature
+the main segment also keeps the ``champion_size`` postings of highest weight. A query
+accumulates partial scores from those lists only, so its cost no longer grows with
+the length of the common features' postings; the engine then re-ranks the best
+candidates with exact dot products (`exact_scores`). They are rebuilt from the main
+segment whenever it changes (fit, merge, compaction, load): a deterministic function
+of the stored rows.
 """
 
 from __future__ import annotations
@@ -26,11 +34,45 @@ def top_k(rows: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.
     return rows[order], scores[order]
 
 
+def champion_lists(csc: sp.csc_matrix, size: int | None) -> sp.csc_matrix | None:
+    """For each column, its ``size`` postings of highest weight (ties: the smaller rows).
+
+    A CSC matrix of the same shape holding a subset of ``csc``'s entries (rows sorted
+    within each column); None when no column is longer than ``size`` (or ``size`` is
+    None/0): then the full postings are the champion lists.
+    """
+    if not size:
+        return None
+    lens = np.diff(csc.indptr)
+    long = np.flatnonzero(lens > size)
+    if long.size == 0:
+        return None
+    keep = np.ones(csc.nnz, dtype=bool)
+    data = csc.data
+    for j in long.tolist():
+        lo, hi = csc.indptr[j], csc.indptr[j + 1]
+        col = data[lo:hi]
+        # rows are sorted within a column, so a stable sort on -weight breaks ties
+        # by the smaller row: the cut is a deterministic function of the stored rows
+        kth = -np.partition(-col, size - 1)[size - 1]
+        above = col > kth
+        n_above = int(above.sum())
+        ties = np.flatnonzero(col == kth)[: size - n_above]
+        keep[lo:hi] = above
+        keep[lo + ties] = True
+    indptr = np.zeros(len(lens) + 1, dtype=np.int64)
+    np.cumsum(np.minimum(lens, size), out=indptr[1:])
+    out = sp.csc_matrix((data[keep], csc.indices[keep], indptr), shape=csc.shape)
+    out.has_sorted_indices = True
+    return out
+
+
 class SparseIndex:
     """Row-appendable sparse matrix with fast single and bulk dot products."""
 
-    def __init__(self, matrix: sp.csr_matrix, merge_every: int):
+    def __init__(self, matrix: sp.csr_matrix, merge_every: int, champion_size: int | None = None):
         self.merge_every = merge_every
+        self.champion_size = champion_size
         self._set_main(sp.csr_matrix(matrix, dtype=DTYPE))
         self._pending: list[sp.csr_matrix] = []
         self._delta: sp.csr_matrix | None = None
@@ -40,6 +82,10 @@ class SparseIndex:
         self.main = main
         self.main_csc = main.tocsc()
         self.main_csc.sort_indices()
+        self.champions = champion_lists(self.main_csc, self.champion_size)
+        full = np.diff(self.main_csc.indptr)
+        # per feature: True when its champion list is shorter than its postings
+        self._cut = (np.diff(self.champions.indptr) if self.champions is not None else full) < full
 
     @property
     def n_features(self) -> int:
@@ -104,9 +150,44 @@ class SparseIndex:
             out_scores = np.concatenate([out_scores, d[d_rows]])
         return rows, out_scores
 
+    @property
+    def n_main(self) -> int:
+        return self.main.shape[0]
+
+    def champion_scores(self, cols: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+        """Partial scores of main rows from the champion lists of the query's features.
+
+        Returns (rows, partial scores, exact): ``exact`` is True when none of the
+        query's lists was cut, so the partial scores are the exact dot products.
+        """
+        ch = self.champions if self.champions is not None else self.main_csc
+        scores = np.asarray(ch[:, cols] @ weights, dtype=DTYPE)
+        rows = np.flatnonzero(scores > 0).astype(np.int64)
+        exact = self.champions is None or not self._cut[cols].any()
+        return rows, scores[rows], exact
+
+    def exact_scores(self, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Exact dot products of main ``rows`` with the query (``cols``, ``weights``)."""
+        if len(rows) == 0:
+            return np.zeros(0, dtype=DTYPE)
+        q = np.zeros(self.n_features, dtype=DTYPE)
+        q[cols] = weights
+        return np.asarray(self.main[rows] @ q, dtype=DTYPE)
+
+    def delta_scores(self, cols: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, exact scores) of the pending rows with a positive dot product (all of them scored)."""
+        if not self._pending:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=DTYPE)
+        d = np.asarray(self.delta()[:, cols] @ weights, dtype=DTYPE)
+        d_rows = np.flatnonzero(d > 0)
+        return d_rows + self.n_main, d[d_rows]
+
     def nbytes(self) -> int:
-        """Bytes held by the sparse arrays (both layouts and the delta)."""
+        """Bytes held by the sparse arrays (both layouts, the champion lists and the delta)."""
         total = 0
-        for m in (self.main, self.main_csc, self.delta()):
+        mats = [self.main, self.main_csc, self.delta()]
+        if self.champions is not None:
+            mats.append(self.champions)
+        for m in mats:
             total += m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
         return total

@@ -12,7 +12,8 @@ from .rules import MetaColumns
 from .vectorize import BLOCKS
 
 FORMAT = "essaim-matching"
-VERSION = 1
+VERSION = 2  # 2: champion_size and rerank_size in params (champion lists rebuilt at load)
+READABLE = (1, 2)
 
 
 def _json_array(obj) -> np.ndarray:
@@ -51,8 +52,8 @@ def load(cls, path):
     """Rebuild an engine saved by ``save``; ValueError on another format or version."""
     with np.load(path, allow_pickle=False) as z:
         header = json.loads(bytes(z["header"]).decode("utf-8"))
-        if header.get("format") != FORMAT or header.get("version") != VERSION:
-            raise ValueError(f"{path}: not a {FORMAT} v{VERSION} file")
+        if header.get("format") != FORMAT or header.get("version") not in READABLE:
+            raise ValueError(f"{path}: not a {FORMAT} file of version {READABLE}")
         params = header["params"]
         params["gram_sizes"] = tuple(params["gram_sizes"])
         engine = cls(**params)
@@ -71,7 +72,8 @@ def load(cls, path):
     from .vectorize import block_offsets
 
     engine.offsets_ = block_offsets(engine.vocabs_)
-    engine.index_ = SparseIndex(matrix, engine.merge_every)
+    # the champion lists are a deterministic function of the rows: rebuilt, not stored
+    engine.index_ = SparseIndex(matrix, engine.merge_every, engine.champion_size)
     engine.meta_ = meta
     engine.ids_ = list(header["ids"])
     engine.tags_ = [tuple(t) for t in header["tags"]]

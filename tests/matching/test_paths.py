@@ -117,3 +117,65 @@ def test_property_add_then_remove_restores(q, new_text):
 def test_property_save_load(tmp_path, q):
     ENGINE.save(tmp_path / "p.npz")
     assert MatchEngine.load(tmp_path / "p.npz").query(q, k=10) == ENGINE.query(q, k=10)
+
+
+# -- champion lists (impact-ordered postings cut at champion_size) -----------------------
+
+
+def _exact(engine):
+    """A copy of ``engine``'s rows scored exhaustively (champion_size=None)."""
+    params = {**engine.get_params(), "champion_size": None}
+    ref = MatchEngine(**params)
+    for name in ("vocabs_", "idfs_", "offsets_", "meta_", "ids_", "tags_", "row_of_", "n_dead_"):
+        setattr(ref, name, getattr(engine, name))
+    from matching.index import SparseIndex
+
+    ref.index_ = SparseIndex(engine.index_.matrix(), engine.merge_every, None)
+    return ref
+
+
+def test_champion_lists_longer_than_postings_are_exact():
+    docs = corpus(300, 5)
+    longest = MatchEngine(champion_size=None).fit(docs).index_.main_csc.indptr
+    longest = int(np.diff(longest).max())
+    champ = MatchEngine(champion_size=longest).fit(docs)
+    assert champ.index_.champions is None
+    exact = MatchEngine(champion_size=None).fit(docs)
+    for q in QUERIES:
+        same_topk(champ.query(q, k=10, where=RULES), exact.query(q, k=10, where=RULES))
+
+
+def test_small_champion_size_is_exact_when_the_query_lists_are_short():
+    rng = np.random.default_rng(6)
+    letters = list("bcdfghjklmnpqrstvxz")
+    rare = ["".join(rng.choice(letters, size=7)) for _ in range(60)]
+    docs = corpus(200, 6) + [Document(f"r{i}", f"{w} {rare[(i + 1) % 60]}", (), {"days_available": 5}) for i, w in enumerate(rare)]
+    champ = MatchEngine(champion_size=4, rerank_size=2).fit(docs)
+    assert champ.index_.champions is not None  # the common words' lists are cut
+    exact = _exact(champ)
+    for i in range(0, 60, 7):
+        q = Document(f"qr{i}", f"{rare[i]} {rare[i + 1]}")
+        cols = champ._vector_one(q).indices
+        assert len(cols) and not champ.index_._cut[cols].any()
+        same_topk(champ.query(q, k=3), exact.query(q, k=3))
+
+
+CHAMP = MatchEngine(champion_size=5, rerank_size=3).fit(corpus(200, 7))
+CHAMP_EXACT = _exact(CHAMP)
+
+
+@settings(max_examples=60, deadline=None)
+@given(doc, st.integers(1, 15), st.booleans())
+def test_property_champion_scores_are_true_cosines(q, k, with_rules):
+    where = RULES if with_rules else None
+    res = CHAMP.query(q, k=k, where=where)
+    exact = CHAMP_EXACT.query(q, k=k, where=where)
+    assert len(res) == len(exact)  # k results whenever k eligible documents exist
+    if not res:
+        return
+    assert res[0].score <= exact[0].score + 1e-6
+    q_vec = CHAMP._vector_one(q).toarray().ravel()
+    X = CHAMP.index_.matrix()
+    for m in res:
+        true = float(X[CHAMP.row_of_[m.id]].toarray().ravel() @ q_vec)
+        assert abs(m.score - min(max(true, 0.0), 1.0)) < 1e-5
