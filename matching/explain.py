@@ -10,19 +10,18 @@ import numpy as np
 from .rules import EARTH_RADIUS_KM
 from .text import normalize_word, stem, surface_tokens, is_stop_word
 from .types import Reasons
-from .vectorize import tag_key, word_features
+from .vectorize import tag_key, word_columns
 
 
-def word_feature_ids(word: str, vocabs, offsets, gram_spec, is_tag: bool) -> set[int]:
+def word_feature_ids(word: str, vocabs, offsets, gram_spec, is_tag: bool, cache: dict | None = None) -> set[int]:
     """Columns of the concatenated feature space that one folded query word produces."""
-    s, grams = word_features(word, gram_spec)
+    sid, grams = word_columns(word, vocabs, gram_spec, cache)
     ids = set()
-    if s in vocabs["stem"]:
-        ids.add(offsets["stem"] + vocabs["stem"][s])
+    if sid >= 0:
+        ids.add(offsets["stem"] + sid)
         if is_tag:
-            ids.add(offsets["tag"] + vocabs["tag"][s])
-    gram_vocab = vocabs["gram"]
-    ids.update(offsets["gram"] + gram_vocab[g] for g in grams if g in gram_vocab)
+            ids.add(offsets["tag"] + sid)
+    ids.update((grams + offsets["gram"]).tolist())
     return ids
 
 
@@ -33,7 +32,7 @@ class QueryWords:
     words splits its contribution between them.
     """
 
-    def __init__(self, text: str, tags, vocabs, offsets, gram_spec):
+    def __init__(self, text: str, tags, vocabs, offsets, gram_spec, cache: dict | None = None):
         tag_words = {w for t in tags for w in surface_tokens(t)}
         words, feature_sets = [], []
         seen = set()
@@ -42,7 +41,7 @@ class QueryWords:
                 continue
             seen.add(w)
             words.append(w)
-            feature_sets.append(word_feature_ids(w, vocabs, offsets, gram_spec, w in tag_words))
+            feature_sets.append(word_feature_ids(w, vocabs, offsets, gram_spec, w in tag_words, cache))
         self.words = words
         self.keys = [stem(w) for w in words]
         self.features = np.array(sorted(set().union(*feature_sets)), dtype=np.int64)
@@ -59,17 +58,34 @@ def top_words(query: QueryWords, q_row, x_row, n: int = 3, min_share: float = 0.
 
     ``x_row`` is (column ids, values) of the indexed document.
     """
-    x_indices, x_data = x_row
-    common, qi, xi = np.intersect1d(q_row.indices, x_indices, assume_unique=True, return_indices=True)
-    if common.size == 0 or query.features.size == 0:
+    return top_words_many(query, q_row, [x_row], n, min_share)[0]
+
+
+def top_words_many(query: QueryWords, q_row, x_rows, n: int = 3, min_share: float = 0.1) -> list[tuple[str, ...]]:
+    """`top_words` for several indexed rows at once (one matrix product for all)."""
+    F = query.features
+    if F.size == 0:
+        return [()] * len(x_rows)
+    last = len(F) - 1
+    # the query's weight on each of its words' features (0 where the vector has none)
+    q_pos = np.searchsorted(F, q_row.indices)
+    q_hit = (q_pos <= last) & (F[np.minimum(q_pos, last)] == q_row.indices)
+    qf = np.zeros(len(F), dtype=q_row.data.dtype)
+    qf[q_pos[q_hit]] = q_row.data[q_hit]
+    contrib = np.zeros((len(x_rows), len(F)))
+    for i, (x_indices, x_data) in enumerate(x_rows):
+        pos = np.searchsorted(F, x_indices)
+        hit = (pos <= last) & (F[np.minimum(pos, last)] == x_indices)
+        contrib[i, pos[hit]] = qf[pos[hit]] * x_data[hit]
+    scores = contrib @ query.share.T
+    return [_ranked_words(query, row.tolist(), n, min_share) for row in scores]
+
+
+def _ranked_words(query: QueryWords, word_scores, n: int, min_share: float) -> tuple[str, ...]:
+    if not any(s > 0 for s in word_scores):
         return ()
-    contrib = np.zeros(len(query.features))
-    pos = np.searchsorted(query.features, common)
-    found = (pos < len(query.features)) & (query.features[np.minimum(pos, len(query.features) - 1)] == common)
-    contrib[pos[found]] = (q_row.data[qi] * x_data[xi])[found]
-    word_scores = query.share @ contrib
     best: dict[str, tuple[float, str]] = {}
-    for word, key, score in zip(query.words, query.keys, word_scores.tolist()):
+    for word, key, score in zip(query.words, query.keys, word_scores):
         if score > best.get(key, (0.0, ""))[0]:
             best[key] = (score, word)
     ranked = sorted(best.values(), key=lambda t: (-t[0], normalize_word(t[1])))
@@ -94,10 +110,10 @@ def distance_km(origin, lat, lon) -> float | None:
     return round(2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a))), 1)
 
 
-def make_reasons(query: QueryWords, q_row, x_row, query_tags, doc_tags, origin, lat, lon) -> Reasons:
-    """All reasons for one (query, indexed document) pair."""
+def make_reasons(query: QueryWords, q_row, x_row, query_tags, doc_tags, origin, lat, lon, words=None) -> Reasons:
+    """All reasons for one (query, indexed document) pair (``words``: precomputed `top_words`)."""
     return Reasons(
-        words=top_words(query, q_row, x_row),
+        words=top_words(query, q_row, x_row) if words is None else words,
         tags=shared_tags(query_tags, doc_tags),
         distance_km=distance_km(origin, lat, lon),
     )

@@ -187,35 +187,61 @@ def vectorize(analysed, vocabs, idfs, weights: Weights, counts=None) -> sp.csr_m
     return out
 
 
-def vectorize_one(analysed_doc, vocabs, idfs, weights: Weights, offsets) -> tuple[np.ndarray, np.ndarray]:
+_NO_GRAMS = np.zeros(0, dtype=np.int64)
+WORD_CACHE_SIZE = 500_000
+
+
+def word_columns(word: str, vocabs, gram_spec: tuple, cache: dict | None = None) -> tuple[int, np.ndarray]:
+    """(stem id or -1, n-gram ids) of one folded word in the frozen vocabularies.
+
+    ``cache`` (a dict owned by the caller and tied to ``vocabs``) memoises the lookups:
+    queries repeat the same words, so this is most of a query's analysis cost.
+    """
+    if cache is not None:
+        hit = cache.get(word)
+        if hit is not None:
+            return hit
+    s, grams = word_features(word, gram_spec)
+    gram_vocab = vocabs["gram"]
+    ids = [gram_vocab[g] for g in grams if g in gram_vocab]
+    out = (vocabs["stem"].get(s, -1), np.array(ids, dtype=np.int64) if ids else _NO_GRAMS)
+    if cache is not None:
+        if len(cache) >= WORD_CACHE_SIZE:
+            cache.clear()
+        cache[word] = out
+    return out
+
+
+def vectorize_one(analysed_doc, vocabs, idfs, weights: Weights, offsets, cache: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(column ids, values) of one document's vector, without building sparse matrices.
 
     Same arithmetic as `vectorize` (float32 rounding aside): the fast path for a single
-    query or an added document.
+    query or an added document. ``cache``: see `word_columns`.
     """
     words, tag_words = analysed_doc
-    per_block: dict[str, dict[int, int]] = {b: {} for b in BLOCKS}
-    stem_vocab, gram_vocab = vocabs["stem"], vocabs["gram"]
+    spec = weights.gram_spec
+    stems, grams, tag_ids = [], [], []
     for w in words:
-        s, grams = word_features(w, weights.gram_spec)
-        j = stem_vocab.get(s)
-        if j is not None:
-            per_block["stem"][j] = per_block["stem"].get(j, 0) + 1
-        for g in grams:
-            j = gram_vocab.get(g)
-            if j is not None:
-                per_block["gram"][j] = per_block["gram"].get(j, 0) + 1
+        sid, g = word_columns(w, vocabs, spec, cache)
+        if sid >= 0:
+            stems.append(sid)
+        if len(g):
+            grams.append(g)
     for w in tag_words:
-        j = stem_vocab.get(stem(w))
-        if j is not None:
-            per_block["tag"][j] = per_block["tag"].get(j, 0) + 1
+        sid = word_columns(w, vocabs, spec, cache)[0]
+        if sid >= 0:
+            tag_ids.append(sid)
+    per_block = {
+        "stem": np.array(stems, dtype=np.int64),
+        "gram": np.concatenate(grams) if grams else _NO_GRAMS,
+        "tag": np.array(tag_ids, dtype=np.int64),
+    }
     cols, vals = [], []
     for block in BLOCKS:
-        counts = per_block[block]
-        if not counts:
+        if not len(per_block[block]):
             continue
-        ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=DTYPE, count=len(counts))
+        ids, tf = np.unique(per_block[block], return_counts=True)
+        tf = tf.astype(DTYPE)
         v = (np.log(tf) + DTYPE(1.0)) * idfs[block][ids]
         v *= DTYPE(getattr(weights, block)) / np.sqrt(np.dot(v, v))
         cols.append(ids + offsets[block])
