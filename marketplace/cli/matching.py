@@ -1,10 +1,11 @@
-"""`flask matching rebuild`: refit the shared offers and needs indexes by hand, with a progress bar."""
+"""`flask matching rebuild`: refit the shared offers and needs indexes by hand, with a progress bar;
+with --suggest, then store the suggestions of every open need (after a bulk load such as the demo)."""
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
 
-from ..services import matching_index
+from ..services import matching_index, suggestions
 
 matching_cli = AppGroup("matching", help="Index de mise en relation (offres publiées, besoins ouverts).")
 
@@ -12,7 +13,9 @@ matching_cli = AppGroup("matching", help="Index de mise en relation (offres publ
 @matching_cli.command("rebuild")
 @click.option("--kind", type=click.Choice(["all", *matching_index.KINDS]), default="all",
               help="Index à reconstruire (les deux par défaut).")
-def rebuild_command(kind: str):
+@click.option("--suggest", is_flag=True,
+              help="Puis calcule les suggestions de chaque besoin ouvert (après un chargement en masse).")
+def rebuild_command(kind: str, suggest: bool):
     """Reconstruit les index depuis la base ; les workers rechargent la nouvelle version d'eux-mêmes."""
     kinds = matching_index.KINDS if kind == "all" else (kind,)
     for name in kinds:
@@ -20,3 +23,9 @@ def rebuild_command(kind: str):
         with click.progressbar(length=total, label=f"Index {name}", show_pos=True) as bar:
             size = matching_index.refit(name, progress=bar.update, force=True)
         click.echo(f"Index {name} : {size} documents, version publiée.")
+    if suggest:
+        # Ids first: matching a need commits, which would end a streamed query.
+        need_ids = [need.id for need in matching_index.indexed_items("needs")]
+        with click.progressbar(need_ids, label="Suggestions", show_pos=True) as bar:
+            new = sum(len(suggestions.match_need(need_id)) for need_id in bar)
+        click.echo(f"Suggestions : {len(need_ids)} besoin(s) examiné(s), {new} nouvelle(s) suggestion(s).")

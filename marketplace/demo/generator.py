@@ -150,12 +150,22 @@ class _Planner:
             **common,
         )
 
-    def need(self, email: str, home: tuple[str, str]):
+    def need(self, email: str, home: tuple[str, str], answering: PlannedListing | None = None):
+        """A need of `home`; when `answering` (an offer) is given, an open need asking for what
+        that offer gives: same domain, skill family and tags, its modality, days it can cover."""
         rng, place = self.rng, self.places[home]
-        domain = rng.choice(sorted(CATALOGUE))
-        family, title = self._family(email, domain, "needs")
+        domain = answering.domain if answering else rng.choice(sorted(CATALOGUE))
+        if answering:
+            family = next(f for f in CATALOGUE[domain].families if answering.title in f.offers)
+            title = family.needs[0]
+        else:
+            family, title = self._family(email, domain, "needs")
         common = self._common(family, NEED_STATUS_WEIGHTS)
         days = rng.choice(NEED_DAYS)
+        if answering:
+            common.update(tags=answering.tags, modality=answering.modality, status="open",
+                          published_days_ago=rng.randint(1, 30))
+            days = min(days, 3 * answering.days)
         values = {"name": place.name, "kind": KIND_WORDS[place.kind],
                   "population": _population(place.population), "days": _days(days)}
         intro = rng.choice(NEED_INTROS) if place.population else "{name} ({kind})."
@@ -219,6 +229,10 @@ def build_plan(seed: int = DEFAULT_SEED, agents: int = 120, offers: int = 300,
     homes += [planner.place() for _ in range(max(0, needs - len(homes)))]
     for home in homes[:needs]:
         plan.needs.append(planner.need(representatives[home], home))
+    # The demo referent's first need answers the demo agent's first offer, so that the
+    # coordinator's queue always holds a pairing of the demo accounts to walk through (planned
+    # last: the rest of the plan stays what the seed gave before).
+    plan.needs[0] = planner.need(representatives[REFERENT_HOME], REFERENT_HOME, answering=plan.offers[0])
     return plan
 
 

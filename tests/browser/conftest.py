@@ -152,8 +152,10 @@ class Mailbox:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         text = message.get_body(preferencelist=("plain",))
         body = text.get_content() if text is not None else ""
+        # A long encoded subject is folded right after "Subject:": unfolded, it starts with a space.
+        subject = str(message["Subject"]).strip()
         for recipient in envelope.rcpt_tos:
-            self.messages.append({"to": recipient, "subject": str(message["Subject"]), "body": body})
+            self.messages.append({"to": recipient, "subject": subject, "body": body})
         return "250 Message accepted for delivery"
 
     def __enter__(self):
