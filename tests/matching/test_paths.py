@@ -179,3 +179,14 @@ def test_property_champion_scores_are_true_cosines(q, k, with_rules):
     for m in res:
         true = float(X[CHAMP.row_of_[m.id]].toarray().ravel() @ q_vec)
         assert abs(m.score - min(max(true, 0.0), 1.0)) < 1e-5
+
+
+def test_champion_path_scores_pending_rows_exactly():
+    engine = MatchEngine(champion_size=5, rerank_size=3, merge_every=10_000).fit(corpus(200, 8))
+    text, tags = "urbanisme aménagement voirie piscine", ("urbanisme",)
+    engine.add(Document("new", text, tags, {"days_available": 5}))
+    assert engine.index_._pending  # not merged: scored exhaustively beside the champion lists
+    res = engine.query(Document("q", text, tags), k=3, where=RULES)
+    assert res[0].id == "new" and abs(res[0].score - 1.0) < 1e-5
+    engine.remove("new")
+    assert "new" not in [m.id for m in engine.query(Document("q", text, tags), k=3, where=RULES)]
