@@ -43,15 +43,18 @@ test: $(VENV)/.dev translations
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
+# Pure and database tests in two processes; the tests that drive real workers, Redis, SMTP
+# and Chromium one at a time (they start servers and flush a Redis database of their own).
 test-sqlite:
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 tests/matching tests/models tests/services tests/views
+	$(BIN)/pytest -q -p no:cacheprovider tests/workers tests/browser
 
 # The database-backed tests again, on PostgreSQL (skipped with a message when it is not there,
 # unless CI=true).
 test-postgres:
 	@rc=0; $(BIN)/python -m tests.tools.services postgres "$(PG_TEST_URL)" || rc=$$?; \
 	if [ $$rc -eq 0 ]; then \
-	  TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q -p no:cacheprovider tests/models tests/services tests/views; \
+	  TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q -p no:cacheprovider -n 2 tests/models tests/services tests/views; \
 	elif [ $$rc -ne 1 ]; then exit $$rc; fi
 
 bench: $(VENV)/.dev

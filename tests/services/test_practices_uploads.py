@@ -40,7 +40,7 @@ def sheet(member):
      "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     ("commune;repas\nLyon;120\n".encode(), "chiffres.csv", "text/csv"),
     ("Notes en français, déjà testées.".encode(), "notes.txt", "text/plain"),
-])
+], ids=["pdf", "png", "jpeg", "odt", "docx", "csv", "txt"])  # stable ids: zips carry timestamps
 def test_allowed_files_are_stored_with_their_sniffed_type(app, upload_dir, member, sheet,
                                                           content, name, mime):
     attachment = uploads.add_file(sheet, member, io.BytesIO(content), name)
@@ -57,7 +57,7 @@ def test_sample_pdf_fixture(app, upload_dir, member, sheet):
         assert uploads.add_file(sheet, member, handle, "sample.pdf").mime_type == "application/pdf"
 
 
-@pytest.mark.parametrize("content", [EXE, ELF, b"#!/bin/sh\nrm -rf /\n"])
+@pytest.mark.parametrize("content", [EXE, ELF, b"#!/bin/sh\nrm -rf /\n"], ids=["exe", "elf", "script"])
 def test_executable_renamed_pdf_is_refused(app, db, upload_dir, member, sheet, content):
     with pytest.raises(PracticeError) as caught:
         uploads.add_file(sheet, member, io.BytesIO(content), "rapport.pdf")
@@ -91,7 +91,7 @@ def test_size_limit_follows_the_configuration(app, upload_dir, member, sheet):
     (b"PK\x03\x04not really a zip", "x.docx"),
     (b"", "vide.pdf"),
     ("\u00e9".encode("latin-1") * 10, "latin.txt"),
-])
+], ids=["png-as-pdf", "binary-txt", "fake-zip", "empty", "latin1-txt"])
 def test_unknown_or_mismatched_content_is_refused(app, upload_dir, member, sheet, content, name):
     with pytest.raises(PracticeError):
         uploads.add_file(sheet, member, io.BytesIO(content), name)
