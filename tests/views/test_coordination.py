@@ -11,7 +11,7 @@ def test_queue_lists_suggestion_with_explanation(client, login, w):
     login(w["coordinator"])
     page = client.get("/coordination/").get_data(as_text=True)
     assert w["offer"].title in page and w["need"].title in page
-    assert "Thèmes communs" in page and "12.5 km" in page and "Règles appliquées" in page
+    assert "Thèmes communs" in page and "12,5 km" in page and "Règles appliquées" in page
 
 
 def test_queue_refused_to_non_coordinators(client, login, w):
