@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import format_date, gettext as _, lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +19,8 @@ from ...extensions import db
 from ...models import (AgentCapacity, CollectivityDepartement, CollectivityRegion, Engagement, Need,
                        Pairing, SkillOffer, Suggestion)
 from ...models.base import utcnow
+from ...taxonomy import MODALITIES, label
+from ...templating import number
 from . import audit
 from .access import covers_need
 from .errors import NotAllowed, PairingError
@@ -90,11 +92,11 @@ def _refusals(agent_ids) -> dict[int, list[tuple[str, int, str]]]:
 
 def _availability(offer: SkillOffer, need: Need) -> list[str]:
     notes = [_("%(days)s jour(s) par mois proposés, %(need)s jour(s) estimés pour le besoin",
-               days=offer.days_per_month, need=need.estimated_days)]
+               days=number(offer.days_per_month), need=number(need.estimated_days))]
     if offer.available_from or offer.available_until:
         notes.append(_("disponible du %(start)s au %(end)s",
-                       start=offer.available_from.strftime("%d/%m/%Y") if offer.available_from else "—",
-                       end=offer.available_until.strftime("%d/%m/%Y") if offer.available_until else "—"))
+                       start=format_date(offer.available_from) if offer.available_from else "—",
+                       end=format_date(offer.available_until) if offer.available_until else "—"))
     if need.deadline and offer.available_from and offer.available_from > need.deadline:
         notes.append(_("attention : disponible après l'échéance du besoin"))
     return notes
@@ -102,7 +104,7 @@ def _availability(offer: SkillOffer, need: Need) -> list[str]:
 
 def _rules(offer: SkillOffer) -> list[str]:
     rules = [_("collectivité d'origine différente de la collectivité d'accueil"),
-             _("modalité compatible (%(modality)s)", modality=offer.modality)]
+             _("modalité compatible (%(modality)s)", modality=label(MODALITIES, offer.modality).lower())]
     if offer.max_distance_km:
         rules.append(_("distance maximale de l'agent : %(km)s km", km=offer.max_distance_km))
     return rules
