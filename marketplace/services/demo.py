@@ -11,12 +11,17 @@ from typing import Callable
 
 from flask import current_app
 from sqlalchemy import distinct, func, or_, select
+from sqlalchemy.orm.attributes import flag_modified
 
 from ..demo.collectivities import PLACES, Place, place_key
 from ..demo.generator import DEFAULT_SEED, DemoPlan, PlannedListing, build_plan, places_used
 from ..demo.people import DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD
+from ..demo.practices import PlannedPractice, plan_practices
 from ..extensions import db
-from ..models import Collectivity, CollectivityRegion, Need, RoleAssignment, SkillOffer, User
+from ..models import (
+    Collectivity, CollectivityRegion, Need, PracticeReuse, PracticeRevision, PracticeSheet,
+    RoleAssignment, SkillOffer, User,
+)
 from .geo_plan import normalise_name
 from .passwords import hash_password
 
@@ -44,7 +49,8 @@ def is_seeded() -> bool:
 
 
 def demo_counts() -> dict[str, int]:
-    """What the demo holds now: users, offers, needs, collectivities and régions they involve."""
+    """What the demo holds now: users, offers, needs, collectivities and régions they involve,
+    published practice sheets written by demo accounts and the reuses declared of them."""
     demo_users = select(User.id).where(User.email.like(f"%@{DEMO_DOMAIN}"))
     offers = select(SkillOffer.collectivity_id).where(SkillOffer.agent_id.in_(demo_users))
     needs = select(Need.collectivity_id).where(Need.author_id.in_(demo_users))
@@ -52,7 +58,12 @@ def demo_counts() -> dict[str, int]:
     regions = select(func.count(distinct(CollectivityRegion.region_code))).where(
         CollectivityRegion.collectivity_id.in_(select(involved.c[0]))
     )
+    sheets = select(PracticeSheet.id).where(PracticeSheet.created_by_id.in_(demo_users),
+                                            PracticeSheet.status == "published")
+    reuses = select(PracticeReuse.id).where(PracticeReuse.sheet_id.in_(sheets))
     return {
+        "practices": db.session.scalar(select(func.count()).select_from(sheets.subquery())),
+        "reuses": db.session.scalar(select(func.count()).select_from(reuses.subquery())),
         "users": db.session.scalar(select(func.count()).select_from(demo_users.subquery())),
         "offers": db.session.scalar(select(func.count()).select_from(offers.subquery())),
         "needs": db.session.scalar(select(func.count()).select_from(needs.subquery())),
@@ -62,7 +73,8 @@ def demo_counts() -> dict[str, int]:
 
 
 def seed_demo(progress: Progress | None = None, seed: int = DEFAULT_SEED) -> dict:
-    """Create the demo content (collectivities when missing, accounts, offers, needs) in one
+    """Create the demo content (collectivities when missing, accounts, offers, needs, practice
+    sheets and their reuses) in one
     transaction and return the counts; when the demo is already there, return its counts with
     already_seeded=True and change nothing. Raises DemoDisabled where the demo is switched off."""
     if not current_app.config.get("DEMO_ENABLED"):
@@ -77,6 +89,8 @@ def seed_demo(progress: Progress | None = None, seed: int = DEFAULT_SEED) -> dic
     users = _create_users(plan, places)
     report("Offres et besoins…")
     _create_listings(plan, places, users)
+    report("Fiches pratiques…")
+    _create_practices(plan_practices(plan, seed), places, users)
     # One commit for everything: a failure half-way leaves no partial demo behind.
     db.session.commit()
     return {"already_seeded": False, "collectivities_created": created, **demo_counts()}
@@ -173,4 +187,46 @@ def _create_listings(plan: DemoPlan, places, users) -> None:
              deadline=day(n.ends_in_days), **common(n))
         for n in plan.needs
     )
+    db.session.flush()
+
+
+def _create_practices(practices: list[PlannedPractice], places, users) -> None:
+    """Published sheets, each with its first revision, and their reuses.
+
+    Rows are written here rather than through practices.editing.create_sheet and
+    essaimage.declare_reuse because both commit: the demo must stay one transaction. What
+    they would do is reproduced: a sheet and revision 1 holding its content; nobody follows
+    anything yet, so there is nobody to notify."""
+    now = datetime.now(timezone.utc)
+    for planned in practices:
+        text, author = planned.text, users[planned.author_email]
+        published = now - timedelta(days=planned.published_days_ago)
+        sheet = PracticeSheet(
+            title=text.title, summary=text.summary, problem=text.problem, actions=text.actions,
+            results=text.results, costs=text.costs, days=text.days, contacts=text.contacts,
+            domain=text.domain, tags=list(text.tags), collectivity_id=places[text.collectivity].id,
+            status="published", created_by_id=author.id, revision_number=1,
+            created_at=published, updated_at=published,
+        )
+        db.session.add(sheet)
+        db.session.flush()
+        revision = PracticeRevision(sheet_id=sheet.id, number=1, author_id=author.id,
+                                    comment="Création de la fiche", content=sheet.content(),
+                                    created_at=published)
+        db.session.add(revision)
+        db.session.flush()
+        sheet.current_revision_id = revision.id
+        # Named in the UPDATE (the value is unchanged, so it must be flagged), so that the
+        # column's onupdate does not date every demo sheet today.
+        flag_modified(sheet, "updated_at")
+        db.session.add_all(
+            PracticeReuse(
+                sheet_id=sheet.id, collectivity_id=places[reuse.collectivity].id,
+                declared_by_id=users[reuse.declared_by_email].id, stage=reuse.stage,
+                inspired_at=now - timedelta(days=reuse.inspired_days_ago),
+                implemented_at=(now - timedelta(days=reuse.implemented_days_ago)
+                                if reuse.implemented_days_ago is not None else None),
+            )
+            for reuse in planned.reuses
+        )
     db.session.flush()

@@ -1,6 +1,8 @@
 """The demo data: volume, coverage, accounts, determinism, idempotence, refusal in production."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -9,9 +11,15 @@ from marketplace import create_app
 from marketplace.demo.generator import DEFAULT_SEED, build_plan
 from marketplace.demo.people import DEMO_PASSWORD
 from marketplace.extensions import db as _db
-from marketplace.models import Collectivity, Need, RoleAssignment, SkillOffer, User
+from marketplace.demo.practices import PRACTICES, plan_practices
+from marketplace.models import (
+    Collectivity, Need, PracticeReuse, PracticeRevision, PracticeSheet, RoleAssignment, SkillOffer,
+    User,
+)
 from marketplace.services.demo import DemoDisabled, demo_accounts, is_seeded, seed_demo
 from marketplace.services.passwords import verify_password
+from marketplace.services.practices.essaimage import region_table
+from marketplace.services.practices.search import search_sheets, similar_practices_for_need
 from marketplace.taxonomy import (
     COLLECTIVITY_KINDS, DOMAINS, MODALITIES, NEED_STATUSES, OFFER_STATUSES, ROLES,
 )
@@ -107,11 +115,75 @@ def test_plan_is_deterministic_and_a_second_run_changes_nothing(app, db):
     second = seed_demo()
 
     assert second["already_seeded"] is True and second["collectivities_created"] == 0
-    for key in ("users", "offers", "needs", "collectivities", "regions"):
+    for key in ("users", "offers", "needs", "collectivities", "regions", "practices", "reuses"):
         assert second[key] == first[key]
     assert db.session.scalar(select(func.count()).select_from(User)) == users
+    assert db.session.scalar(select(func.count()).select_from(PracticeSheet)) == first["practices"]
+    assert db.session.scalar(select(func.count()).select_from(PracticeRevision)) == first["practices"]
+    assert db.session.scalar(select(func.count()).select_from(PracticeReuse)) == first["reuses"]
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0 and "déjà chargées" in result.output
+
+
+def test_practice_sheets_are_published_by_local_agents_and_spread_elsewhere(db):
+    counts = seed_demo()
+
+    sheets = db.session.scalars(select(PracticeSheet).order_by(PracticeSheet.id)).all()
+    assert counts["practices"] == len(sheets) == len(PRACTICES) >= 10
+    assert [s.title for s in sheets] == [p.title for p in PRACTICES]
+    assert len({s.domain for s in sheets}) >= 8 and len({s.collectivity_id for s in sheets}) == len(sheets)
+    assert len({code for s in sheets for code in s.collectivity.region_codes}) >= 6
+    for sheet in sheets:
+        assert sheet.status == "published" and sheet.domain in DOMAINS
+        assert 0 < len(sheet.title) <= 200 and sheet.tags and sheet.days > 0
+        for text in (sheet.summary, sheet.problem, sheet.results, sheet.costs, sheet.contacts):
+            assert len(text) > 20
+        assert "\n- " in sheet.actions and "@" not in sheet.contacts
+        # Written by an agent of the collectivity that ran the practice, as revision 1.
+        assert sheet.collectivity_id in sheet.created_by.collectivity_ids("agent")
+        assert sheet.created_by.email.endswith("@demo.essaim.fr")
+        revision = db.session.get(PracticeRevision, sheet.current_revision_id)
+        assert (revision.sheet_id, revision.number, sheet.revision_number) == (sheet.id, 1, 1)
+        assert revision.author_id == sheet.created_by_id and revision.content == sheet.content()
+        assert sheet.updated_at < revision.created_at + timedelta(seconds=1)
+    assert len({s.updated_at.date() for s in sheets}) > 1  # "recent" sort has something to sort
+
+    reuses = db.session.scalars(select(PracticeReuse)).all()
+    by_sheet = {s.id: s for s in sheets}
+    assert counts["reuses"] == len(reuses)
+    assert len({r.sheet_id for r in reuses}) >= 5
+    assert {r.stage for r in reuses} == {"inspired", "implemented"}
+    for reuse in reuses:
+        assert reuse.collectivity_id != by_sheet[reuse.sheet_id].collectivity_id
+        declarer = db.session.get(User, reuse.declared_by_id)
+        assert reuse.collectivity_id in declarer.collectivity_ids("representative")
+        assert (reuse.implemented_at is not None) == (reuse.stage == "implemented")
+        assert reuse.inspired_at > by_sheet[reuse.sheet_id].created_at
+    # The library's spread sort and table have something to show.
+    ranked = search_sheets(sort="spread")
+    assert ranked[0].spread > ranked[-1].spread == 0
+    assert [f.spread for f in ranked] == sorted((f.spread for f in ranked), reverse=True)
+    table = region_table()
+    assert len(table) >= 5 and any(row["implemented"] for row in table)
+
+
+def test_the_demo_referent_finds_a_practice_close_to_an_open_need(db):
+    seed_demo()
+
+    referent = _user("referent@demo.essaim.fr")
+    needs = db.session.scalars(select(Need).where(Need.author_id == referent.id,
+                                                  Need.status == "open")).all()
+    suggested = {need.title: similar_practices_for_need(need) for need in needs}
+    canteen = next(n for n in needs if "cantine" in n.tags)
+    assert any("cantine" in found.sheet.tags for found in suggested[canteen.title])
+    found = suggested[canteen.title][0]
+    assert found.authors and found.sheet.collectivity_id not in referent.collectivity_ids()
+
+
+def test_practice_plan_is_deterministic(db):
+    plan = build_plan()
+    assert plan_practices(plan, DEFAULT_SEED) == plan_practices(build_plan(), DEFAULT_SEED)
+    assert plan_practices(plan, DEFAULT_SEED) != plan_practices(plan, DEFAULT_SEED + 1)
 
 
 def test_reuses_the_imported_geography(db, make_collectivity):
