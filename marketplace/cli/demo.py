@@ -9,12 +9,14 @@ COUNT_LABELS = (
     ("needs", "besoins"),
     ("collectivities", "collectivités concernées"),
     ("regions", "régions couvertes"),
+    ("practices", "fiches pratiques publiées"),
+    ("reuses", "reprises de pratiques déclarées"),
 )
 
 
 @click.command("seed-demo")
 def seed_demo_command():
-    """Crée les données de démonstration (comptes, offres, besoins) ; sans effet si déjà chargées."""
+    """Crée les données de démonstration (comptes, offres, besoins, fiches pratiques) ; sans effet si déjà chargées."""
     try:
         counts = seed_demo(progress=lambda message: click.echo(f"  {message}"))
     except DemoDisabled as error:
