@@ -32,7 +32,7 @@ run: $(VENV)/.runtime translations
 	@if [ -n "$$REDIS_URL" ]; then \
 	  echo "REDIS_URL set: starting a Celery worker and the beat scheduler beside the web server"; \
 	  $(BIN)/celery -A wsgi.celery_app worker --concurrency 2 --loglevel INFO & worker=$$!; \
-	  $(BIN)/celery -A wsgi.celery_app beat --loglevel INFO --schedule instance/celerybeat-schedule & beat=$$!; \
+	  $(BIN)/celery -A wsgi.celery_app beat --loglevel INFO --schedule "$${ESSAIM_INSTANCE_DIR:-instance}/celerybeat-schedule" & beat=$$!; \
 	  trap "kill $$worker $$beat 2>/dev/null" EXIT INT TERM; \
 	  $(BIN)/flask run --host $(HOST) --port $(PORT); \
 	else \
