@@ -102,9 +102,13 @@
       });
       list.hidden = items.length === 0;
       input.setAttribute("aria-expanded", items.length ? "true" : "false");
+      // Announced to screen readers in the page's language: the template passes the words.
+      var many = input.getAttribute("data-autocomplete-many") || "{n} résultats disponibles";
+      var one = input.getAttribute("data-autocomplete-one") || "{n} résultat disponible";
+      var none = input.getAttribute("data-autocomplete-none") || "Aucun résultat";
       status.textContent = items.length
-        ? items.length + (items.length > 1 ? " résultats disponibles" : " résultat disponible")
-        : "Aucun résultat";
+        ? (items.length > 1 ? many : one).replace("{n}", String(items.length))
+        : none;
       active = -1;
     }
 

@@ -226,3 +226,10 @@ def test_check_reports_fuzzy_and_bad_placeholders(project):
 def test_check_without_a_catalogue_reports_every_msgid_missing(project):
     report = check_catalog(project, _po(project))
     assert sorted(report.missing) == ["%(num)s fiche", "Au revoir", "Bonjour"]
+
+
+def test_autocomplete_announces_results_in_the_reader_language(english, client, make_user, login):
+    login(make_user(preferred_language="en"))
+    page = text(client.get("/compte/bienvenue"))
+    assert 'data-autocomplete-many="{n} results available"' in page
+    assert 'data-autocomplete-none="No results"' in page
