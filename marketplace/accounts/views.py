@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import limiter
 from ..services import accounts
+from ..services import onboarding as onboarding_service
 from ..services.accounts import FieldError
 from ..services.tokens import TokenExpired, TokenInvalid
 from ..services.urls import safe_next
@@ -170,7 +171,7 @@ def onboarding():
     form = OnboardingForm()
     if form.validate_on_submit():
         try:
-            added = accounts.complete_onboarding(
+            added = onboarding_service.complete_onboarding(
                 current_user, form.roles.data or [], form.request_approver.data,
                 form.collectivity_id.data, form.collectivity_query.data,
             )

@@ -13,7 +13,8 @@ from sqlalchemy import exists, func, or_, select
 
 from ..extensions import db
 from ..models import Collectivity, Departement, Region, RoleAssignment, User
-from .accounts import FieldError, resolve_collectivity_choice
+from .accounts import FieldError
+from .onboarding import resolve_collectivity_choice
 
 logger = logging.getLogger(__name__)
 

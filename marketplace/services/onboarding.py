@@ -1,14 +1,28 @@
-"""What a person should do next, by the roles they hold: never an empty dashboard."""
+"""Onboarding: the roles and collectivity a newcomer chooses, then what to do next by the roles
+they hold (never an empty dashboard)."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
 
 from ..extensions import db
-from ..models import Need, SkillOffer
+from ..models import Collectivity, Need, RoleAssignment, SkillOffer, User
+from ..models.geography import CollectivityPostalCode
+from ..taxonomy import SELF_SERVICE_ROLES
+from .accounts import FieldError
+from .collectivity_search import INSEE_CODE, SIREN, resolve_collectivity
+from .geo_plan import normalise_name
+
+logger = logging.getLogger(__name__)
+
+UNKNOWN_COLLECTIVITY = _l(
+    "Collectivité introuvable : choisissez-la dans la liste ou saisissez son code INSEE."
+)
 
 
 @dataclass(frozen=True)
@@ -115,3 +129,79 @@ def next_steps(user) -> list[Step]:
             url_for("admin.index"), _("Administration"),
         ))
     return sorted(steps, key=lambda step: step.done)
+
+
+# --- onboarding: roles and collectivity -------------------------------------------------------
+
+
+def resolve_collectivity_choice(collectivity_id: str | None, query: str | None,
+                                field: str = "collectivity_query") -> Collectivity:
+    """The collectivity picked in the list (its id) or typed as an INSEE code, a SIREN or its
+    exact name. A postal code alone is refused: it does not identify a collectivity."""
+    if collectivity_id and str(collectivity_id).isdigit():
+        found = db.session.get(Collectivity, int(collectivity_id))
+        if found is None:
+            raise FieldError(field, UNKNOWN_COLLECTIVITY)
+        return found
+    text = " ".join((query or "").split())
+    if not text:
+        raise FieldError(field, _("Choisissez votre collectivité."))
+    compact = text.replace(" ", "")
+    if INSEE_CODE.fullmatch(compact) or SIREN.fullmatch(compact):
+        found = resolve_collectivity(compact)
+        if found is None and compact.isdigit() and len(compact) == 5:
+            _refuse_postal_code(compact, field)
+    else:
+        found = _by_exact_name(text, field)
+    if found is None:
+        raise FieldError(field, UNKNOWN_COLLECTIVITY)
+    return found
+
+
+def _by_exact_name(text: str, field: str) -> Collectivity | None:
+    candidates = list(db.session.scalars(select(Collectivity).where(or_(
+        Collectivity.search_name == normalise_name(text),
+        func.lower(Collectivity.name) == text.lower(),
+    )).limit(2)))
+    if len(candidates) > 1:
+        raise FieldError(field, _(
+            "Plusieurs collectivités portent ce nom : choisissez la vôtre dans la liste "
+            "ou saisissez son code INSEE."))
+    return candidates[0] if candidates else None
+
+
+def _refuse_postal_code(code: str, field: str) -> None:
+    communes = list(db.session.scalars(
+        select(Collectivity).join(CollectivityPostalCode,
+                                  CollectivityPostalCode.collectivity_id == Collectivity.id)
+        .where(CollectivityPostalCode.postal_code == code).order_by(Collectivity.name).limit(6)
+    ))
+    if communes:
+        names = ", ".join(c.name for c in communes[:5]) + ("…" if len(communes) > 5 else "")
+        raise FieldError(field, _(
+            "%(code)s est un code postal (%(names)s) : choisissez votre collectivité dans la "
+            "liste ou saisissez son code INSEE.", code=code, names=names))
+
+
+def complete_onboarding(user: User, roles: list[str], request_approver: bool,
+                        collectivity_id: str | None, collectivity_query: str | None) -> list[RoleAssignment]:
+    """Give the newcomer the self-service roles they chose in their collectivity, and file a
+    request for the approver role, which waits for an administrator."""
+    collectivity = resolve_collectivity_choice(collectivity_id, collectivity_query)
+    wanted = [(role, True) for role in roles if role in SELF_SERVICE_ROLES]
+    if request_approver:
+        wanted.append(("approver", False))
+    if not wanted:
+        raise FieldError("roles", _("Choisissez au moins un rôle."))
+    held = {(r.role, r.collectivity_id) for r in user.roles}
+    added = []
+    for role, active in wanted:
+        if (role, collectivity.id) in held:
+            continue
+        assignment = RoleAssignment(role=role, collectivity=collectivity, active=active)
+        user.roles.append(assignment)
+        added.append(assignment)
+    db.session.commit()
+    logger.info("onboarding user=%s roles=%s collectivity=%s", user.id,
+                [a.role for a in added], collectivity.id)
+    return added

@@ -2,7 +2,7 @@ import pytest
 
 from marketplace.models import User
 from marketplace.models.geography import CollectivityPostalCode
-from marketplace.services import accounts, tokens
+from marketplace.services import accounts, onboarding, tokens
 from marketplace.services.accounts import FieldError
 
 
@@ -108,9 +108,9 @@ def test_onboarding_resolution(app, db, make_collectivity, make_user):
     make_collectivity("Villeurbanne", code="69266")
     make_collectivity("Saint-Martin", code="38001")
     make_collectivity("Saint-Martin", code="38002")
-    assert accounts.resolve_collectivity_choice(str(lyon.id), "") == lyon
-    assert accounts.resolve_collectivity_choice("", "69123") == lyon
-    assert accounts.resolve_collectivity_choice("", "  LYON ") == lyon
+    assert onboarding.resolve_collectivity_choice(str(lyon.id), "") == lyon
+    assert onboarding.resolve_collectivity_choice("", "69123") == lyon
+    assert onboarding.resolve_collectivity_choice("", "  LYON ") == lyon
     for query, expected in (
         ("69001", "code postal"),
         ("99999", "Collectivité introuvable"),
@@ -119,30 +119,30 @@ def test_onboarding_resolution(app, db, make_collectivity, make_user):
         ("", "Choisissez votre collectivité"),
     ):
         with pytest.raises(FieldError, match=expected):
-            accounts.resolve_collectivity_choice("", query)
+            onboarding.resolve_collectivity_choice("", query)
     with pytest.raises(FieldError, match="introuvable"):
-        accounts.resolve_collectivity_choice("999999", "")
+        onboarding.resolve_collectivity_choice("999999", "")
 
 
 def test_siren_resolution(app, make_collectivity):
     epci = make_collectivity("Grand Lyon", kind="epci", code="200046977", siren="200046977")
-    assert accounts.resolve_collectivity_choice(None, "200046977") == epci
+    assert onboarding.resolve_collectivity_choice(None, "200046977") == epci
 
 
 def test_complete_onboarding_keeps_approver_pending(app, make_collectivity, make_user):
     town = make_collectivity("Lyon", code="69123")
     user = make_user()
-    accounts.complete_onboarding(user, ["agent"], True, "", "69123")
+    onboarding.complete_onboarding(user, ["agent"], True, "", "69123")
     assert user.has_role("agent")
     assert not user.has_role("approver")
     [pending] = [r for r in user.roles if not r.active]
     assert pending.role == "approver" and pending.collectivity == town
     # Asking again does not duplicate the roles.
-    assert accounts.complete_onboarding(user, ["agent"], True, str(town.id), "") == []
+    assert onboarding.complete_onboarding(user, ["agent"], True, str(town.id), "") == []
 
 
 def test_complete_onboarding_needs_a_role(app, make_collectivity, make_user):
     make_collectivity("Lyon", code="69123")
     with pytest.raises(FieldError) as error:
-        accounts.complete_onboarding(make_user(), [], False, "", "69123")
+        onboarding.complete_onboarding(make_user(), [], False, "", "69123")
     assert error.value.field == "roles"
