@@ -36,7 +36,7 @@ def seed(count: int, rng) -> dict:
     """Collectivities with coordinates, one agent each, `count` published offers (bulk insert)."""
     from sqlalchemy import insert
 
-    from marketplace.extensions import db
+    from marketplace.core.extensions import db
     from marketplace.models import Collectivity, SkillOffer
     from marketplace.models.base import utcnow
     from tests.workers.world import _user
@@ -75,10 +75,10 @@ def seed(count: int, rng) -> dict:
 
 def publish_need(world: dict, rng) -> int:
     """One need, published as the listings service does; its TaskIntent id."""
-    from marketplace.extensions import db
+    from marketplace.core.extensions import db
     from marketplace.models import Need, TaskIntent
     from marketplace.models.base import utcnow
-    from marketplace.services import suggestions
+    from marketplace.suggestions import services as suggestions
 
     words = world["words"]
     text = " ".join(words[j] for j in rng.choice(len(words), size=25, p=world["p"]))
@@ -95,7 +95,7 @@ def publish_need(world: dict, rng) -> int:
 def wait_done(intent_id: int, timeout: float = 60) -> float:
     from sqlalchemy import text
 
-    from marketplace.extensions import db
+    from marketplace.core.extensions import db
 
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
@@ -110,7 +110,7 @@ def suggestions_per_need() -> float:
     """Mean number of suggestions stored per need (every need published so far)."""
     from sqlalchemy import func, select
 
-    from marketplace.extensions import db
+    from marketplace.core.extensions import db
     from marketplace.models import Need, Suggestion
 
     db.session.rollback()
@@ -121,7 +121,7 @@ def suggestions_per_need() -> float:
 def measure(size: int, needs: int, concurrency: int) -> dict:
     import redis
 
-    from marketplace.services import matching_index
+    from marketplace.suggestions import index as matching_index
     from tests.workers.stack import Stack, app_context
 
     redis.Redis.from_url(REDIS_URL).flushdb()

@@ -27,7 +27,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from . import setup
+    from marketplace import setup
 
     setup.register_extensions(app)
     setup.register_security(app)

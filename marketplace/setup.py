@@ -7,7 +7,7 @@ from flask import Flask, jsonify, render_template, request, session
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from marketplace.core.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 
 def select_locale() -> str:
@@ -45,7 +45,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from .models import User
+    from marketplace.models import User
 
     @login_manager.user_loader
     def load_user(identity: str):
@@ -65,7 +65,7 @@ def _lazy(text: str):
 
 
 def register_security(app: Flask) -> None:
-    from .request import EssaimRequest
+    from marketplace.core.request import EssaimRequest
 
     app.request_class = EssaimRequest
 
@@ -83,16 +83,15 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .accounts.views import bp as accounts_bp
-    from .admin.views import bp as admin_bp
-    from .api.views import bp as api_bp
-    from .coordination.views import bp as coordination_bp
-    from .main.views import bp as main_bp
-    from .needs.views import bp as needs_bp
-    from .offers.views import bp as offers_bp
-    from .notifications.views import bp as notifications_bp
-    from .pairings.views import bp as pairings_bp
-    from .practices.views import bp as practices_bp
+    from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.admin.views import bp as admin_bp
+    from marketplace.api.views import bp as api_bp
+    from marketplace.pairings.coordination_views import bp as coordination_bp
+    from marketplace.main.views import bp as main_bp
+    from marketplace.listings.views import needs_bp, offers_bp
+    from marketplace.notifications.views import bp as notifications_bp
+    from marketplace.pairings.views import bp as pairings_bp
+    from marketplace.practices.views import bp as practices_bp
 
     for blueprint in (main_bp, accounts_bp, offers_bp, needs_bp, admin_bp, api_bp, practices_bp, notifications_bp,
                       coordination_bp, pairings_bp):
@@ -131,8 +130,8 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from . import taxonomy
-    from .templating import register_filters
+    from marketplace.core import taxonomy
+    from marketplace.core.templating import register_filters
 
     register_filters(app)
 
@@ -148,12 +147,12 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .commands import register
+    from marketplace.cli.commands import register
 
     register(app)
 
 
 def register_celery(app: Flask) -> None:
-    from .celery_app import celery_init_app
+    from marketplace.core.celery_app import celery_init_app
 
     celery_init_app(app)

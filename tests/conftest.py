@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 
 from config import TestingConfig
 from marketplace import create_app
-from marketplace.extensions import db as _db
+from marketplace.core.extensions import db as _db
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
@@ -122,7 +122,7 @@ def make_collectivity(db):
 @pytest.fixture
 def make_user(db):
     from marketplace.models import RoleAssignment, User
-    from marketplace.services.passwords import hash_password
+    from marketplace.accounts.passwords import hash_password
 
     counter = {"n": 0}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from marketplace.extensions import db
+from marketplace.core.extensions import db
 from marketplace.models import Need, SkillOffer, Suggestion
 from marketplace.models.base import utcnow
 
@@ -70,6 +70,6 @@ def w(db, make_collectivity, make_user):
 @pytest.fixture
 def pairing(w):
     """The world's suggestion approved by its coordinator: a proposal waiting for three consents."""
-    from marketplace.services.pairing import queue
+    from marketplace.pairings.services import queue
 
     return queue.decide(w["coordinator"], [w["suggestion"].id], approve=True)[0]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from marketplace.services.pairing import consents
+from marketplace.pairings.services import consents
 
 
 @shared_task(name="workers.pairing_tasks.remind_and_expire")

@@ -1,6 +1,6 @@
 """Celery tasks: ids in, one service call inside, idempotent so that a redelivery changes nothing.
 
-The Flask app context is pushed by the task class set in marketplace.celery_app. Tasks published
+The Flask app context is pushed by the task class set in marketplace.core.celery_app. Tasks published
 through services.task_queue delete their TaskIntent row once they have run (`mark_done`).
 """
 from __future__ import annotations
@@ -9,7 +9,11 @@ import smtplib
 
 from celery import shared_task
 
-from marketplace.services import matching_index, notifications, outbox, suggestions, task_queue
+from marketplace.suggestions import index as matching_index, services as suggestions
+
+from marketplace.notifications import services as notifications
+
+from marketplace.core import outbox, task_queue
 
 # What a flaky SMTP server or network raises: retried with exponential backoff.
 SMTP_ERRORS = (smtplib.SMTPException, OSError)  # OSError covers refused, reset and timed out

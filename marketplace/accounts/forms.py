@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
-from ..forms_common import CleanText, MultiCheckboxField
-from ..taxonomy import ROLES, SELF_SERVICE_ROLES
+from marketplace.core.forms import CleanText, MultiCheckboxField
+from marketplace.core.taxonomy import ROLES, SELF_SERVICE_ROLES
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 128

@@ -8,13 +8,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import limiter
-from ..services import accounts
-from ..services import onboarding as onboarding_service
-from ..services.accounts import FieldError
-from ..services.tokens import TokenExpired, TokenInvalid
-from ..services.urls import safe_next
-from .forms import (
+from marketplace.core.extensions import limiter
+from marketplace.accounts import services as accounts
+from marketplace.accounts import onboarding as onboarding_service
+from marketplace.accounts.services import FieldError
+from marketplace.core.tokens import TokenExpired, TokenInvalid
+from marketplace.core.urls import safe_next
+from marketplace.accounts.forms import (
     ActionForm,
     ChangePasswordForm,
     ForgotPasswordForm,

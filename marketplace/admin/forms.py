@@ -6,9 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..forms_common import CleanText
-from ..services.admin import APPROVER_BUDGET_MAX
-from ..taxonomy import ROLES
+from marketplace.core.forms import CleanText
+from marketplace.admin.services import APPROVER_BUDGET_MAX
+from marketplace.core.taxonomy import ROLES
 
 BUDGET_MESSAGE = _l("Le budget est compris entre 0 et %(n)s jours.", n=APPROVER_BUDGET_MAX)
 

@@ -8,12 +8,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..extensions import db, login_manager
-from ..models import User
-from ..services import admin as admin_service
-from ..services.accounts import FieldError
-from ..accounts.forms import ActionForm
-from .forms import ApproveRoleForm, ApproverForm, CoordinatorForm, UserFilterForm
+from marketplace.core.extensions import db, login_manager
+from marketplace.models import User
+from marketplace.admin import services as admin_service
+from marketplace.accounts.services import FieldError
+from marketplace.accounts.forms import ActionForm
+from marketplace.admin.forms import ApproveRoleForm, ApproverForm, CoordinatorForm, UserFilterForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -1,8 +1,8 @@
 """JSON endpoints used by the pages (autocomplete). Errors come back as {"error": ...}."""
 from flask import Blueprint, current_app, jsonify, request
 
-from ..extensions import limiter
-from ..services.collectivity_search import InvalidSearch, api_search
+from marketplace.core.extensions import limiter
+from marketplace.geography.search import InvalidSearch, api_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -1,7 +1,7 @@
 """`flask seed-demo`: load the demonstration data (refused where DEMO_ENABLED is false)."""
 import click
 
-from ..services.demo import DemoDisabled, demo_accounts, demo_password, seed_demo
+from marketplace.demo.seed import DemoDisabled, demo_accounts, demo_password, seed_demo
 
 COUNT_LABELS = (
     ("users", "comptes"),

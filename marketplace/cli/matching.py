@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from ..services import matching_index, suggestions
+from marketplace.suggestions import index as matching_index, services as suggestions
 
 matching_cli = AppGroup("matching", help="Index de mise en relation (offres publiées, besoins ouverts).")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from ..services import notifications
+from marketplace.notifications import services as notifications
 
 notifications_cli = AppGroup("notifications", help="Notifications et récapitulatifs par e-mail.")
 

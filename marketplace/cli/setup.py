@@ -6,14 +6,15 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
-from .matching import rebuild_command
+from marketplace.cli.matching import rebuild_command
 
 
 @click.command("first-start")
 @with_appcontext
 def first_start_command():
     """Applique les migrations, puis importe la géographie et la démo s'il le faut."""
-    from ..services import demo, geography
+    from marketplace.demo import seed as demo
+    from marketplace.geography import services as geography
 
     upgrade()
     if geography.current_vintage() is None:

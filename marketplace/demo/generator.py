@@ -10,16 +10,16 @@ import random
 import unicodedata
 from dataclasses import dataclass, field
 
-from .collectivities import PLACES, Place, place_key
-from .people import (
+from marketplace.demo.collectivities import PLACES, Place, place_key
+from marketplace.demo.people import (
     AGENT_HOME, APPROVER_DAY_BUDGET, COORDINATOR_SCOPE, DEMO_ACCOUNTS, DEMO_DOMAIN, FIRST_NAMES,
     LAST_NAMES, REFERENT_HOME,
 )
-from .phrases import (
+from marketplace.demo.phrases import (
     KIND_WORDS, NEED_CLOSINGS, NEED_CONTEXT, NEED_EXPECTED, NEED_INTROS, OFFER_CLOSINGS,
     OFFER_EXPERIENCE, OFFER_INTROS, OFFER_MODALITY,
 )
-from .skills import CATALOGUE
+from marketplace.demo.skills import CATALOGUE
 
 DEFAULT_SEED = 2026
 PLACE_WEIGHTS = {"commune": 3.0, "epci": 3.0, "departement": 1.5, "region": 1.0,

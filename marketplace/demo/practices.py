@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from typing import NamedTuple
 
-from .generator import DemoPlan
+from marketplace.demo.generator import DemoPlan
 
 Key = tuple[str, str]  # (kind, code) of a collectivity, as in collectivities.PLACES
 

@@ -9,9 +9,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, FloatField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from .. import taxonomy
-from ..forms_common import CleanText, NotInPast, TagsField, strip_filter
-from ..services import listings as rules
+from marketplace.core import taxonomy
+from marketplace.core.forms import CleanText, NotInPast, TagsField, strip_filter
+from marketplace.listings import services as rules
 
 
 class NumberField(FloatField):
@@ -152,3 +152,47 @@ def days_field(label, bounds, message):
 
 def date_field(label, *extra):
     return FrenchDateField(label, validators=[Optional(), KeptOrNotInPast(), *extra])
+
+
+class OfferForm(ListingForm):
+    date_fields = ("available_from", "available_until")
+    days_name = "days_per_month"
+
+    days_per_month = days_field(
+        _l("Jours disponibles par mois"), rules.DAYS_PER_MONTH,
+        _l("Indiquez entre 0,5 et 22 jours par mois."),
+    )
+    available_from = date_field(_l("Disponible à partir du"))
+    available_until = date_field(
+        _l("Disponible jusqu'au"),
+        date_after("available_from", _l("La fin de disponibilité doit suivre son début.")),
+    )
+    max_distance_km = WholeNumberField(
+        _l("Distance maximale de déplacement (km)"),
+        validators=[Optional(), NumberRange(*rules.MAX_DISTANCE_KM,
+                                            message=_l("Indiquez une distance entre 0 et 1 000 km."))],
+    )
+
+    def extra_names(self) -> tuple[str, ...]:
+        return super().extra_names() + ("max_distance_km",)
+
+    def listing_data(self) -> dict:
+        data = super().listing_data()
+        if data["modality"] == "remote":
+            data["max_distance_km"] = None  # a distance means nothing for remote work
+        return data
+
+
+class NeedForm(ListingForm):
+    date_fields = ("start_date", "deadline")
+    days_name = "estimated_days"
+
+    estimated_days = days_field(
+        _l("Nombre de jours estimé"), rules.ESTIMATED_DAYS,
+        _l("Indiquez entre 0,5 et 660 jours (trois ans au plus)."),
+    )
+    start_date = date_field(_l("Date de début souhaitée"))
+    deadline = date_field(
+        _l("Échéance"),
+        date_after("start_date", _l("L'échéance doit suivre la date de début.")),
+    )

@@ -1,4 +1,8 @@
-"""One blueprint builder for offers and needs: the same routes, thin views, the kind's services."""
+"""Offers and needs: one blueprint builder, so both kinds have the same routes and thin views.
+
+A builder reads faster than twelve explicit routes written twice or a MethodView hierarchy: each
+route is a short function next to the others, and the kind supplies its services and form.
+"""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -7,10 +11,11 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from ..permissions import can_edit, role_required
-from ..services import listing_query, listings
-from ..services.accounts import can_publish
-from ..services.urls import safe_next
+from marketplace.core.permissions import can_edit, role_required
+from marketplace.listings import query as listing_query, services as listings
+from marketplace.accounts.services import can_publish
+from marketplace.core.urls import safe_next
+from marketplace.listings.forms import NeedForm, OfferForm
 
 
 class StatusForm(FlaskForm):
@@ -111,3 +116,17 @@ def build_blueprint(kind, import_name, url_prefix, form_class, create, update, c
                 _("Statut mis à jour."))
         return redirect(safe_next(request.form.get("next")) or url_for(".detail", item_id=item.id))
     return bp
+
+
+offers_bp = build_blueprint(
+    listings.OFFER, __name__, "/offres", OfferForm,
+    create=listings.create_offer,
+    update=listings.update_offer,
+    change_status=listings.change_offer_status,
+)
+needs_bp = build_blueprint(
+    listings.NEED, __name__, "/besoins", NeedForm,
+    create=listings.create_need,
+    update=listings.update_need,
+    change_status=listings.change_need_status,
+)

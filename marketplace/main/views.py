@@ -4,8 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from ..services import onboarding, stats
-from ..services.urls import safe_next
+from marketplace.accounts import onboarding
+
+from marketplace.main import stats
+from marketplace.core.urls import safe_next
 
 bp = Blueprint("main", __name__)
 

@@ -1,5 +1,5 @@
 """SQLAlchemy models, one module per aggregate."""
-from .geography import (
+from marketplace.models.geography import (
     Collectivity,
     CollectivityDepartement,
     CollectivityRegion,
@@ -7,13 +7,13 @@ from .geography import (
     GeoImport,
     Region,
 )
-from .listing import Need, SkillOffer
-from .matching import MatchingIndexState, Suggestion
-from .notifications import Notification, NotificationPreference
-from .outbox import OutboxEmail, TaskIntent
-from .pairing import AgentCapacity, AuditEntry, Consent, ConventionVersion, DayLog, Engagement, ExperienceReport, Feedback, Pairing  # noqa: F401,E501
-from .practices import Collection, CollectionItem, Follow, PracticeAttachment, PracticeComment, PracticeReuse, PracticeRevision, PracticeSheet  # noqa: E501
-from .user import RoleAssignment, User
+from marketplace.models.listing import Need, SkillOffer
+from marketplace.models.matching import MatchingIndexState, Suggestion
+from marketplace.models.notifications import Notification, NotificationPreference
+from marketplace.models.outbox import OutboxEmail, TaskIntent
+from marketplace.models.pairing import AgentCapacity, AuditEntry, Consent, ConventionVersion, DayLog, Engagement, ExperienceReport, Feedback, Pairing  # noqa: F401,E501
+from marketplace.models.practices import Collection, CollectionItem, Follow, PracticeAttachment, PracticeComment, PracticeReuse, PracticeRevision, PracticeSheet  # noqa: E501
+from marketplace.models.user import RoleAssignment, User
 
 __all__ = [
     "Collection", "CollectionItem", "Follow", "PracticeAttachment", "PracticeComment", "PracticeReuse", "PracticeRevision", "PracticeSheet",  # noqa: E501

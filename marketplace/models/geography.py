@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .base import TimestampMixin, utcnow
+from marketplace.core.extensions import db
+from marketplace.models.base import TimestampMixin, utcnow
 
 
 class Region(db.Model):

@@ -11,10 +11,10 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from ..extensions import db
-from .base import TimestampMixin
-from .geography import Collectivity
-from .user import User
+from marketplace.core.extensions import db
+from marketplace.models.base import TimestampMixin
+from marketplace.models.geography import Collectivity
+from marketplace.models.user import User
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000

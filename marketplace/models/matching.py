@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .base import TimestampMixin
+from marketplace.core.extensions import db
+from marketplace.models.base import TimestampMixin
 
 
 class Suggestion(TimestampMixin, db.Model):

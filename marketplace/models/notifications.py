@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .base import utcnow
+from marketplace.core.extensions import db
+from marketplace.models.base import utcnow
 
 FREQUENCIES = ("immediate", "daily", "none")
 

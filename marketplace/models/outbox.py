@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .base import utcnow
+from marketplace.core.extensions import db
+from marketplace.models.base import utcnow
 
 EMAIL_STATUSES = ("pending", "sending", "sent", "failed")
 

@@ -12,10 +12,10 @@ from sqlalchemy import (JSON, Date, DateTime, Float, ForeignKey, Integer, String
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .base import TimestampMixin, utcnow
-from .listing import Need, SkillOffer
-from .user import User
+from marketplace.core.extensions import db
+from marketplace.models.base import TimestampMixin, utcnow
+from marketplace.models.listing import Need, SkillOffer
+from marketplace.models.user import User
 
 PAIRING_STATUSES = ("pending_review", "rejected", "proposed", "declined", "expired", "engaged")
 PARTIES = ("agent", "employer", "host")

@@ -19,10 +19,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .base import TimestampMixin, utcnow
-from .geography import Collectivity
-from .user import User
+from marketplace.core.extensions import db
+from marketplace.models.base import TimestampMixin, utcnow
+from marketplace.models.geography import Collectivity
+from marketplace.models.user import User
 
 SHEET_STATUSES = ("draft", "published", "archived")
 # The fields a revision snapshots: what a person edits on the sheet.

@@ -7,9 +7,9 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .base import TimestampMixin
-from .geography import Collectivity
+from marketplace.core.extensions import db
+from marketplace.models.base import TimestampMixin
+from marketplace.models.geography import Collectivity
 
 
 class User(UserMixin, TimestampMixin, db.Model):

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import AnyOf, InputRequired
 
-from ..services.notifications import EMAIL_KINDS, FREQUENCY_LABELS
+from marketplace.notifications.services import EMAIL_KINDS, FREQUENCY_LABELS
 
 FREQUENCY_INVALID = _l("Choisissez une fréquence parmi celles proposées.")
 

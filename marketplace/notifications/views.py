@@ -8,10 +8,11 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import csrf, db
-from ..models import Need, SkillOffer
-from ..services import notifications, suggestions
-from .forms import choices_of, preferences_form
+from marketplace.core.extensions import csrf, db
+from marketplace.models import Need, SkillOffer
+from marketplace.notifications import services as notifications
+from marketplace.suggestions import services as suggestions
+from marketplace.notifications.forms import choices_of, preferences_form
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 

@@ -7,11 +7,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import db
-from ..models import User
-from ..services.pairing import capacity, consents, convention, engagement as engagements, feedback, page
-from ..services.pairing.errors import NotAllowed, PairingError
-from .forms import (CapacityForm, CapForm, ConsentForm, DayLogForm, EndForm, FeedbackForm, ReportForm, SignForm,
+from marketplace.core.extensions import db
+from marketplace.models import User
+from marketplace.pairings.services import capacity, consents, convention, engagement as engagements, feedback, page
+from marketplace.pairings.services.errors import NotAllowed, PairingError
+from marketplace.pairings.forms import (CapacityForm, CapForm, ConsentForm, DayLogForm, EndForm, FeedbackForm, ReportForm, SignForm,
                     TermsForm)
 
 bp = Blueprint("pairings", __name__, url_prefix="/rapprochements")

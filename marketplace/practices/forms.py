@@ -7,9 +7,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import FloatField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms_common import CleanText, TagsField
-from ..models.practices import CONTENT_FIELDS
-from ..taxonomy import DOMAINS
+from marketplace.core.forms import CleanText, TagsField
+from marketplace.models.practices import CONTENT_FIELDS
+from marketplace.core.taxonomy import DOMAINS
 
 SHEET_STATUS_LABELS = {"draft": _l("Brouillon"), "published": _l("Publiée"), "archived": _l("Archivée")}
 REUSE_STAGE_LABELS = {"inspired": _l("Je m'en inspire"), "implemented": _l("Mis en place")}

@@ -7,10 +7,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..services.practices import editing, essaimage, pages, search, uploads
-from ..services.practices.access import EditConflict, NotAllowed, PracticeError, is_member
-from ..taxonomy import DOMAINS
-from .forms import SORT_LABELS, FileForm, LinkForm, SheetForm, TargetForm
+from marketplace.practices.services import editing, essaimage, pages, search, uploads
+from marketplace.practices.services.access import EditConflict, NotAllowed, PracticeError, is_member
+from marketplace.core.taxonomy import DOMAINS
+from marketplace.practices.forms import SORT_LABELS, FileForm, LinkForm, SheetForm, TargetForm
 
 bp = Blueprint("practices", __name__, url_prefix="/pratiques")
 
@@ -188,4 +188,4 @@ def remove_attachment(attachment_id: int):
     return redirect(url_for(".detail", sheet_id=sheet_id) + "#ressources")
 
 
-from . import views_social  # noqa: E402,F401  (registers the discussion and collection routes)
+from marketplace.practices import views_social  # noqa: E402,F401  (registers the discussion and collection routes)

@@ -5,11 +5,11 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..services.practices import collections, discussion, essaimage, pages
-from ..services.practices.access import PracticeError, can_curate
-from ..taxonomy import DOMAINS
-from .forms import CollectionForm, CollectionItemForm, CommentForm, ReuseForm, TargetForm
-from .views import bp, member_required, refuse, run
+from marketplace.practices.services import collections, discussion, essaimage, pages
+from marketplace.practices.services.access import PracticeError, can_curate
+from marketplace.core.taxonomy import DOMAINS
+from marketplace.practices.forms import CollectionForm, CollectionItemForm, CommentForm, ReuseForm, TargetForm
+from marketplace.practices.views import bp, member_required, refuse, run
 
 
 def _back(sheet_id: int, anchor: str = ""):

@@ -15,9 +15,9 @@ def _world(instance):
     """Write a representative's open need and an agent's offer straight into the server's database."""
     from config import TestingConfig
     from marketplace import create_app
-    from marketplace.extensions import db
+    from marketplace.core.extensions import db
     from marketplace.models import Collectivity, RoleAssignment, User
-    from marketplace.services.passwords import hash_password
+    from marketplace.accounts.passwords import hash_password
     from tests.workers import factories
 
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'browser.sqlite3'}",
@@ -47,7 +47,7 @@ def _world(instance):
 
 def _store_suggestion(app, need_id, offer_id):
     """What the worker does, from another process: one suggestion row for the pair."""
-    from marketplace.extensions import db
+    from marketplace.core.extensions import db
     from marketplace.models import Suggestion
 
     with app.app_context():

@@ -2,8 +2,9 @@ import pytest
 
 from marketplace.models import User
 from marketplace.models.geography import CollectivityPostalCode
-from marketplace.services import accounts, onboarding, tokens
-from marketplace.services.accounts import FieldError
+from marketplace.accounts import services as accounts, onboarding
+from marketplace.core import tokens
+from marketplace.accounts.services import FieldError
 
 
 @pytest.fixture

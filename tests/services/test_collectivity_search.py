@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.models import Collectivity
-from marketplace.services.collectivity_search import (
+from marketplace.geography.search import (
     InvalidSearch,
     api_search,
     resolve_collectivity,

@@ -10,17 +10,17 @@ from config import TestingConfig
 from marketplace import create_app
 from marketplace.demo.generator import DEFAULT_SEED, build_plan
 from marketplace.demo.people import DEMO_PASSWORD
-from marketplace.extensions import db as _db
+from marketplace.core.extensions import db as _db
 from marketplace.demo.practices import PRACTICES, plan_practices
 from marketplace.models import (
     Collectivity, Need, PracticeReuse, PracticeRevision, PracticeSheet, RoleAssignment, SkillOffer,
     User,
 )
-from marketplace.services.demo import DemoDisabled, demo_accounts, is_seeded, seed_demo
-from marketplace.services.passwords import verify_password
-from marketplace.services.practices.essaimage import region_table
-from marketplace.services.practices.search import search_sheets, similar_practices_for_need
-from marketplace.taxonomy import (
+from marketplace.demo.seed import DemoDisabled, demo_accounts, is_seeded, seed_demo
+from marketplace.accounts.passwords import verify_password
+from marketplace.practices.services.essaimage import region_table
+from marketplace.practices.services.search import search_sheets, similar_practices_for_need
+from marketplace.core.taxonomy import (
     COLLECTIVITY_KINDS, DOMAINS, MODALITIES, NEED_STATUSES, OFFER_STATUSES, ROLES,
 )
 

@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from marketplace.models import GeoImport, Suggestion, SkillOffer
-from marketplace.services import geography
+from marketplace.geography import services as geography
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "geo"
 

@@ -14,9 +14,9 @@ from marketplace.models import (
     Region,
 )
 from marketplace.models.geography import CollectivityPostalCode
-from marketplace.services import geo_sources, geography
-from marketplace.services.geo_sources import GeoSourceError, PinnedArchive
-from marketplace.services.geography import is_valid_siren, normalise_name
+from marketplace.geography import sources as geo_sources, services as geography
+from marketplace.geography.sources import GeoSourceError, PinnedArchive
+from marketplace.geography.services import is_valid_siren, normalise_name
 from tests.fixtures.geo import COORDS_FILE, REFERENCE_DIR, import_fixture
 
 

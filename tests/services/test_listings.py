@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from marketplace.models import Departement, Region, SkillOffer
-from marketplace.services import listing_query, listings
-from marketplace.services.listings import NEED, OFFER, ListingError
+from marketplace.listings import query as listing_query, services as listings
+from marketplace.listings.services import NEED, OFFER, ListingError
 
 
 def offer_data(collectivity, **fields):

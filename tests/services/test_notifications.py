@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from marketplace.models import Notification, OutboxEmail
-from marketplace.services import notifications
+from marketplace.notifications import services as notifications
 
 
 def _notify(user, key="n1"):

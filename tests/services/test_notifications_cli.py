@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from marketplace.models import OutboxEmail
-from marketplace.services import notifications
+from marketplace.notifications import services as notifications
 
 
 def _notify(user, key):

@@ -7,10 +7,10 @@ from datetime import timedelta, timezone
 import pytest
 from flask_babel import lazy_gettext as _l
 
-from marketplace.extensions import db as _db
+from marketplace.core.extensions import db as _db
 from marketplace.models import OutboxEmail
 from marketplace.models.base import utcnow
-from marketplace.services import outbox
+from marketplace.core import outbox
 
 
 def _aware(moment):
@@ -103,7 +103,7 @@ def closed_port():
 
 
 def _smtp_app(app, port):
-    from marketplace.extensions import mail
+    from marketplace.core.extensions import mail
 
     app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=2)
     mail.init_app(app)
@@ -134,7 +134,7 @@ def test_sweep_resends_what_is_pending(app, db, closed_port):
     email = _db.session.query(OutboxEmail).one()
     assert email.status == "pending"
     app.config["MAIL_BACKEND"] = "locmem"
-    from marketplace.extensions import mail
+    from marketplace.core.extensions import mail
 
     mail.init_app(app)
     assert outbox.sweep() == 0  # not due yet: backed off

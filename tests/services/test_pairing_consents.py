@@ -7,8 +7,8 @@ import pytest
 
 from marketplace.models import AuditEntry, Notification
 from marketplace.models.base import utcnow
-from marketplace.services.pairing import consents
-from marketplace.services.pairing.errors import NotAllowed, PairingError
+from marketplace.pairings.services import consents
+from marketplace.pairings.services.errors import NotAllowed, PairingError
 from tests.pairing_world import pairing, w  # noqa: F401  (fixtures)
 
 

@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from marketplace.models import AuditEntry, ConventionVersion, PracticeSheet
-from marketplace.services.pairing import consents, convention, engagement as engagements, feedback, queue
-from marketplace.services.pairing.errors import NotAllowed, PairingError
+from marketplace.pairings.services import consents, convention, engagement as engagements, feedback, queue
+from marketplace.pairings.services.errors import NotAllowed, PairingError
 from tests.pairing_world import w  # noqa: F401  (fixture)
 
 START = date.today().replace(month=1, day=10) if date.today().month < 12 else date.today().replace(day=1)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from marketplace.models import AgentCapacity, AuditEntry, Notification, OutboxEmail, Pairing
-from marketplace.services.pairing import queue
-from marketplace.services.pairing.errors import NotAllowed, PairingError
+from marketplace.pairings.services import queue
+from marketplace.pairings.services.errors import NotAllowed, PairingError
 from tests import pairing_world as pw
 from tests.pairing_world import w  # noqa: F401  (fixture)
 

@@ -5,10 +5,10 @@ import pytest
 from werkzeug.exceptions import NotFound
 
 from marketplace.models import PracticeRevision
-from marketplace.services.practices import editing
-from marketplace.services.practices.access import EditConflict, NotAllowed, PracticeError
-from marketplace.services.practices.diff import diff_table, field_changes
-from marketplace.services.practices.render import render_markdown
+from marketplace.practices.services import editing
+from marketplace.practices.services.access import EditConflict, NotAllowed, PracticeError
+from marketplace.practices.services.diff import diff_table, field_changes
+from marketplace.practices.services.render import render_markdown
 from tests.fixtures.practices.helpers import alice, make_sheet, place, sheet_data  # noqa: F401 (fixtures)
 
 
@@ -151,7 +151,7 @@ def test_markdown_keeps_safe_formatting_and_links(app):
 
 
 def test_plain_text_excerpt_drops_markup_and_scripts(app):
-    from marketplace.services.practices.render import plain_text
+    from marketplace.practices.services.render import plain_text
 
     text = plain_text("**Cantine** [bio](https://x.fr)\n\n<script>alert(1)</script>\n\n<b onclick=x>ok</b>")
     assert text == "Cantine bio ok"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from marketplace.models import Need
-from marketplace.services.practices import essaimage, search
+from marketplace.practices.services import essaimage, search
 from tests.fixtures.practices.helpers import make_sheet
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from marketplace.models import Notification, NotificationPreference, OutboxEmail, PracticeReuse
-from marketplace.services import notifications
-from marketplace.services.practices import collections, discussion, editing, essaimage, uploads
-from marketplace.services.practices.access import NotAllowed, PracticeError
+from marketplace.notifications import services as notifications
+from marketplace.practices.services import collections, discussion, editing, essaimage, uploads
+from marketplace.practices.services.access import NotAllowed, PracticeError
 from tests.fixtures.practices.helpers import make_sheet, sheet_data
 
 

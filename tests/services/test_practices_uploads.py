@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from marketplace.models import PracticeAttachment
-from marketplace.services.practices import uploads
-from marketplace.services.practices.access import NotAllowed, PracticeError
+from marketplace.practices.services import uploads
+from marketplace.practices.services.access import NotAllowed, PracticeError
 from tests.fixtures.practices.helpers import EXE, ELF, PDF, PNG, docx_bytes, make_sheet, odt_bytes
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "practices"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from marketplace.models import Notification, OutboxEmail, Suggestion, TaskIntent
-from marketplace.services import matching_index, suggestions
+from marketplace.suggestions import index as matching_index, services as suggestions
 from tests.workers import factories
 
 
@@ -179,7 +179,7 @@ def test_enqueue_matching_skips_drafts(db, world):
 
 
 def test_publishing_through_the_listings_service_stores_suggestions(db, world):
-    from marketplace.services import listings
+    from marketplace.listings import services as listings
 
     _index_offers(factories.offer(world["agent"], world["villeurbanne"], subject=0))
     need = factories.need(world["author"], world["lyon"], subject=0, status="draft")

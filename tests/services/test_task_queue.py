@@ -9,10 +9,10 @@ import pytest
 
 from config import TestingConfig
 from marketplace import create_app
-from marketplace.extensions import db as _db
+from marketplace.core.extensions import db as _db
 from marketplace.models import TaskIntent
 from marketplace.models.base import utcnow
-from marketplace.services import task_queue
+from marketplace.core import task_queue
 
 
 def test_intent_id_round_trip():

@@ -1,6 +1,6 @@
 import pytest
 
-from marketplace.services import tokens
+from marketplace.core import tokens
 
 
 def test_token_round_trip_per_purpose(app):

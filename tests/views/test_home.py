@@ -18,7 +18,7 @@ def test_unknown_page_gives_generic_french_error(client):
 def test_numbers_are_written_as_the_reader_writes_them(app):
     from flask_babel import force_locale
 
-    from marketplace.templating import number
+    from marketplace.core.templating import number
 
     with app.test_request_context():
         with force_locale("fr"):

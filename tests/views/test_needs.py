@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.models import Need
-from marketplace.services import listings
+from marketplace.listings import services as listings
 
 
 @pytest.fixture

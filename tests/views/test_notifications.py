@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from marketplace.models import Suggestion
-from marketplace.services import notifications
+from marketplace.notifications import services as notifications
 from tests.workers import factories
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.models import SkillOffer
-from marketplace.services import listings
+from marketplace.listings import services as listings
 
 
 @pytest.fixture

@@ -167,7 +167,7 @@ def test_mine_lists_pairings(client, switch, w, pairing):
 
 
 def test_capacity_set_by_agent_capped_by_employer(client, switch, w, db):
-    from marketplace.services.pairing.queue import capacity_of
+    from marketplace.pairings.services.queue import capacity_of
 
     switch(w["agent"])
     assert post(client, "/rapprochements/capacite", {"own-max_open": "4"}).status_code == 302

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from marketplace.models import Collection, Follow, Notification, PracticeComment, PracticeReuse
-from marketplace.services.practices import collections, essaimage, uploads
+from marketplace.practices.services import collections, essaimage, uploads
 from tests.fixtures.practices.helpers import PDF, alice, make_sheet, place  # noqa: F401 (fixtures)
 
 
@@ -167,7 +167,7 @@ def test_suggested_partial_renders(app, make_user, sheet, rennes):
     from flask import render_template
 
     from marketplace.models import Need
-    from marketplace.services.practices.search import similar_practices_for_need
+    from marketplace.practices.services.search import similar_practices_for_need
 
     need = Need(title="Cantine bio", description="Produits locaux pour la restauration scolaire",
                 tags=[], domain="alimentation_durable", modality="remote", status="open",

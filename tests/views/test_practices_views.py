@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from marketplace.models import PracticeAttachment, PracticeRevision, PracticeSheet
-from marketplace.services.practices import editing
+from marketplace.practices.services import editing
 from tests.fixtures.practices.helpers import (  # noqa: F401 (alice, place: fixtures)
     EXE, PDF, alice, form_data, make_sheet, place, sheet_data)
 

@@ -16,7 +16,7 @@ def test_production_session_cookie_is_secure_httponly_lax_and_demo_is_off(tmp_pa
                      RATELIMIT_STORAGE_URI="memory://", MAIL_FILE_PATH=str(tmp_path / "mail"))
     assert app.config["DEMO_ENABLED"] is False
     with app.app_context():
-        from marketplace.extensions import db
+        from marketplace.core.extensions import db
 
         db.create_all()
         response = app.test_client().get("/compte/connexion")  # the CSRF token opens a session

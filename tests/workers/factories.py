@@ -1,7 +1,7 @@
 """Offers and needs written straight to the database, for the matching and worker tests."""
 from __future__ import annotations
 
-from marketplace.extensions import db
+from marketplace.core.extensions import db
 from marketplace.models import Need, SkillOffer
 from marketplace.models.base import utcnow
 

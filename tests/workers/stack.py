@@ -163,8 +163,8 @@ class Stack:
 @contextmanager
 def app_context(stack: Stack):
     """The test process's application on the shared database: context pushed, tables created."""
-    from marketplace.extensions import db
-    from marketplace.services import matching_index
+    from marketplace.core.extensions import db
+    from marketplace.suggestions import index as matching_index
 
     app = stack.create_app()
     with app.app_context():

@@ -1,7 +1,7 @@
 """`flask matching rebuild` refits both indexes and publishes a new version."""
 from __future__ import annotations
 
-from marketplace.services import matching_index
+from marketplace.suggestions import index as matching_index
 from tests.workers import factories
 
 

@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from marketplace.demo.generator import build_plan
 from marketplace.models import Need, SkillOffer, Suggestion, User
-from marketplace.services import matching_index, suggestions
-from marketplace.services.demo import seed_demo
-from marketplace.services.pairing import queue
+from marketplace.suggestions import index as matching_index, services as suggestions
+from marketplace.demo.seed import seed_demo
+from marketplace.pairings.services import queue
 from tests.workers import factories
 
 

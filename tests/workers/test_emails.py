@@ -10,9 +10,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from marketplace.extensions import db
+from marketplace.core.extensions import db
 from marketplace.models import OutboxEmail
-from marketplace.services import notifications
+from marketplace.notifications import services as notifications
 from tests.workers import world as w
 from tests.workers.stack import app_context, free_port, wait_for
 

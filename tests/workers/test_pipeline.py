@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from marketplace.extensions import db
+from marketplace.core.extensions import db
 from tests.workers import world as w
 from tests.conftest import FormClient
 from tests.workers.stack import RedisServer, app_context, wait_for

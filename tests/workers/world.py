@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from marketplace.extensions import db
+from marketplace.core.extensions import db
 from marketplace.models import Collectivity, RoleAssignment, Suggestion, TaskIntent, User
-from marketplace.services import matching_index, suggestions
+from marketplace.suggestions import index as matching_index, services as suggestions
 from tests.workers import factories
 
 
@@ -21,7 +21,7 @@ PASSWORD = "motdepasse-solide-42"
 
 
 def _user(email: str, role: str, target) -> User:
-    from marketplace.services.passwords import hash_password
+    from marketplace.accounts.passwords import hash_password
 
     user = User(email=email, password_hash=hash_password(PASSWORD), display_name=email.split("@")[0],
                 security_stamp="s" * 32, email_verified=True)

@@ -23,7 +23,7 @@ class DomainSkills(NamedTuple):
 
 
 def _catalogue() -> dict[str, DomainSkills]:
-    from . import administration, services, territory
+    from marketplace.demo.skills import administration, services, territory
 
     merged: dict[str, DomainSkills] = {}
     for module in (territory, administration, services):

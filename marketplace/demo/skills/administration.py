@@ -1,5 +1,5 @@
 """Skills of the support functions: procurement, finance, HR, legal affairs, IT."""
-from . import DomainSkills, Family
+from marketplace.demo.skills import DomainSkills, Family
 
 DOMAINS = {
     "marches_publics": DomainSkills(

@@ -1,5 +1,5 @@
 """Skills of the services to the population: food, culture, social, education, economy."""
-from . import DomainSkills, Family
+from marketplace.demo.skills import DomainSkills, Family
 
 DOMAINS = {
     "alimentation_durable": DomainSkills(

@@ -1,5 +1,5 @@
 """Skills about the territory itself: planning, networks, roads, environment, energy."""
-from . import DomainSkills, Family
+from marketplace.demo.skills import DomainSkills, Family
 
 DOMAINS = {
     "urbanisme": DomainSkills(

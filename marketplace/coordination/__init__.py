@@ -1,1 +1,0 @@
-"""The coordinator queue: review suggested pairings of one territory."""

@@ -1,0 +1,163 @@
+"""Browsing offers and needs: one filter, sort and pagination builder for both kinds.
+
+Filter values come from the query string, so anything may arrive: an unknown value is ignored
+with a French notice, never an error page.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import and_, select
+
+from marketplace.core import taxonomy
+from marketplace.core.extensions import db
+from marketplace.models import CollectivityDepartement, CollectivityRegion, Departement, Region
+from marketplace.models.listing import fold_text
+from marketplace.listings.services import ListingKind
+
+SORTS = ("recent", "title", "days")
+QUERY_MAX = 200
+
+
+@dataclass
+class Filters:
+    """The filters a visitor chose, already checked."""
+
+    domain: str = ""
+    region: str = ""
+    departement: str = ""
+    modality: str = ""
+    q: str = ""
+    sort: str = "recent"
+    notices: list[str] = field(default_factory=list)
+
+    def query_args(self) -> dict[str, str]:
+        """The chosen filters, for links that keep them (pagination)."""
+        values = asdict(self)
+        values.pop("notices")
+        return {k: v for k, v in values.items() if v and not (k == "sort" and v == "recent")}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.domain or self.region or self.departement or self.modality or self.q)
+
+
+def parse_page(raw) -> int:
+    """A page number from the query string; anything that is not a positive integer is page 1."""
+    try:
+        page = int(str(raw))
+    except (TypeError, ValueError):
+        return 1
+    return page if page >= 1 else 1
+
+
+def parse_filters(args) -> Filters:
+    """Read and check the filters of a query string (a MultiDict or a plain dict)."""
+    filters = Filters()
+
+    def pick(name: str, known, message: str) -> str:
+        value = (args.get(name) or "").strip()
+        if value and value not in known:
+            filters.notices.append(message)
+            return ""
+        return value
+
+    filters.domain = pick("domain", taxonomy.DOMAINS, _("Domaine inconnu : ce filtre est ignoré."))
+    filters.modality = pick(
+        "modality", taxonomy.MODALITIES, _("Modalité inconnue : ce filtre est ignoré.")
+    )
+    filters.sort = pick("sort", SORTS, _("Tri inconnu : les plus récents sont affichés.")) or "recent"
+    region = (args.get("region") or "").strip()
+    if region and db.session.get(Region, region[:3]) is None:
+        filters.notices.append(_("Région inconnue : ce filtre est ignoré."))
+    else:
+        filters.region = region
+    departement = (args.get("departement") or "").strip()
+    if departement and db.session.get(Departement, departement[:3]) is None:
+        filters.notices.append(_("Département inconnu : ce filtre est ignoré."))
+    else:
+        filters.departement = departement
+    text = " ".join((args.get("q") or "").split())
+    # NUL and replacement characters cannot be matched and PostgreSQL refuses NUL.
+    text = text.replace("\x00", "").replace("\ufffd", "")
+    if len(text) > QUERY_MAX:
+        filters.notices.append(_("La recherche est limitée à 200 caractères."))
+        text = text[:QUERY_MAX]
+    filters.q = text
+    return filters
+
+
+def _like_pattern(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def filtered(kind: ListingKind, filters: Filters, statuses=None):
+    """Select statement for the items of a kind matching the filters (statuses: those browsable
+    by everyone unless given)."""
+    model = kind.model
+    query = select(model).where(model.status.in_(statuses or kind.visible_statuses))
+    if filters.domain:
+        query = query.where(model.domain == filters.domain)
+    if filters.modality:
+        query = query.where(model.modality == filters.modality)
+    if filters.region:
+        query = query.where(model.collectivity_id.in_(
+            select(CollectivityRegion.collectivity_id)
+            .where(CollectivityRegion.region_code == filters.region)
+        ))
+    if filters.departement:
+        query = query.where(model.collectivity_id.in_(
+            select(CollectivityDepartement.collectivity_id)
+            .where(CollectivityDepartement.departement_code == filters.departement)
+        ))
+    words = fold_text(filters.q).split()
+    if words:
+        # search_text is already folded: a plain LIKE is accent- and case-insensitive everywhere.
+        query = query.where(and_(*(
+            model.search_text.like(_like_pattern(word), escape="\\") for word in words
+        )))
+    return query.order_by(*_ordering(kind, filters.sort))
+
+
+def _ordering(kind: ListingKind, sort: str):
+    model = kind.model
+    if sort == "title":
+        return (model.title.asc(), model.id.asc())
+    if sort == "days":
+        return (getattr(model, kind.days_column).desc(), model.id.desc())
+    # Most recent publication first; drafts (never published) by creation.
+    return (model.published_at.desc().nulls_last(), model.created_at.desc(), model.id.desc())
+
+
+def paginate(query, page: int):
+    """One page of a select statement; a page past the end is empty, never an error."""
+    per_page = current_app.config.get("ITEMS_PER_PAGE", 20)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def browse(kind: ListingKind, args):
+    """The page of browsable items matching a query string, with the checked filters."""
+    filters = parse_filters(args)
+    return paginate(filtered(kind, filters), parse_page(args.get("page"))), filters
+
+
+def filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """Options of the filter form: domains, modalities, régions and départements by code."""
+    regions = db.session.execute(select(Region.code, Region.name).order_by(Region.name)).all()
+    departements = db.session.execute(
+        select(Departement.code, Departement.name).order_by(Departement.code)
+    ).all()
+    return {
+        "domain": [(k, str(v)) for k, v in taxonomy.DOMAINS.items()],
+        "modality": [(k, str(v)) for k, v in taxonomy.MODALITIES.items()],
+        "region": [(code, name) for code, name in regions],
+        "departement": [(code, f"{code} – {name}") for code, name in departements],
+        "sort": [
+            ("recent", _("Les plus récents")),
+            ("title", _("Titre (A à Z)")),
+            ("days", _("Nombre de jours (décroissant)")),
+        ],
+    }

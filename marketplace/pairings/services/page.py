@@ -1,0 +1,70 @@
+"""What the pairing page shows a given person, and the list of their pairings."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import or_, select
+
+from marketplace.core.extensions import db
+from marketplace.models import Need, Pairing, SkillOffer
+from marketplace.pairings.services import audit, convention, feedback
+from marketplace.pairings.services.access import PARTIES_ORDER, can_view, parties_of, people_of, yearly_budget
+
+__all__ = ["get_visible", "mine", "parties_of", "view"]
+from marketplace.pairings.services.consents import PARTY_LABELS, all_accepted, expires_at, what_you_consent_to
+from marketplace.pairings.services.engagement import logged_in_year, remaining_budget
+from marketplace.pairings.services.errors import NotAllowed
+
+
+def get_visible(user, pairing_id: int) -> Pairing | None:
+    """The pairing if it exists (None: 404); NotAllowed when this user may not see it."""
+    pairing = db.session.get(Pairing, pairing_id)
+    if pairing is not None and not can_view(user, pairing):
+        raise NotAllowed("")
+    return pairing
+
+
+def view(user, pairing: Pairing) -> dict:
+    """Everything the page shows this user about the pairing."""
+    mine = parties_of(user, pairing)
+    engagement = pairing.engagement
+    parties = [{"party": p, "label": PARTY_LABELS[p], "people": people_of(pairing, p),
+                "consent": pairing.consent_of(p), "text": what_you_consent_to(pairing, p)} for p in PARTIES_ORDER]
+    given = {c.user_id for c in pairing.consents}
+    context = {
+        "pairing": pairing, "my_parties": mine, "parties": parties, "expires_at": expires_at(pairing),
+        # Parties this user may still answer for (one answer per person).
+        "answerable": [] if user.id in given or pairing.status != "proposed"
+        else [p for p in mine if pairing.consent_of(p) is None],
+        "all_accepted": all_accepted(pairing), "engagement": engagement, "audit": audit.for_pairing(pairing.id),
+        "audit_label": audit.label, "audit_objects": audit.OBJECT_LABELS, "audit_states": audit.STATE_LABELS,
+        "can_set_terms": "host" in mine and (engagement is None or engagement.status == "active")
+        and pairing.status in ("proposed", "engaged") and all_accepted(pairing),
+    }
+    if engagement is not None:
+        year = date.today().year
+        budget = yearly_budget(pairing.offer)
+        context.update(
+            versions=engagement.versions, latest=convention.latest(engagement),
+            budget=budget, budget_left=None if budget is None else budget - logged_in_year(pairing.offer.agent_id, year),
+            plan_left=engagement.planned_days - engagement.logged_days,
+            planning_left=remaining_budget(pairing.offer, engagement.start_date.year, exclude_id=engagement.id),
+            feedback=feedback.of(engagement), report=feedback.report_of(engagement),
+            feedback_parties=[p for p in ("agent", "host") if p in mine and p not in feedback.of(engagement)],
+            signable=[p for p in mine if getattr(convention.latest(engagement), convention.SIGNATURE_COLUMNS[p]) is None],
+        )
+    return context
+
+
+def mine(user) -> list[Pairing]:
+    """The pairings this user is a party to, newest first."""
+    conditions = [SkillOffer.agent_id == user.id]
+    if user.collectivity_ids("approver"):
+        conditions.append(SkillOffer.collectivity_id.in_(user.collectivity_ids("approver")))
+    if user.collectivity_ids("representative"):
+        conditions.append(Need.collectivity_id.in_(user.collectivity_ids("representative")))
+    return db.session.scalars(
+        select(Pairing).join(SkillOffer, SkillOffer.id == Pairing.offer_id).join(Need, Need.id == Pairing.need_id)
+        .where(or_(*conditions), Pairing.status.in_(("proposed", "declined", "expired", "engaged")))
+        .order_by(Pairing.decided_at.desc(), Pairing.id.desc())
+    ).all()

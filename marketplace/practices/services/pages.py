@@ -1,0 +1,112 @@
+"""What the practices pages show: one call per page, so that views stay thin."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.exceptions import NotFound
+
+from marketplace.core.extensions import db
+from marketplace.models import Collection, Collectivity, PracticeAttachment, PracticeSheet
+from marketplace.core.taxonomy import DOMAINS, label
+from marketplace.practices.services import discussion, editing, essaimage, search
+from marketplace.practices.services.access import can_curate, can_view, is_member
+from marketplace.practices.services.diff import diff_table
+from marketplace.practices.services.render import render_markdown
+
+MARKDOWN_FIELDS = ("summary", "problem", "actions", "results", "costs", "contacts")
+
+
+def visible_sheet(sheet_id: int, user) -> PracticeSheet:
+    """The sheet if this user may see it; 404 otherwise (a draft does not exist for outsiders)."""
+    sheet = db.session.get(PracticeSheet, sheet_id)
+    if sheet is None or not can_view(user, sheet):
+        raise NotFound()
+    return sheet
+
+
+def visible_attachment(attachment_id: int, user) -> PracticeAttachment:
+    attachment = db.session.get(PracticeAttachment, attachment_id)
+    if attachment is None:
+        raise NotFound()
+    visible_sheet(attachment.sheet_id, user)
+    return attachment
+
+
+def sheet_page(sheet: PracticeSheet, user) -> dict:
+    """Everything the detail page of a sheet shows."""
+    return {
+        "sheet": sheet,
+        "member": is_member(user),
+        "revision": editing.current_revision(sheet),
+        "attachments": attachments(sheet),
+        "reuses": essaimage.reuses(sheet),
+        "spread_regions": essaimage.spread_by_region(sheet),
+        "declarable": essaimage.declarable_collectivities(user, sheet),
+        "html": {name: render_markdown(getattr(sheet, name)) for name in MARKDOWN_FIELDS},
+        "comments": [(c, render_markdown(c.body)) for c in discussion.comments(sheet)],
+        "following": discussion.find_follow(user, "sheet", str(sheet.id)) is not None,
+        "authors": search.authors(sheet),
+    }
+
+
+def attachments(sheet: PracticeSheet) -> list[PracticeAttachment]:
+    return list(db.session.scalars(select(PracticeAttachment).where(
+        PracticeAttachment.sheet_id == sheet.id).order_by(PracticeAttachment.id)))
+
+
+def editable_collectivities(user, sheet: PracticeSheet | None = None) -> list[Collectivity]:
+    """The collectivities a sheet can be attributed to in the form: the user's own, plus the
+    sheet's current one (someone improving a sheet from elsewhere keeps it where it was done)."""
+    found = {r.collectivity.id: r.collectivity for r in user.active_roles() if r.collectivity is not None}
+    if sheet is not None and sheet.collectivity is not None:
+        found.setdefault(sheet.collectivity.id, sheet.collectivity)
+    return sorted(found.values(), key=lambda c: c.name)
+
+
+def diff_page(sheet: PracticeSheet, old_number: int, new_number: int) -> dict:
+    """Two revisions of the same sheet and their differences (404 for a number it does not have)."""
+    old = editing.get_revision(sheet, old_number)
+    new = editing.get_revision(sheet, new_number)
+    return {"sheet": sheet, "old": old, "new": new,
+            "table": diff_table(old.content, new.content, _("Version %(n)s", n=old.number),
+                                _("Version %(n)s", n=new.number))}
+
+
+def conflict_diff(sheet: PracticeSheet, current, mine: dict):
+    """The saved version next to the text the user tried to save."""
+    return diff_table(current.content, mine, _("Version enregistrée (%(n)s)", n=current.number),
+                      _("Votre texte"))
+
+
+def follow_label(kind: str, key: str) -> str:
+    """What a follow is about, for a person."""
+    if kind == "sheet":
+        sheet = db.session.get(PracticeSheet, int(key)) if key.isdigit() else None
+        return _("Fiche « %(t)s »", t=sheet.title) if sheet else key
+    if kind == "domain":
+        return _("Domaine : %(d)s", d=label(DOMAINS, key))
+    if kind == "departement":
+        return _("Département %(c)s", c=key)
+    return _("Région %(c)s", c=key)
+
+
+def follows_page(user) -> list[tuple]:
+    """The user's follows, each with what it is about in words."""
+    return [(f, follow_label(f.target_kind, f.target_key)) for f in discussion.follows_of(user)]
+
+
+def collection_page(collection_id: int, user) -> dict:
+    collection = db.session.get(Collection, collection_id)
+    if collection is None:
+        raise NotFound()
+    # Items whose sheet went back to draft stay in the collection but are hidden from outsiders.
+    items = [i for i in collection.items
+             if can_view(user, i.sheet if i.sheet else db.session.get(PracticeSheet, i.attachment.sheet_id))]
+    choices = []
+    if can_curate(user):
+        for found in search.search_sheets(sort="title"):
+            choices.append((f"sheet:{found.sheet.id}", _("Fiche : %(t)s", t=found.sheet.title)))
+            for attachment in attachments(found.sheet):
+                choices.append((f"attachment:{attachment.id}",
+                                _("Ressource : %(t)s (%(s)s)", t=attachment.title, s=found.sheet.title)))
+    return {"collection": collection, "items": items, "curator": can_curate(user), "choices": choices}

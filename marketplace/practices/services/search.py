@@ -1,0 +1,170 @@
+"""Finding practices: filters (domain, territory, spread), French-aware text search with the
+matching engine, and the practices closest to a need."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
+from matching import Document, MatchEngine
+from sqlalchemy import func, select
+
+from marketplace.core.extensions import db
+from marketplace.models import (
+    CollectivityDepartement,
+    CollectivityRegion,
+    PracticeRevision,
+    PracticeSheet,
+    User,
+)
+from marketplace.core.taxonomy import DOMAINS, label
+from marketplace.practices.services.essaimage import spread_subquery
+from marketplace.practices.services.render import plain_text
+
+SORTS = ("spread", "recent", "title", "relevance")
+# Below these cosines a "match" is character n-gram noise ("quantique" shares "anti" with
+# "cantine"), not a related practice. A typed search is short, so its noise scores higher.
+SEARCH_MIN_SCORE = 0.15
+SUGGEST_MIN_SCORE = 0.1
+
+
+@dataclass
+class Found:
+    """A sheet as a result: its spread (weighted score, number of reusing collectivities), and
+    when a text was searched, the engine's score and reasons."""
+
+    sheet: PracticeSheet
+    spread: int = 0
+    reuses: int = 0
+    score: float | None = None
+    reasons: object = None
+    authors: list = field(default_factory=list)
+
+    @property
+    def excerpt(self) -> str:
+        """The summary as plain words, for a card."""
+        return plain_text(self.sheet.summary)
+
+
+def sheet_document(sheet: PracticeSheet) -> Document:
+    """What the engine reads of a sheet: its prose, its tags and its domain's label."""
+    text = "\n".join([sheet.title, sheet.summary, sheet.problem, sheet.actions, sheet.results])
+    return Document(sheet.id, text, tags=tuple(sheet.tags or ()) + (str(label(DOMAINS, sheet.domain)),))
+
+
+def _filtered(domain=None, departement=None, region=None, min_spread=0):
+    spread = spread_subquery()
+    query = (select(PracticeSheet, func.coalesce(spread.c.score, 0), func.coalesce(spread.c.reuses, 0))
+             .outerjoin(spread, spread.c.sheet_id == PracticeSheet.id)
+             .where(PracticeSheet.status == "published"))
+    if domain:
+        query = query.where(PracticeSheet.domain == domain)
+    if departement:
+        query = query.where(PracticeSheet.collectivity_id.in_(
+            select(CollectivityDepartement.collectivity_id)
+            .where(CollectivityDepartement.departement_code == departement)))
+    if region:
+        query = query.where(PracticeSheet.collectivity_id.in_(
+            select(CollectivityRegion.collectivity_id).where(CollectivityRegion.region_code == region)))
+    if min_spread:
+        query = query.where(func.coalesce(spread.c.reuses, 0) >= min_spread)
+    return query, spread
+
+
+def search_sheets(text: str = "", domain: str | None = None, departement: str | None = None,
+                  region: str | None = None, min_spread: int = 0, sort: str = "spread",
+                  limit: int = 200) -> list[Found]:
+    """Published sheets passing the filters; ranked by relevance when a text is given, else by
+    `sort` (spread: most reused first, implementations weighing more; recent; title)."""
+    query, spread = _filtered(domain, departement, region, min_spread)
+    order = {
+        "recent": [PracticeSheet.updated_at.desc()],
+        "title": [PracticeSheet.title],
+    }.get(sort, [func.coalesce(spread.c.score, 0).desc(), func.coalesce(spread.c.reuses, 0).desc(),
+                 PracticeSheet.updated_at.desc()])
+    rows = db.session.execute(query.order_by(*order, PracticeSheet.id)).all()
+    found = [Found(sheet, int(score), int(reuses)) for sheet, score, reuses in rows]
+    text = (text or "").strip()
+    if not text or not found:
+        return found[:limit]
+    by_id = {item.sheet.id: item for item in found}
+    engine = MatchEngine().fit([sheet_document(item.sheet) for item in found])
+    ranked = []
+    for match in engine.query(Document("query", text), k=len(found)):
+        if match.score >= SEARCH_MIN_SCORE:
+            item = by_id[match.id]
+            item.score, item.reasons = match.score, match.reasons
+            ranked.append(item)
+    if sort != "relevance" and sort in SORTS:
+        position = {item.sheet.id: index for index, item in enumerate(found)}
+        ranked.sort(key=lambda item: position[item.sheet.id])
+    return ranked[:limit]
+
+
+class ListPagination(Pagination):
+    """Flask-SQLAlchemy's pagination over a ranked Python list (relevance is computed outside
+    SQL), so that templates use the same pagination macro as the other lists."""
+
+    def __init__(self, rows: list, page: int, per_page: int):
+        self._rows = rows
+        super().__init__(page=page, per_page=per_page, error_out=False)
+
+    def _query_items(self) -> list:
+        start = (self.page - 1) * self.per_page
+        return self._rows[start:start + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._rows)
+
+
+FILTER_KEYS = ("q", "domaine", "departement", "region", "essaimage", "tri")
+
+
+def browse(args) -> tuple[ListPagination, dict]:
+    """The list page: read the query string (bad values are ignored), search, paginate.
+    Returns the page and the filters kept (for the form and the pagination links)."""
+    filters = {key: (args.get(key) or "").strip()[:200] for key in FILTER_KEYS}
+    filters = {key: value for key, value in filters.items() if value}
+    spread = filters.get("essaimage", "")
+    found = search_sheets(
+        filters.get("q", ""), domain=filters.get("domaine") if filters.get("domaine") in DOMAINS else None,
+        departement=filters.get("departement", "").upper() or None, region=filters.get("region") or None,
+        min_spread=int(spread) if spread.isdigit() else 0, sort=filters.get("tri", "spread"),
+        limit=10_000)
+    raw_page = args.get("page", "")
+    page = int(raw_page) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    return ListPagination(found, page, current_app.config.get("ITEMS_PER_PAGE", 20)), filters
+
+
+def need_document(need) -> Document:
+    text = "\n".join([need.title, need.description or ""])
+    return Document("need", text, tags=tuple(need.tags or ()) + (str(label(DOMAINS, need.domain)),))
+
+
+def similar_practices_for_need(need, k: int = 3) -> list[Found]:
+    """The published practices closest to a need, each with the people who wrote it (for a
+    need's page: who to ask about a practice that worked elsewhere)."""
+    found = search_sheets(sort="spread", limit=10_000)
+    if not found:
+        return []
+    by_id = {item.sheet.id: item for item in found}
+    engine = MatchEngine().fit([sheet_document(item.sheet) for item in found])
+    results = []
+    for match in engine.query(need_document(need), k=k):
+        if match.score >= SUGGEST_MIN_SCORE:
+            item = by_id[match.id]
+            item.score, item.reasons = match.score, match.reasons
+            item.authors = authors(item.sheet)
+            results.append(item)
+    return results
+
+
+def authors(sheet: PracticeSheet) -> list[User]:
+    """The people who wrote revisions of the sheet, most revisions first."""
+    rows = db.session.execute(
+        select(User, func.count(PracticeRevision.id).label("n"))
+        .join(PracticeRevision, PracticeRevision.author_id == User.id)
+        .where(PracticeRevision.sheet_id == sheet.id)
+        .group_by(User.id).order_by(func.count(PracticeRevision.id).desc(), User.id)
+    ).all()
+    return [user for user, _count in rows]

@@ -1,0 +1,169 @@
+"""Resources of a sheet: uploaded files checked by their content, and web links.
+
+The type is read from the first bytes (magic numbers), never trusted from the name or the browser:
+an executable renamed .pdf is refused. Files live under UPLOAD_DIR (instance/uploads by default),
+outside static/, under a random name, and are only served as downloads.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import secrets
+import zipfile
+from pathlib import Path
+from urllib.parse import urlparse
+
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.exceptions import NotFound
+
+from marketplace.core.extensions import db
+from marketplace.models import PracticeAttachment, PracticeSheet
+from marketplace.practices.services.access import PracticeError, require_member
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+ODF_TYPES = {
+    "application/vnd.oasis.opendocument.text": (".odt",),
+    "application/vnd.oasis.opendocument.spreadsheet": (".ods",),
+    "application/vnd.oasis.opendocument.presentation": (".odp",),
+}
+# OOXML packages are recognised by the main part their [Content_Types].xml declares.
+OOXML_PARTS = {
+    "word/document.xml": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)),
+    "xl/workbook.xml": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)),
+    "ppt/presentation.xml": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", (".pptx",)),
+}
+EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa")
+
+
+def max_bytes() -> int:
+    return int(current_app.config.get("PRACTICE_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def upload_dir() -> Path:
+    configured = current_app.config.get("UPLOAD_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
+
+
+def _zip_type(data: bytes) -> tuple[str, tuple[str, ...]] | None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+        if "mimetype" in names:
+            declared = archive.read("mimetype").decode("ascii", "replace").strip()
+            if declared in ODF_TYPES:
+                return declared, ODF_TYPES[declared]
+            return None
+        if "[Content_Types].xml" in names:
+            for part, found in OOXML_PARTS.items():
+                if part in names:
+                    return found
+    except (zipfile.BadZipFile, KeyError, RuntimeError, ValueError):
+        return None
+    return None
+
+
+def sniff(data: bytes) -> tuple[str, tuple[str, ...]]:
+    """(mime type, accepted extensions) read from the content; PracticeError when not allowed."""
+    if data.startswith(EXECUTABLE_MAGIC):
+        raise PracticeError(_("Ce fichier est un programme exécutable : il est refusé, "
+                              "quel que soit son nom."), "file")
+    if data.startswith(b"%PDF-"):
+        return "application/pdf", (".pdf",)
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png", (".png",)
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg", (".jpg", ".jpeg")
+    if data.startswith(b"PK\x03\x04"):
+        found = _zip_type(data)
+        if found:
+            return found
+    elif b"\x00" not in data:
+        try:
+            data.decode("utf-8")
+            return "text/plain", (".txt", ".csv", ".md")
+        except UnicodeDecodeError:
+            pass
+    raise PracticeError(_("Type de fichier non accepté. Formats acceptés : PDF, PNG, JPEG, "
+                          "documents OpenDocument ou Office, texte ou CSV en UTF-8."), "file")
+
+
+def _read_limited(stream) -> bytes:
+    limit = max_bytes()
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise PracticeError(_("Le fichier dépasse la taille maximale de %(mb)s Mo.",
+                              mb=round(limit / 1024 / 1024, 1)), "file")
+    if not data:
+        raise PracticeError(_("Le fichier est vide."), "file")
+    return data
+
+
+def add_file(sheet: PracticeSheet, user, stream, filename: str, title: str = "") -> PracticeAttachment:
+    """Check and store an uploaded file for a sheet; nothing is kept when it is refused."""
+    require_member(user)
+    data = _read_limited(stream)
+    mime, extensions = sniff(data)
+    name = os.path.basename((filename or "").replace("\\", "/")).strip()[:255] or "fichier"
+    extension = os.path.splitext(name)[1].lower()
+    if extension not in extensions:
+        raise PracticeError(_("Le contenu du fichier ne correspond pas à son extension "
+                              "(attendu : %(ext)s).", ext=", ".join(extensions)), "file")
+    if mime == "text/plain" and extension == ".csv":
+        mime = "text/csv"
+    directory = upload_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    stored = secrets.token_hex(16)
+    temporary = directory / f".{stored}.part"
+    temporary.write_bytes(data)
+    os.replace(temporary, directory / stored)
+    attachment = PracticeAttachment(
+        sheet_id=sheet.id, kind="file", title=(title or "").strip()[:200] or name,
+        original_name=name, stored_name=stored, mime_type=mime, size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(), uploader_id=user.id,
+    )
+    db.session.add(attachment)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        (directory / stored).unlink(missing_ok=True)  # no orphan file when the row is not saved
+        raise
+    return attachment
+
+
+def add_link(sheet: PracticeSheet, user, url: str, title: str) -> PracticeAttachment:
+    """A web resource for a sheet: http or https only."""
+    require_member(user)
+    url = (url or "").strip()
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or len(url) > 1000:
+        raise PracticeError(_("Indiquez une adresse web commençant par http:// ou https://."), "url")
+    title = (title or "").strip()[:200]
+    if not title:
+        raise PracticeError(_("Donnez un titre au lien."), "title")
+    link = PracticeAttachment(sheet_id=sheet.id, kind="link", title=title, url=url, uploader_id=user.id)
+    db.session.add(link)
+    db.session.commit()
+    return link
+
+
+def file_path(attachment: PracticeAttachment) -> Path:
+    """Where a stored file is on disk (404 when it is a link or is missing)."""
+    if attachment.kind != "file" or not attachment.stored_name:
+        raise NotFound()
+    path = upload_dir() / attachment.stored_name
+    if not path.is_file():
+        raise NotFound()
+    return path
+
+
+def remove(attachment: PracticeAttachment, user) -> None:
+    """Delete a resource and its file."""
+    require_member(user)
+    path = upload_dir() / attachment.stored_name if attachment.stored_name else None
+    db.session.delete(attachment)
+    db.session.commit()
+    if path is not None:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,199 @@
+"""Suggested pairings: query the shared indexes under the hard rules, store them idempotently.
+
+Each side is authoritative when it changes: matching a need replaces that need's suggestions by
+its current best offers, matching an offer replaces that offer's by its best needs. Rows are
+upserted on the unique (offer_id, need_id) pair and removed when they no longer qualify, all in
+one transaction with the coordinators' notifications: running a task twice changes nothing.
+"""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from marketplace.core.extensions import db
+from marketplace.models import Need, RoleAssignment, SkillOffer, Suggestion, User
+from marketplace.models.base import utcnow
+from marketplace.suggestions import index as matching_index
+from marketplace.notifications import services as notifications
+from marketplace.core import task_queue
+
+MATCH_NEED_TASK = "workers.tasks.match_need"
+MATCH_OFFER_TASK = "workers.tasks.match_offer"
+REFIT_TASK = "workers.tasks.refit_index"
+
+
+def enqueue_matching(item) -> None:
+    """After a change of an offer or a need (call before its commit): match it once committed.
+
+    Drafts never published are not in any index and have no suggestions: nothing to do.
+    """
+    if item.published_at is None:
+        return
+    task = MATCH_OFFER_TASK if isinstance(item, SkillOffer) else MATCH_NEED_TASK
+    db.session.flush()  # a new item gets its id
+    task_queue.enqueue_after_commit(task, item.id)
+
+
+def _rules(item, *, asker_days: float | None = None, max_km=None) -> dict:
+    collectivity = item.collectivity
+    rules = {"exclude_collectivity": str(item.collectivity_id), "modality": item.modality}
+    if current_app.config["MATCHING_EXCLUDE_SAME_EPCI"] and collectivity.epci_id:
+        rules["exclude_epci"] = str(collectivity.epci_id)
+    if asker_days is not None:
+        rules["min_days"] = asker_days
+    if collectivity.latitude is not None and collectivity.longitude is not None:
+        rules.update(lat=collectivity.latitude, lon=collectivity.longitude)
+    if max_km is not None:
+        rules["max_distance_km"] = max_km
+    return rules
+
+
+def _refresh(kind: str, column, item_id: int):
+    """Update the item's index entry; the item if it is matchable, else None (its rows removed)."""
+    if matching_index.apply_change(kind, item_id):
+        task_queue.enqueue_after_commit(REFIT_TASK, kind)
+        db.session.commit()
+    item = db.session.get(matching_index.MODELS[kind], item_id)
+    if matching_index.is_indexed(kind, item):
+        return item
+    _replace(column, item_id, [])
+    db.session.commit()
+    return None
+
+
+def match_need(need_id: int) -> list[int]:
+    """Update the need in the index and store its suggested offers; the newly suggested offer ids."""
+    need = _refresh("needs", Suggestion.need_id, need_id)
+    if need is None:
+        return []
+    engine = matching_index.current("offers")
+    k = current_app.config["MATCHING_TOP_K"]
+    matches = engine.query(matching_index.need_document(need), k=k, where=_rules(need, asker_days=need.estimated_days)) if engine else []
+    live = set(db.session.scalars(select(SkillOffer.id).where(
+        SkillOffer.id.in_([m.id for m in matches]), SkillOffer.status == "published")))
+    rows = [(m.id, need_id, m) for m in matches if m.id in live]
+    new = _replace(Suggestion.need_id, need_id, rows)
+    if new:
+        _notify_coordinators(need, sorted(offer for offer, _need in new))
+    db.session.commit()
+    return sorted(offer for offer, _need in new)
+
+
+def match_offer(offer_id: int) -> list[int]:
+    """Update the offer in the index and store the needs it suits; the newly suggested need ids."""
+    offer = _refresh("offers", Suggestion.offer_id, offer_id)
+    if offer is None:
+        return []
+    engine = matching_index.current("needs")
+    k = current_app.config["MATCHING_TOP_K"]
+    # Days go the other way here (the need must not ask more than the offer gives): filter after.
+    matches = engine.query(matching_index.offer_document(offer), k=3 * k,
+                           where=_rules(offer, max_km=offer.max_distance_km)) if engine else []
+    days = matching_index.offer_days_available(offer)
+    needs = {n.id: n for n in db.session.scalars(select(Need).where(Need.id.in_([m.id for m in matches])))}
+    rows = [(offer_id, m.id, m) for m in matches
+            if m.id in needs and needs[m.id].status == "open" and needs[m.id].estimated_days <= days][:k]
+    new = _replace(Suggestion.offer_id, offer_id, rows)
+    for _offer, need_id in sorted(new):
+        _notify_coordinators(needs[need_id], [offer_id])
+    db.session.commit()
+    return sorted(need for _offer, need in new)
+
+
+def _replace(column, owner_id: int, rows: list) -> set[tuple[int, int]]:
+    """Make the suggestions of one offer or need exactly `rows`; the (offer, need) pairs that are new."""
+    existing = set(db.session.execute(
+        select(Suggestion.offer_id, Suggestion.need_id).where(column == owner_id)).all())
+    wanted = {(offer_id, need_id) for offer_id, need_id, _m in rows}
+    stale = existing - wanted
+    for offer_id, need_id in stale:
+        db.session.execute(delete(Suggestion).where(Suggestion.offer_id == offer_id, Suggestion.need_id == need_id))
+    if rows:
+        _upsert([{"offer_id": o, "need_id": n, "score": round(float(m.score), 6), "reasons": m.reasons.to_dict()}
+                 for o, n, m in rows])
+    return wanted - existing
+
+
+def _upsert(values: list[dict]) -> None:
+    # One statement per batch; ON CONFLICT makes concurrent workers and reruns harmless.
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = utcnow()
+    stmt = insert(Suggestion).values([v | {"created_at": now, "updated_at": now} for v in values])
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["offer_id", "need_id"],
+        set_={"score": stmt.excluded.score, "reasons": stmt.excluded.reasons, "updated_at": stmt.excluded.updated_at},
+    )
+    db.session.execute(stmt)
+
+
+def coordinators_for(need: Need) -> list[User]:
+    """Active coordinators whose territory (départements or régions) holds the need's collectivity."""
+    collectivity = need.collectivity
+    assignments = db.session.scalars(
+        select(RoleAssignment).where(RoleAssignment.role == "coordinator", RoleAssignment.active.is_(True))
+    ).all()
+    users = {a.user_id: a.user for a in assignments
+             if a.user.active and a.covers(collectivity.departement_codes, collectivity.region_codes)}
+    return [users[uid] for uid in sorted(users)]
+
+
+def _notify_coordinators(need: Need, offer_ids: list[int]) -> None:
+    key = f"suggestions:need:{need.id}:offers:{','.join(map(str, offer_ids))}"[:200]
+    link = f"/besoins/{need.id}"
+    for user in coordinators_for(need):
+        notifications.notify(
+            user, "suggestions", key,
+            message=_l("%(count)s nouvelle(s) suggestion(s) pour le besoin « %(title)s »",
+                       count=len(offer_ids), title=need.title),
+            link=link, template="suggestion", subject=_l("Nouvelles suggestions pour un besoin de votre territoire"),
+            need_title=need.title, offer_count=len(offer_ids),
+            need_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/") + link,
+        )
+
+
+def for_need(need_id: int) -> list[Suggestion]:
+    """The stored suggestions of a need, best first."""
+    return db.session.scalars(select(Suggestion).where(Suggestion.need_id == need_id)
+                              .order_by(Suggestion.score.desc(), Suggestion.offer_id)).all()
+
+
+def for_offer(offer_id: int) -> list[Suggestion]:
+    """The stored suggestions of an offer, best first."""
+    return db.session.scalars(select(Suggestion).where(Suggestion.offer_id == offer_id)
+                              .order_by(Suggestion.score.desc(), Suggestion.need_id)).all()
+
+
+def can_see(user, item) -> bool:
+    """Who sees an item's suggestions: its owner, an administrator, and for a need, the
+    representatives of its collectivity and the coordinators whose territory holds it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin or item.owner_id == user.id:
+        return True
+    if isinstance(item, Need):
+        if item.collectivity_id in user.collectivity_ids("representative"):
+            return True
+        collectivity = item.collectivity
+        return any(role.covers(collectivity.departement_codes, collectivity.region_codes)
+                   for role in user.active_roles("coordinator"))
+    return False
+
+
+def feed(item) -> list[dict]:
+    """An item's suggestions as JSON-ready rows: the other side's id, title and page, score, reasons."""
+    if isinstance(item, Need):
+        rows, other_model, column, endpoint = for_need(item.id), SkillOffer, "offer_id", "offers.detail"
+    else:
+        rows, other_model, column, endpoint = for_offer(item.id), Need, "need_id", "needs.detail"
+    ids = [getattr(row, column) for row in rows]
+    others = {o.id: o for o in db.session.scalars(select(other_model).where(other_model.id.in_(ids)))}
+    from flask import url_for
+
+    return [
+        {"id": other_id, "title": others[other_id].title, "url": url_for(endpoint, item_id=other_id),
+         "score": round(row.score, 3), "reasons": row.reasons, "updated_at": row.updated_at.isoformat()}
+        for row, other_id in zip(rows, ids) if other_id in others
+    ]
