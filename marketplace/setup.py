@@ -7,6 +7,7 @@ from flask import Flask, jsonify, render_template, request, session
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from marketplace.core.errors import ServiceError
 from marketplace.core.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 
@@ -103,6 +104,7 @@ ERROR_MESSAGES = {
     403: "Vous n'avez pas accès à cette page.",
     404: "Cette page n'existe pas ou plus.",
     405: "Cette action n'est pas permise ici.",
+    409: "Quelqu'un a modifié cet élément entre-temps. Rechargez la page.",
     413: "Le contenu envoyé est trop volumineux.",
     429: "Trop de tentatives. Réessayez dans quelques minutes.",
     500: "Une erreur est survenue de notre côté. Réessayez plus tard.",
@@ -121,6 +123,12 @@ def register_error_handlers(app: Flask) -> None:
         if error.code == 400 and getattr(error, "description", "") and "CSRF" in str(error.description):
             return render_error(400, _("Le formulaire a expiré. Rechargez la page et réessayez."))
         return render_error(error.code or 500)
+
+    @app.errorhandler(ServiceError)
+    def refused(error: ServiceError):
+        # A refusal no view turned into a form message: its status and its (translated) text.
+        db.session.rollback()
+        return render_error(error.status, error.message)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
