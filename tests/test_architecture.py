@@ -2,8 +2,7 @@
 
 - services know nothing of HTTP: no request-level Flask objects, Werkzeug exceptions, login_user
   or click outside the web layer (views, forms, the app setup, CLI commands);
-- one unit of work per use case: `commit()` only in core/unit_of_work.py and the bulk loaders
-  named below (each says in its code why it commits in batches);
+- one unit of work per use case: `commit()` only in core/unit_of_work.py (and CLI commands);
 - a feature never imports another feature's views (blueprints meet only in setup.py);
 - one error family: no exception class outside core/errors.py derives from Exception directly.
 """
@@ -25,8 +24,9 @@ FORBIDDEN = {
     "flask_login": {"login_user", "logout_user", "current_user"},
 }
 FORBIDDEN_MODULES = ("werkzeug.exceptions", "click")
-# Bulk loaders that commit in batches so that a national import does not hold one huge transaction.
-COMMIT_ALLOWED = {"core/unit_of_work.py", "geography/services.py", "demo/seed.py"}
+# The geography import and the demo seed are single units of work too (`unit_of_work`,
+# `@transactional`): only the unit of work itself commits.
+COMMIT_ALLOWED = {"core/unit_of_work.py"}
 EXCEPTIONS_ALLOWED = {"core/errors.py"}
 
 

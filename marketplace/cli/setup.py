@@ -15,11 +15,12 @@ def first_start_command():
     """Applique les migrations, puis importe la géographie et la démo s'il le faut."""
     from marketplace.demo import seed as demo
     from marketplace.geography import services as geography
+    from marketplace.geography.cli import run_import
 
     upgrade()
     if geography.current_vintage() is None:
         click.echo("Import de la géographie de référence (premier démarrage)…")
-        geography.import_from_cli()
+        run_import()
     if current_app.config["DEMO_ENABLED"]:
         if not demo.is_seeded():
             click.echo("Chargement des données de démonstration (premier démarrage)…")

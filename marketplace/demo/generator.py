@@ -7,9 +7,9 @@ Dates are offsets in days from the day of the seed, applied by the service.
 from __future__ import annotations
 
 import random
-import unicodedata
 from dataclasses import dataclass, field
 
+from marketplace.core.text import slug
 from marketplace.demo.collectivities import PLACES, Place, place_key
 from marketplace.demo.people import (
     AGENT_HOME, APPROVER_DAY_BUDGET, COORDINATOR_SCOPE, DEMO_ACCOUNTS, DEMO_DOMAIN, FIRST_NAMES,
@@ -72,11 +72,6 @@ class DemoPlan:
     needs: list[PlannedListing] = field(default_factory=list)
 
 
-def _slug(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return "-".join(part for part in plain.replace("'", " ").split() if part)
-
-
 def _days(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
@@ -105,7 +100,7 @@ class _Planner:
     def person(self) -> tuple[str, str]:
         while True:
             first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
-            email = f"{_slug(first)}.{_slug(last)}@{DEMO_DOMAIN}"
+            email = f"{slug(first)}.{slug(last)}@{DEMO_DOMAIN}"
             if email not in self.emails:
                 self.emails.add(email)
                 return f"{first} {last}", email

@@ -17,7 +17,9 @@ from marketplace.demo.collectivities import PLACES, Place, place_key
 from marketplace.demo.generator import DEFAULT_SEED, DemoPlan, PlannedListing, build_plan, places_used
 from marketplace.demo.people import DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD
 from marketplace.demo.practices import PlannedPractice, plan_practices
+from marketplace.core.errors import NotAllowed
 from marketplace.core.extensions import db
+from marketplace.core.unit_of_work import transactional
 from marketplace.models import (
     Collectivity, CollectivityRegion, Need, PracticeReuse, PracticeRevision, PracticeSheet,
     RoleAssignment, SkillOffer, User,
@@ -28,7 +30,7 @@ from marketplace.accounts.passwords import hash_password
 Progress = Callable[[str], None]
 
 
-class DemoDisabled(RuntimeError):
+class DemoDisabled(NotAllowed):
     """Raised when the demo is asked for where it is switched off (DEMO_ENABLED false)."""
 
 
@@ -72,6 +74,7 @@ def demo_counts() -> dict[str, int]:
     }
 
 
+@transactional  # one commit for everything: a failure half-way leaves no partial demo behind
 def seed_demo(progress: Progress | None = None, seed: int = DEFAULT_SEED) -> dict:
     """Create the demo content (collectivities when missing, accounts, offers, needs, practice
     sheets and their reuses) in one
@@ -91,8 +94,7 @@ def seed_demo(progress: Progress | None = None, seed: int = DEFAULT_SEED) -> dic
     _create_listings(plan, places, users)
     report("Fiches pratiques…")
     _create_practices(plan_practices(plan, seed), places, users)
-    # One commit for everything: a failure half-way leaves no partial demo behind.
-    db.session.commit()
+    db.session.flush()
     return {"already_seeded": False, "collectivities_created": created, **demo_counts()}
 
 

@@ -20,10 +20,10 @@ Pure functions (no database), so the rules can be read and tested on their own. 
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+
+from marketplace.core.text import normalise_name  # noqa: F401 (the name search form, used here and re-exported)
 
 UNIFIED_COLLECTIVITIES = {
     "94": "Collectivité de Corse",
@@ -34,14 +34,6 @@ UNIFIED_COLLECTIVITIES = {
 DEPARTEMENTS_WITHOUT_COUNCIL = {"75"}  # the Ville de Paris holds the departmental powers
 TERRITORIES_WITHOUT_ASSEMBLY = {"984", "989"}
 EPCI_WITH_OWN_TAX = {"CC", "CA", "CU", "METRO", "MET69"}
-
-
-def normalise_name(text: str) -> str:
-    """The searchable form of a name: lowercase, no accents, hyphens and apostrophes as spaces."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    plain = plain.replace("œ", "oe").replace("æ", "ae")
-    return re.sub(r"[\s\-'’‘`´,./()]+", " ", plain).strip()
 
 
 def is_valid_siren(value: str | None) -> bool:

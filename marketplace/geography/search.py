@@ -11,6 +11,7 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select
 
+from marketplace.core.errors import ServiceError
 from marketplace.core.extensions import db
 from marketplace.models import Collectivity
 from marketplace.models.geography import CollectivityPostalCode
@@ -27,7 +28,7 @@ TERRITORY_CODE = re.compile(r"\d{2,3}|2[AB]", re.IGNORECASE)
 TERRITORY_KINDS = ("departement", "region", "statut_particulier")
 
 
-class InvalidSearch(ValueError):
+class InvalidSearch(ServiceError):
     """A search request that cannot be answered; the message is meant for the user."""
 
 

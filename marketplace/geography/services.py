@@ -9,13 +9,11 @@ at them, and keep their older vintage.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
-import click
-from flask import current_app
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from marketplace.core.extensions import db
+from marketplace.core.unit_of_work import unit_of_work
 from marketplace.models import (
     Collectivity,
     CollectivityDepartement,
@@ -45,7 +43,8 @@ def import_geography(reference: dict, coordinates: dict, *, vintage: str, source
     """Store one vintage of the official lists, with coordinates; returns the GeoImport recorded."""
     plan = build_plan(reference, coordinates, vintage, coordinates_label)
     progress = progress or (lambda n: None)
-    try:
+    # One transaction for the whole vintage: a failure half-way leaves the previous one intact.
+    with unit_of_work():
         _upsert_simple(Region, plan.regions)
         _upsert_simple(Departement, plan.departements)
         stats = {"inserted": 0, "updated": 0, "unchanged": 0}
@@ -69,11 +68,7 @@ def import_geography(reference: dict, coordinates: dict, *, vintage: str, source
             "coverage": round(plan.coverage(), 4), "invalid_sirens": len(plan.invalid_sirens),
         })
         db.session.add(record)
-        db.session.commit()
-        return record
-    except Exception:
-        db.session.rollback()
-        raise
+    return record
 
 
 def _upsert_simple(model, rows: list[dict]) -> None:
@@ -171,39 +166,3 @@ def geography_status() -> dict:
     return {"imports": imports, "counts": counts,
             "regions": db.session.scalar(select(func.count()).select_from(Region)),
             "departements": db.session.scalar(select(func.count()).select_from(Departement))}
-
-
-def import_from_cli(vintage: str | None = None, source: str | None = None,
-                    coords_source: str | None = None) -> GeoImport:
-    """Run the import as `flask geo import` does: fetch (or read) the sources, show progress, report."""
-    cache = current_app.config["GEO_CACHE_DIR"]
-    if source is None:
-        click.echo(f"Source : {geo_sources.REFERENCE_ARCHIVE.label} ({geo_sources.REFERENCE_ARCHIVE.licence})")
-        source_path = geo_sources.fetch_archive(geo_sources.REFERENCE_ARCHIVE, cache)
-        source_label = geo_sources.REFERENCE_ARCHIVE.label
-        vintage = vintage or geo_sources.REFERENCE_VINTAGE
-    else:
-        source_path, source_label = Path(source), str(source)
-        if vintage is None:
-            raise click.UsageError("Précisez --vintage avec --source.")
-    if coords_source is None:
-        archive = geo_sources.COORDINATES_ARCHIVE
-        click.echo(f"Coordonnées : {archive.label} ({archive.licence})")
-        coords_path = geo_sources.fetch_archive(archive, cache)
-    else:
-        coords_path = Path(coords_source)
-    reference = geo_sources.load_reference(source_path)
-    coordinates = geo_sources.load_coordinates(coords_path)
-    total = sum(len(reference[k]) for k in ("regions", "departements", "epci", "ept"))
-    total += sum(1 for c in reference["communes"] if c.get("type") == "commune-actuelle")
-    with click.progressbar(length=total, label=f"Import du millésime {vintage}") as bar:
-        record = import_geography(reference, coordinates, vintage=str(vintage), source=source_label,
-                                  progress=bar.update)
-        bar.update(total)
-    counts = record.counts
-    click.echo(f"Collectivités : {counts['collectivities']} ; insérées {counts['inserted']}, "
-               f"mises à jour {counts['updated']}, inchangées {counts['unchanged']}, "
-               f"absentes de ce millésime {counts['obsolete']}.")
-    click.echo(f"Coordonnées des communes : {counts['coordinates']}")
-    click.echo(f"Couverture par la source de coordonnées : {counts['coverage']:.2%}")
-    return record

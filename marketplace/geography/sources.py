@@ -30,8 +30,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from marketplace.core.errors import ServiceError
 
-class GeoSourceError(Exception):
+
+class GeoSourceError(ServiceError):
     """A source that cannot be used: unreachable, corrupted, or not in the expected shape."""
 
 

@@ -1,9 +1,9 @@
 """Skill offers and needs: create, edit and move through their statuses.
 
 Every content or status change of an item goes through one function per item kind
-(`create_*`, `update_*`, `change_*_status`), which checks who may, writes and commits. They are the
-single seam where work that must follow a change (matching, notifications) will be queued, after
-the commit.
+(`create_*`, `update_*`, `change_*_status`): one unit of work each, which checks who may, writes
+and commits once. They are the single seam where work that must follow a change (matching,
+notifications) is queued, published after the commit.
 """
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace.core import taxonomy
+from marketplace.core.errors import NotAllowed, ServiceError
 from marketplace.core.extensions import db
+from marketplace.core.unit_of_work import transactional
 from marketplace.models import Collectivity, Need, SkillOffer
 from marketplace.models.base import utcnow
 from marketplace.core.permissions import can_edit
@@ -27,10 +29,6 @@ DESCRIPTION_MAX = 10_000
 DAYS_PER_MONTH = (0.5, 22.0)  # a month has about 22 working days
 ESTIMATED_DAYS = (0.5, 660.0)  # three years of full-time work: the longest mise à disposition
 MAX_DISTANCE_KM = (0, 1000)
-
-
-class ListingError(Exception):
-    """A refused change; its message is French, ready to show to the person who asked."""
 
 
 @dataclass(frozen=True)
@@ -143,32 +141,38 @@ def get_for_viewer(kind: ListingKind, item_id: int, user):
     return item
 
 
+@transactional
 def create_offer(actor, data: dict, publish: bool = False) -> SkillOffer:
     """Create an agent's offer for the collectivity of one of their agent roles; as a draft, or
     published at once when asked (and allowed)."""
     return _create(OFFER, actor, data, publish)
 
 
+@transactional
 def create_need(actor, data: dict, publish: bool = False) -> Need:
     """Create a need for the collectivity of one of the representative roles of the author."""
     return _create(NEED, actor, data, publish)
 
 
+@transactional
 def update_offer(offer: SkillOffer, data: dict, actor) -> SkillOffer:
     """Change the content of an offer (owner or administrator)."""
     return _update(OFFER, offer, data, actor)
 
 
+@transactional
 def update_need(need: Need, data: dict, actor) -> Need:
     """Change the content of a need (author or administrator)."""
     return _update(NEED, need, data, actor)
 
 
+@transactional
 def change_offer_status(offer: SkillOffer, to: str, actor) -> SkillOffer:
     """Move an offer to another status, following the table of allowed moves."""
     return _change_status(OFFER, offer, to, actor)
 
 
+@transactional
 def change_need_status(need: Need, to: str, actor) -> Need:
     """Move a need to another status, following the table of allowed moves."""
     return _change_status(NEED, need, to, actor)
@@ -185,35 +189,35 @@ def _create(kind: ListingKind, actor, data: dict, publish: bool):
         _move(kind, item, kind.publish_status, actor)
     db.session.add(item)
     enqueue_matching(item)  # matched by a worker once committed (ids only)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
 def _update(kind: ListingKind, item, data: dict, actor):
     if not can_edit(actor, item):
-        raise ListingError(_("Seul l'auteur ou un administrateur peut modifier cet élément."))
+        raise NotAllowed(_("Seul l'auteur ou un administrateur peut modifier cet élément."))
     if is_final(item):
-        raise ListingError(_("Cet élément est clos : il ne peut plus être modifié."))
+        raise ServiceError(_("Cet élément est clos : il ne peut plus être modifié."))
     # An administrator editing keeps the item within the owner's collectivities, not their own.
     _apply(kind, item, data, owner=getattr(item, kind.owner_relation))
     enqueue_matching(item)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
 def _change_status(kind: ListingKind, item, to: str, actor):
     if not can_edit(actor, item):
-        raise ListingError(_("Seul l'auteur ou un administrateur peut changer ce statut."))
+        raise NotAllowed(_("Seul l'auteur ou un administrateur peut changer ce statut."))
     _move(kind, item, to, actor)
     enqueue_matching(item)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
 def _move(kind: ListingKind, item, to: str, actor) -> None:
     current = item.status or "draft"
     if to not in kind.transitions.get(current, ()):
-        raise ListingError(_(
+        raise ServiceError(_(
             "Passage impossible du statut « %(current)s » au statut « %(to)s ».",
             current=taxonomy.label(kind.statuses, current),
             to=taxonomy.label(kind.statuses, to),
@@ -223,7 +227,7 @@ def _move(kind: ListingKind, item, to: str, actor) -> None:
         owner = getattr(item, kind.owner_relation) or actor
         permission = can_publish(owner)
         if not permission:
-            raise ListingError(permission.reason)
+            raise ServiceError(permission.reason)
         if item.published_at is None:
             item.published_at = utcnow()
     item.status = to
@@ -234,7 +238,7 @@ def _apply(kind: ListingKind, item, data: dict, owner) -> None:
     collectivity_id = data.get("collectivity_id", item.collectivity_id)
     allowed = {c.id for c in collectivities_for(owner, kind)} if owner else set()
     if collectivity_id not in allowed:
-        raise ListingError(_("Choisissez une collectivité pour laquelle vous avez ce rôle."))
+        raise ServiceError(_("Choisissez une collectivité pour laquelle vous avez ce rôle."), field="collectivity_id")
     _check_bounds(kind, data)
     for name in COMMON_FIELDS + kind.extra_fields:
         if name in data:
@@ -246,18 +250,18 @@ def _check_bounds(kind: ListingKind, data: dict) -> None:
     # an impossible value.
     title = (data.get("title") or "").strip()
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        raise ListingError(_("Le titre doit faire entre 5 et 200 caractères."))
+        raise ServiceError(_("Le titre doit faire entre 5 et 200 caractères."), field="title")
     if len(data.get("description") or "") > DESCRIPTION_MAX:
-        raise ListingError(_("La description fait au plus 10 000 caractères."))
+        raise ServiceError(_("La description fait au plus 10 000 caractères."), field="description")
     if data.get("domain") not in taxonomy.DOMAINS or data.get("modality") not in taxonomy.MODALITIES:
-        raise ListingError(_("Domaine ou modalité inconnus."))
+        raise ServiceError(_("Domaine ou modalité inconnus."))
     low, high = DAYS_PER_MONTH if kind is OFFER else ESTIMATED_DAYS
     days = data.get(kind.days_column)
     if days is None or not low <= float(days) <= high:
-        raise ListingError(_("Le nombre de jours est hors des limites permises."))
+        raise ServiceError(_("Le nombre de jours est hors des limites permises."), field=kind.days_column)
     start, end = (data.get(name) for name in kind.extra_fields[1:3])
     if start and end and end < start:
-        raise ListingError(_("La date de fin doit suivre la date de début."))
+        raise ServiceError(_("La date de fin doit suivre la date de début."), field=kind.extra_fields[2])
 
 
 def own_items(kind: ListingKind, user):

@@ -15,6 +15,7 @@ from marketplace.core.permissions import can_edit, role_required
 from marketplace.listings import query as listing_query, services as listings
 from marketplace.accounts.services import can_publish
 from marketplace.core.urls import safe_next
+from marketplace.core.web import attempt
 from marketplace.listings.forms import NeedForm, OfferForm
 
 
@@ -22,17 +23,6 @@ class StatusForm(FlaskForm):
     """The small form behind each status button (it carries the CSRF token)."""
 
     status = HiddenField()
-
-
-def attempt(action, success_message):
-    """Run one service call; flash its French refusal or the success. True when it succeeded."""
-    try:
-        action()
-    except listings.ListingError as error:
-        flash(str(error), "error")
-        return False
-    flash(success_message, "success")
-    return True
 
 
 def build_blueprint(kind, import_name, url_prefix, form_class, create, update, change_status):
@@ -76,7 +66,7 @@ def build_blueprint(kind, import_name, url_prefix, form_class, create, update, c
         publish = request.form.get("action") == "publish"
         if form.validate_on_submit() and attempt(
             lambda: created.append(create(current_user, form.listing_data(), publish=publish)),
-            _("Publié.") if publish else _("Brouillon enregistré."),
+            _("Publié.") if publish else _("Brouillon enregistré."), form,
         ):
             return redirect(url_for(".detail", item_id=created[0].id))
         return render_template(template % "form", kind=kind, form=form, item=None,
@@ -101,7 +91,7 @@ def build_blueprint(kind, import_name, url_prefix, form_class, create, update, c
         owner = getattr(item, kind.owner_relation)
         form = form_class(obj=item, collectivities=listings.collectivities_for(owner, kind))
         if form.validate_on_submit() and attempt(
-            lambda: update(item, form.listing_data(), current_user), _("Modifications enregistrées.")
+            lambda: update(item, form.listing_data(), current_user), _("Modifications enregistrées."), form
         ):
             return redirect(url_for(".detail", item_id=item.id))
         return render_template(template % "form", kind=kind, form=form, item=item)

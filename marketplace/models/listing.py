@@ -5,13 +5,13 @@ them alike; each adds what belongs to its side.
 """
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from marketplace.core.extensions import db
+from marketplace.core.text import fold_text
 from marketplace.models.base import TimestampMixin
 from marketplace.models.geography import Collectivity
 from marketplace.models.user import User
@@ -83,12 +83,6 @@ class Need(ListingMixin, db.Model):
     @property
     def is_visible(self) -> bool:
         return self.status in ("open", "in_progress")
-
-
-def fold_text(text: str) -> str:
-    """Lower case without accents ("Énergie" -> "energie"), for accent-insensitive search."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def _refresh_search_text(_mapper, _connection, target) -> None:

@@ -2,15 +2,15 @@
 from pathlib import Path
 
 from marketplace.models import GeoImport, Suggestion, SkillOffer
-from marketplace.geography import services as geography
+from marketplace.geography import cli as geography_cli
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "geo"
 
 
 def test_first_start_loads_everything_once(app, db, monkeypatch):
     # The real command downloads the pinned archives; here it imports the small fixture.
-    real_import = geography.import_from_cli
-    monkeypatch.setattr(geography, "import_from_cli", lambda: real_import(
+    real_import = geography_cli.run_import
+    monkeypatch.setattr(geography_cli, "run_import", lambda: real_import(
         vintage="2026", source=str(FIXTURE / "reference"),
         coords_source=str(FIXTURE / "coords" / "communes.csv"),
     ))

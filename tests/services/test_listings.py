@@ -7,7 +7,8 @@ from werkzeug.datastructures import MultiDict
 
 from marketplace.models import Departement, Region, SkillOffer
 from marketplace.listings import query as listing_query, services as listings
-from marketplace.listings.services import NEED, OFFER, ListingError
+from marketplace.core.errors import ServiceError
+from marketplace.listings.services import NEED, OFFER
 
 
 def offer_data(collectivity, **fields):
@@ -51,9 +52,9 @@ def test_agent_creates_a_draft_for_the_collectivity_of_their_role(world):
 
 
 def test_creating_for_a_collectivity_without_the_role_is_refused_and_saves_nothing(world, db):
-    with pytest.raises(ListingError, match="collectivité"):
+    with pytest.raises(ServiceError, match="collectivité"):
         listings.create_offer(world["agent"], offer_data(world["rennes"]))
-    with pytest.raises(ListingError):  # a representative is not an agent
+    with pytest.raises(ServiceError):  # a representative is not an agent
         listings.create_offer(world["rep"], offer_data(world["rennes"]))
     assert count(db, SkillOffer) == 0
 
@@ -61,24 +62,24 @@ def test_creating_for_a_collectivity_without_the_role_is_refused_and_saves_nothi
 def test_need_is_posted_for_the_representative_collectivity(world):
     need = listings.create_need(world["rep"], need_data(world["rennes"]), publish=True)
     assert need.status == "open" and need.published_at is not None
-    with pytest.raises(ListingError):
+    with pytest.raises(ServiceError):
         listings.create_need(world["agent"], need_data(world["lyon"]))
 
 
 def test_inactive_role_does_not_count(world, db):
     world["agent"].roles[0].active = False
     db.session.commit()
-    with pytest.raises(ListingError):
+    with pytest.raises(ServiceError):
         listings.create_offer(world["agent"], offer_data(world["lyon"]))
 
 
 def test_publishing_requires_a_verified_email_and_nothing_is_half_saved(world, make_user, db):
     unverified = make_user(roles=[("agent", world["lyon"])], verified=False)
-    with pytest.raises(ListingError, match="e-mail"):
+    with pytest.raises(ServiceError, match="e-mail"):
         listings.create_offer(unverified, offer_data(world["lyon"]), publish=True)
     assert count(db, SkillOffer) == 0
     draft = listings.create_offer(unverified, offer_data(world["lyon"]))
-    with pytest.raises(ListingError, match="e-mail"):
+    with pytest.raises(ServiceError, match="e-mail"):
         listings.change_offer_status(draft, "published", unverified)
     db.session.refresh(draft)
     assert draft.status == "draft" and draft.published_at is None
@@ -90,14 +91,14 @@ def test_publishing_requires_a_verified_email_and_nothing_is_half_saved(world, m
     {"available_from": date(2030, 5, 2), "available_until": date(2030, 5, 1)},
 ])
 def test_service_refuses_impossible_values_even_without_a_form(world, db, bad):
-    with pytest.raises(ListingError):
+    with pytest.raises(ServiceError):
         listings.create_offer(world["agent"], offer_data(world["lyon"], **bad))
     assert count(db, SkillOffer) == 0
 
 
 def test_only_owner_or_admin_updates(world):
     offer = listings.create_offer(world["agent"], offer_data(world["lyon"]))
-    with pytest.raises(ListingError, match="auteur"):
+    with pytest.raises(ServiceError, match="auteur"):
         listings.update_offer(offer, offer_data(world["lyon"], title="Piratage de l'offre"), world["other_agent"])
     assert offer.title == "Accompagnement SIG"
     listings.update_offer(offer, offer_data(world["lyon"], title="Titre de l'admin"), world["admin"])
@@ -108,14 +109,14 @@ def test_only_owner_or_admin_updates(world):
 
 def test_admin_cannot_move_an_offer_outside_the_owner_collectivities(world):
     offer = listings.create_offer(world["agent"], offer_data(world["lyon"]))
-    with pytest.raises(ListingError):
+    with pytest.raises(ServiceError):
         listings.update_offer(offer, offer_data(world["rennes"]), world["admin"])
 
 
 def test_final_items_cannot_be_edited(world):
     offer = listings.create_offer(world["agent"], offer_data(world["lyon"]))
     listings.change_offer_status(offer, "archived", world["agent"])
-    with pytest.raises(ListingError, match="clos"):
+    with pytest.raises(ServiceError, match="clos"):
         listings.update_offer(offer, offer_data(world["lyon"], title="Nouveau titre"), world["agent"])
 
 
@@ -153,7 +154,7 @@ def test_status_moves_follow_the_table(world, db, name, start, target):
         change(item, target, world[owner])
         assert item.status == target
     else:
-        with pytest.raises(ListingError, match="Passage impossible"):
+        with pytest.raises(ServiceError, match="Passage impossible"):
             change(item, target, world[owner])
         db.session.refresh(item)
         assert item.status == start
@@ -161,7 +162,7 @@ def test_status_moves_follow_the_table(world, db, name, start, target):
 
 def test_unknown_status_is_refused(world):
     offer = listings.create_offer(world["agent"], offer_data(world["lyon"]))
-    with pytest.raises(ListingError):
+    with pytest.raises(ServiceError):
         listings.change_offer_status(offer, "supprimée", world["agent"])
 
 
@@ -177,9 +178,9 @@ def test_published_at_is_set_on_first_publication_only(world):
 
 def test_status_changes_by_others_are_refused_admin_allowed(world):
     offer = listings.create_offer(world["agent"], offer_data(world["lyon"]))
-    with pytest.raises(ListingError):
+    with pytest.raises(ServiceError):
         listings.change_offer_status(offer, "published", world["other_agent"])
-    with pytest.raises(ListingError):
+    with pytest.raises(ServiceError):
         listings.change_offer_status(offer, "published", world["rep"])
     listings.change_offer_status(offer, "published", world["admin"])
     assert offer.status == "published"
