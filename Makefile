@@ -9,7 +9,7 @@ export FLASK_APP := wsgi
 # The PostgreSQL database the suite runs against a second time (CI=true makes it required).
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres translations bench clean
+.PHONY: run prod test test-sqlite test-postgres translations bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ run: $(VENV)/.runtime translations
 	else \
 	  $(BIN)/flask run --host $(HOST) --port $(PORT); \
 	fi
+
+# Production: gunicorn, the Celery workers and exactly one beat (Procfile, run by honcho) against
+# the PostgreSQL, Redis and SMTP named in the environment. ESSAIM_ENV=production makes the app and
+# the workers refuse unsafe settings (default secret, SQLite, no mail server, http base URL).
+prod: $(VENV)/.runtime translations
+	ESSAIM_ENV=production $(BIN)/flask db upgrade
+	ESSAIM_ENV=production PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start --no-prefix -f Procfile
 
 test: $(VENV)/.dev translations
 	$(MAKE) --no-print-directory test-sqlite

@@ -98,12 +98,20 @@ class Config:
     # A task published after a commit and not done after this many seconds is published again.
     TASK_INTENT_RETRY_AFTER = _int("TASK_INTENT_RETRY_AFTER", 120)
     SWEEP_INTERVAL = _int("SWEEP_INTERVAL", 30)  # seconds between two sweeps (celery beat)
+    # A worker beats every HEARTBEAT_INTERVAL seconds; /healthz fails when the last beat is older.
+    HEARTBEAT_INTERVAL = _int("HEARTBEAT_INTERVAL", 30)
+    HEARTBEAT_MAX_AGE = _int("HEARTBEAT_MAX_AGE", 120)
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
     OUTBOX_RETRY_BASE = _int("OUTBOX_RETRY_BASE", 30)  # seconds; doubles at each failed attempt
     # Pairings: a suggestion waiting longer is flagged; proposals are reminded, then expire (days).
     SUGGESTION_STALE_DAYS = _int("SUGGESTION_STALE_DAYS", 7)
     PAIRING_REMINDER_DAYS = os.environ.get("PAIRING_REMINDER_DAYS", "7,14")
     PAIRING_EXPIRY_DAYS = _int("PAIRING_EXPIRY_DAYS", 30)
+    # Logs: "text" for a developer's terminal, "json" (one object per line) for a log collector.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Error reporting to Sentry (or a compatible service): off unless a DSN is given.
+    SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
 
 
 class DevelopmentConfig(Config):
@@ -123,6 +131,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = True
     DEMO_ENABLED = False

@@ -4,12 +4,13 @@
 """
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
 
 from config import INSTANCE_DIR, Config, config_from_env
+from marketplace.core.error_reporting import init_error_reporting
+from marketplace.core.logging import configure_logging
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +26,8 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.config.from_object(config or config_from_env())
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(app)
+    init_error_reporting(app)
 
     from marketplace import setup
 

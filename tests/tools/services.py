@@ -32,6 +32,19 @@ def redis_answers(url: str) -> str | None:
 CHECKS = {"postgres": postgres_answers, "redis": redis_answers}
 
 
+def require(kind: str, url: str) -> None:
+    """In a test: skip with the reason when a service does not answer; fail instead when CI=true."""
+    import pytest
+
+    problem = CHECKS[kind](url)
+    if problem is None:
+        return
+    message = f"{kind} at {url} does not answer ({problem})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message} and CI=true makes it required")
+    pytest.skip(message)
+
+
 def main(argv: list[str]) -> int:
     kind, url = argv[1], argv[2]
     problem = CHECKS[kind](url)
@@ -46,3 +59,4 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))
+

@@ -1,0 +1,1 @@
+"""`/healthz`: what a load balancer and an operator ask before sending traffic to a process."""
