@@ -1,0 +1,201 @@
+"""The figures of the statistics page, computed in SQL over the filtered territory and period.
+
+Territory: an offer, a need and a practice sheet belong to their collectivity; a suggestion and a
+pairing to the need's (host) collectivity; a reuse to the reusing collectivity. A collectivity that
+spans several départements (an EPCI) counts in each of them on the map, once in the totals.
+"""
+from __future__ import annotations
+
+import statistics as pystats
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+
+from sqlalchemy import Select, func, select, union
+
+from marketplace.core.extensions import db
+from marketplace.core.unit_of_work import end_read
+from marketplace.models import (CollectivityDepartement, CollectivityRegion, ConventionVersion, DayLog, Departement,
+                                Engagement, Feedback, Need, Pairing, PracticeReuse, PracticeSheet, Region,
+                                SkillOffer, Suggestion)
+from marketplace.statistics.filters import Filters, Scope
+
+APPROVED = ("proposed", "declined", "expired", "engaged")
+
+
+@dataclass
+class Overview:
+    """Everything the page shows; `by_departement`/`by_region` feed the map and its data table."""
+
+    totals: dict = field(default_factory=dict)
+    pairings_by_status: dict = field(default_factory=dict)
+    rejection_reasons: list = field(default_factory=list)
+    medians: dict = field(default_factory=dict)
+    by_month: dict = field(default_factory=dict)
+    by_domain: dict = field(default_factory=dict)
+    by_departement: dict = field(default_factory=dict)
+    by_region: dict = field(default_factory=dict)
+
+    @property
+    def months(self) -> list[str]:
+        """Every month that has a figure, in order ("2026-03")."""
+        return sorted(set().union(*(series.keys() for series in self.by_month.values())))
+
+    def month_series(self, name: str) -> list[int]:
+        """One series of `by_month` as a list aligned on `months` (zero where nothing happened)."""
+        return [self.by_month.get(name, {}).get(month, 0) for month in self.months]
+
+
+def known_territories() -> tuple[dict[str, str], dict[str, str]]:
+    """Départements and régions of the reference geography: code -> name."""
+    departements = dict(db.session.execute(select(Departement.code, Departement.name).order_by(Departement.code)).all())
+    regions = dict(db.session.execute(select(Region.code, Region.name).order_by(Region.name)).all())
+    return departements, regions
+
+
+def _territory(filters: Filters, scope: Scope) -> list[Select]:
+    """Subqueries of collectivity ids every counted row's collectivity must be in."""
+    wanted = []
+    if not scope.everything:
+        wanted.append(union(
+            select(CollectivityDepartement.collectivity_id)
+            .where(CollectivityDepartement.departement_code.in_(sorted(scope.departements))),
+            select(CollectivityRegion.collectivity_id).where(CollectivityRegion.region_code.in_(sorted(scope.regions))),
+        ))
+    if filters.departement:
+        wanted.append(select(CollectivityDepartement.collectivity_id)
+                      .where(CollectivityDepartement.departement_code == filters.departement))
+    if filters.region:
+        wanted.append(select(CollectivityRegion.collectivity_id).where(CollectivityRegion.region_code == filters.region))
+    return wanted
+
+
+def _bounds(filters: Filters):
+    start = datetime.combine(filters.start, time.min, tzinfo=timezone.utc) if filters.start else None
+    end = datetime.combine(filters.end, time.max, tzinfo=timezone.utc) if filters.end else None
+    return start, end
+
+
+def _restrict(query: Select, collectivity_column, moment_column, domain_column, filters: Filters, scope: Scope):
+    for ids in _territory(filters, scope):
+        query = query.where(collectivity_column.in_(ids))
+    start, end = _bounds(filters)
+    if start is not None:
+        query = query.where(moment_column >= start)
+    if end is not None:
+        query = query.where(moment_column <= end)
+    if filters.domain and domain_column is not None:
+        query = query.where(domain_column == filters.domain)
+    return query
+
+
+def _count(query: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def _by_place(link, code_column, ids_query: Select) -> dict[str, int]:
+    """How many of the rows' collectivities fall in each département (or région)."""
+    rows = ids_query.subquery()
+    grouped = (select(code_column, func.count()).select_from(rows)
+               .join(link, link.collectivity_id == rows.c.collectivity_id).group_by(code_column))
+    return {code: count for code, count in db.session.execute(grouped).all()}
+
+
+def _months(moments) -> dict[str, int]:
+    return dict(sorted(Counter(m.strftime("%Y-%m") for m in moments if m is not None).items()))
+
+
+def _median_days(pairs) -> float | None:
+    spans = [(later - earlier).total_seconds() / 86400 for earlier, later in pairs
+             if earlier is not None and later is not None]
+    return round(pystats.median(spans), 1) if spans else None
+
+
+def _as_datetime(value):
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        return datetime.combine(value, time.min, tzinfo=timezone.utc)
+    return None
+
+
+def overview(filters: Filters, scope: Scope) -> Overview:
+    """Compute the page's figures for this viewer's scope and these filters."""
+    result = Overview()
+    offers = _restrict(select(SkillOffer.id, SkillOffer.collectivity_id, SkillOffer.published_at, SkillOffer.domain)
+                       .where(SkillOffer.published_at.is_not(None)),
+                       SkillOffer.collectivity_id, SkillOffer.published_at, SkillOffer.domain, filters, scope)
+    needs = _restrict(select(Need.id, Need.collectivity_id, Need.published_at, Need.domain)
+                      .where(Need.published_at.is_not(None)),
+                      Need.collectivity_id, Need.published_at, Need.domain, filters, scope)
+    suggestions = _restrict(select(Suggestion.id, Need.collectivity_id).join(Need, Need.id == Suggestion.need_id),
+                            Need.collectivity_id, Suggestion.created_at, Need.domain, filters, scope)
+    pairings = _restrict(select(Pairing.id, Pairing.status, Pairing.reason, Pairing.decided_at, Need.published_at,
+                                Need.collectivity_id).join(Need, Need.id == Pairing.need_id),
+                         Need.collectivity_id, Pairing.created_at, Need.domain, filters, scope)
+    sheets = _restrict(select(PracticeSheet.id, PracticeSheet.collectivity_id)
+                       .where(PracticeSheet.status == "published"),
+                       PracticeSheet.collectivity_id, PracticeSheet.created_at, PracticeSheet.domain, filters, scope)
+    reuses = _restrict(select(PracticeReuse.id, PracticeReuse.collectivity_id)
+                       .join(PracticeSheet, PracticeSheet.id == PracticeReuse.sheet_id),
+                       PracticeReuse.collectivity_id, PracticeReuse.inspired_at, PracticeSheet.domain, filters, scope)
+
+    offer_rows, need_rows = db.session.execute(offers).all(), db.session.execute(needs).all()
+    pairing_rows = db.session.execute(pairings).all()
+    statuses = Counter(row.status for row in pairing_rows)
+    result.pairings_by_status = dict(statuses)
+    if not scope.public:
+        reasons = Counter(row.reason.strip() for row in pairing_rows if row.status == "rejected" and row.reason.strip())
+        result.rejection_reasons = reasons.most_common(10)
+
+    pairing_ids = [row.id for row in pairing_rows]
+    engagement_rows = db.session.execute(
+        select(Engagement.id, Engagement.planned_days, Engagement.pairing_id).where(Engagement.pairing_id.in_(pairing_ids))
+    ).all() if pairing_ids else []
+    engagement_ids = [row.id for row in engagement_rows]
+    logged = db.session.scalar(select(func.coalesce(func.sum(DayLog.days), 0))
+                               .where(DayLog.engagement_id.in_(engagement_ids))) if engagement_ids else 0
+    ratings = db.session.execute(select(func.avg(Feedback.rating), func.count())
+                                 .where(Feedback.engagement_id.in_(engagement_ids))).one() if engagement_ids else (None, 0)
+    signed = db.session.execute(
+        select(Engagement.pairing_id, ConventionVersion.signed_agent_on, ConventionVersion.signed_employer_on,
+               ConventionVersion.signed_host_on)
+        .join(ConventionVersion, ConventionVersion.engagement_id == Engagement.id)
+        .where(Engagement.id.in_(engagement_ids), ConventionVersion.number == 1)
+    ).all() if engagement_ids else []
+    signed_on = {row.pairing_id: max(row.signed_agent_on, row.signed_employer_on, row.signed_host_on)
+                 for row in signed if row.signed_agent_on and row.signed_employer_on and row.signed_host_on}
+
+    approved = [row for row in pairing_rows if row.status in APPROVED]
+    result.totals = {
+        "offers": len(offer_rows), "needs": len(need_rows), "suggestions": _count(suggestions),
+        "approved": len(approved), "rejected": statuses.get("rejected", 0),
+        "engagements": len(engagement_rows), "conventions_signed": len(signed_on),
+        "days_planned": round(sum(row.planned_days for row in engagement_rows), 1),
+        "days_logged": round(float(logged or 0), 1),
+        "rating": round(float(ratings[0]), 1) if ratings[0] is not None else None, "ratings": ratings[1],
+        "sheets": _count(sheets), "reuses": _count(reuses),
+    }
+    published = {row.id: row.published_at for row in pairing_rows}
+    result.medians = {
+        "need_to_approval": _median_days((_as_datetime(row.published_at), _as_datetime(row.decided_at))
+                                         for row in approved),
+        "need_to_signature": _median_days((_as_datetime(published[pid]), _as_datetime(day))
+                                          for pid, day in signed_on.items()),
+    }
+    result.by_month = {
+        "offers": _months(row.published_at for row in offer_rows),
+        "needs": _months(row.published_at for row in need_rows),
+        "approved": _months(row.decided_at for row in approved),
+    }
+    result.by_domain = {
+        "offers": dict(Counter(row.domain for row in offer_rows)),
+        "needs": dict(Counter(row.domain for row in need_rows)),
+    }
+    measures = {"offers": offers, "needs": needs, "pairings": pairings, "reuses": reuses}
+    for name, query in measures.items():
+        ids = select(query.subquery().c.collectivity_id)
+        result.by_departement[name] = _by_place(CollectivityDepartement, CollectivityDepartement.departement_code, ids)
+        result.by_region[name] = _by_place(CollectivityRegion, CollectivityRegion.region_code, ids)
+    end_read()
+    return result
