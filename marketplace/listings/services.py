@@ -17,6 +17,7 @@ from marketplace.core import taxonomy
 from marketplace.core.errors import NotAllowed, ServiceError
 from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import transactional
+from marketplace.exports import datasets
 from marketplace.models import Collectivity, Need, SkillOffer
 from marketplace.models.base import utcnow
 from marketplace.core.permissions import can_edit
@@ -47,6 +48,9 @@ class ListingKind:
     visible_statuses: tuple  # what any logged-in user may browse
     extra_fields: tuple  # columns a form may set, beyond the common ones
     action_labels: dict  # target status -> what the button that moves there says
+    export_name: str  # the file name of the raw export ("offres", "besoins")
+    export_title: object  # the XLSX sheet title
+    export_columns: tuple  # the columns of the raw export (marketplace.exports.datasets)
 
 
 OFFER = ListingKind(
@@ -71,6 +75,9 @@ OFFER = ListingKind(
         "paused": _l("Mettre en pause"),
         "archived": _l("Archiver"),
     },
+    export_name="offres",
+    export_title=_l("Offres de compétences"),
+    export_columns=datasets.OFFER_COLUMNS,
 )
 
 NEED = ListingKind(
@@ -97,6 +104,9 @@ NEED = ListingKind(
         "closed": _l("Clore"),
         "cancelled": _l("Annuler le besoin"),
     },
+    export_name="besoins",
+    export_title=_l("Besoins des collectivités"),
+    export_columns=datasets.NEED_COLUMNS,
 )
 
 COMMON_FIELDS = ("title", "description", "tags", "domain", "modality", "collectivity_id")

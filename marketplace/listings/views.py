@@ -16,6 +16,7 @@ from marketplace.listings import query as listing_query, services as listings
 from marketplace.accounts.services import can_publish
 from marketplace.core.urls import safe_next
 from marketplace.core.web import attempt
+from marketplace.exports import responses as exports
 from marketplace.listings.forms import NeedForm, OfferForm
 
 
@@ -47,6 +48,17 @@ def build_blueprint(kind, import_name, url_prefix, form_class, create, update, c
         page, filters = listing_query.browse(kind, request.args)
         return render_template(template % "index", kind=kind, page=page, filters=filters,
                                choices=listing_query.filter_choices())
+
+    @bp.get("/export.<fmt>")
+    @login_required
+    def export(fmt: str):
+        """The list as CSV or XLSX, filtered exactly like the page that offers the download."""
+        filters = listing_query.parse_filters(request.args)
+        response = exports.download(fmt, kind.export_name, str(kind.export_title), kind.export_columns,
+                                    listing_query.filtered(kind, filters))
+        if response is None:
+            abort(404)
+        return response
 
     @bp.get("/mes")
     @login_required
