@@ -117,10 +117,8 @@ def kind_of(item) -> ListingKind:
 
 
 def can_view(user, item) -> bool:
-    """Published items are for every logged-in user; drafts and withdrawn ones for the owner and
-    administrators only."""
-    if not getattr(user, "is_authenticated", False):
-        return False
+    """Published items are public (personal data stays behind sign-in: see the templates); drafts
+    and withdrawn ones are for the owner and administrators only."""
     return item.status in kind_of(item).visible_statuses or can_edit(user, item)
 
 

@@ -43,7 +43,6 @@ def build_blueprint(kind, import_name, url_prefix, form_class, create, update, c
         return item
 
     @bp.get("/")
-    @login_required
     def index():
         page, filters = listing_query.browse(kind, request.args)
         return render_template(template % "index", kind=kind, page=page, filters=filters,
@@ -85,7 +84,6 @@ def build_blueprint(kind, import_name, url_prefix, form_class, create, update, c
                                publish_refusal=can_publish(current_user).reason)
 
     @bp.get("/<int:item_id>")
-    @login_required
     def detail(item_id: int):
         item = listings.get_for_viewer(kind, item_id, current_user)
         if item is None:

@@ -53,9 +53,18 @@ def count(db):
 
 def test_anonymous_visitors_are_sent_to_login(client, people):
     need = make_need(people)
-    for path in ("/besoins/", "/besoins/mes", "/besoins/nouveau", f"/besoins/{need.id}"):
+    for path in ("/besoins/mes", "/besoins/nouveau", f"/besoins/{need.id}/modifier"):
         response = client.get(path)
         assert response.status_code == 302 and "/compte/connexion" in response.headers["Location"]
+
+
+def test_anonymous_visitors_browse_open_needs_without_personal_data(client, people):
+    need = make_need(people, title="Besoin public en urbanisme")
+    assert "Besoin public en urbanisme" in client.get("/besoins/").get_data(as_text=True)
+    page = client.get(f"/besoins/{need.id}").get_data(as_text=True)
+    assert "Besoin public en urbanisme" in page and people["owner"].display_name not in page
+    draft = make_need(people, status="draft", title="Brouillon privé")
+    assert client.get(f"/besoins/{draft.id}").status_code == 404
 
 
 @pytest.mark.parametrize("who", ["owner", "other_rep", "agent", "admin"])

@@ -57,13 +57,28 @@ def count(db):
 # --- access ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/offres/", "/offres/mes", "/offres/nouveau", "/offres/{id}",
-                                  "/offres/{id}/modifier"])
+@pytest.mark.parametrize("path", ["/offres/mes", "/offres/nouveau", "/offres/{id}/modifier", "/offres/export.csv"])
 def test_anonymous_visitors_are_sent_to_login(client, people, path):
     offer = make_offer(people)
     response = client.get(path.format(id=offer.id))
     assert response.status_code == 302
     assert "/compte/connexion" in response.headers["Location"]
+
+
+def test_anonymous_visitors_browse_published_offers_without_personal_data(client, people):
+    offer = make_offer(people, title="Offre publique de cartographie")
+    listing = client.get("/offres/").get_data(as_text=True)
+    assert "Offre publique de cartographie" in listing
+    page = client.get(f"/offres/{offer.id}").get_data(as_text=True)
+    assert "Offre publique de cartographie" in page and "Lyon" in page
+    assert people["owner"].display_name not in page  # the agent's name only after sign-in
+    assert "Connectez-vous pour voir le nom et le contact" in page
+    assert '<meta name="description" content="Offre publique de cartographie — Lyon' in page
+
+
+def test_anonymous_visitors_do_not_see_drafts(client, people):
+    draft = make_offer(people, status="draft")
+    assert client.get(f"/offres/{draft.id}").status_code == 404
 
 
 def test_anonymous_status_change_is_refused(client, people, db):

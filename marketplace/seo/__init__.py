@@ -1,0 +1,1 @@
+"""What search engines read: `/sitemap.xml` (public pages and published items) and `/robots.txt`."""
