@@ -7,6 +7,7 @@ from flask import Flask, jsonify, render_template, request, session
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from marketplace.core.anonymous import AnonymousVisitor
 from marketplace.core.errors import ServiceError
 from marketplace.core.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
@@ -45,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = _lazy("Connectez-vous pour accéder à cette page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    login_manager.anonymous_user = AnonymousVisitor
 
     from marketplace.models import User
 
