@@ -21,7 +21,7 @@ from sqlalchemy import delete, event, select, update
 
 from marketplace.core.errors import Conflict, NotFound
 from marketplace.core.extensions import db
-from marketplace.core.unit_of_work import _DEPTH_KEY, transactional
+from marketplace.core.unit_of_work import transactional
 from marketplace.models import TaskIntent
 from marketplace.models.base import utcnow
 
@@ -71,19 +71,11 @@ def _after_commit(intent_id: int | None, task_name: str, args: list) -> None:
 
 
 def _publish_committed(session) -> None:
+    # With eager Celery the task runs right here; its task class pushes an app context of its
+    # own, hence a session of its own, so it commits its own units of work.
     pending = session.info.pop("task_intents", [])
-    if not pending:
-        return
-    # With eager Celery the tasks run right here, inside the commit of the unit of work that
-    # queued them. Each is a use case of its own: it must open and commit its own unit of work,
-    # not join the one that is ending (whose depth is still counted during this hook).
-    depth = session.info.get(_DEPTH_KEY, 0)
-    session.info[_DEPTH_KEY] = 0
-    try:
-        for intent_id, task_name, args in pending:
-            publish(intent_id, task_name, args)
-    finally:
-        session.info[_DEPTH_KEY] = depth
+    for intent_id, task_name, args in pending:
+        publish(intent_id, task_name, args)
 
 
 def _forget_uncommitted(session) -> None:
