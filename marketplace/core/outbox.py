@@ -174,7 +174,7 @@ def _record_failure(email_id: int, error: Exception) -> None:
 
 @transactional
 def sweep(now=None) -> int:
-    """Publish the send task again for e-mails due and held by nobody; how many were published.
+    """Publish the send task again, after the commit, for e-mails due and held by nobody; how many.
 
     Due: pending with `next_attempt_at` passed and no live published task, or claimed by a worker
     whose lease expired (killed mid-send). One past OUTBOX_MAX_ATTEMPTS goes to "dead" instead.
