@@ -103,6 +103,8 @@ class Config:
     HEARTBEAT_MAX_AGE = _int("HEARTBEAT_MAX_AGE", 120)
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
     OUTBOX_RETRY_BASE = _int("OUTBOX_RETRY_BASE", 30)  # seconds; doubles at each failed attempt
+    # A task intent handed to the broker this many times without completing goes to "dead".
+    TASK_INTENT_MAX_ATTEMPTS = _int("TASK_INTENT_MAX_ATTEMPTS", 8)
     # Pairings: a suggestion waiting longer is flagged; proposals are reminded, then expire (days).
     SUGGESTION_STALE_DAYS = _int("SUGGESTION_STALE_DAYS", 7)
     PAIRING_REMINDER_DAYS = os.environ.get("PAIRING_REMINDER_DAYS", "7,14")

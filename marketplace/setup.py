@@ -88,6 +88,7 @@ def register_security(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
+    import marketplace.admin.dead_letters_views  # noqa: F401  (its routes join the admin blueprint)
     from marketplace.api.views import bp as api_bp
     from marketplace.pairings.coordination_views import bp as coordination_bp
     from marketplace.health.views import bp as health_bp

@@ -1,11 +1,11 @@
 """Celery tasks: ids in, one service call inside, idempotent so that a redelivery changes nothing.
 
 The Flask app context is pushed by the task class set in marketplace.core.celery_app. Tasks published
-through services.task_queue delete their TaskIntent row once they have run (`mark_done`).
+through core.task_queue run through `run_intent`: their TaskIntent row counts the run, is deleted on
+success and keeps the error on failure. No task retries itself: the outbox and intent rows own the
+one retry schedule, and the periodic sweep publishes what is due again.
 """
 from __future__ import annotations
-
-import smtplib
 
 from celery import shared_task
 
@@ -15,29 +15,23 @@ from marketplace.notifications import services as notifications
 
 from marketplace.core import outbox, task_queue
 
-# What a flaky SMTP server or network raises: retried with exponential backoff.
-SMTP_ERRORS = (smtplib.SMTPException, OSError)  # OSError covers refused, reset and timed out
-
 
 @shared_task(bind=True, name="workers.tasks.match_need")
 def match_need(self, need_id: int) -> None:
     """Store the suggestions of one need (and keep the needs index up to date)."""
-    suggestions.match_need(need_id)
-    task_queue.mark_done(self.request.id)
+    task_queue.run_intent(self.request.id, suggestions.match_need, need_id)
 
 
 @shared_task(bind=True, name="workers.tasks.match_offer")
 def match_offer(self, offer_id: int) -> None:
     """Store the suggestions of one offer (and keep the offers index up to date)."""
-    suggestions.match_offer(offer_id)
-    task_queue.mark_done(self.request.id)
+    task_queue.run_intent(self.request.id, suggestions.match_offer, offer_id)
 
 
 @shared_task(bind=True, name="workers.tasks.refit_index")
 def refit_index(self, kind: str, force: bool = False) -> None:
     """Rebuild one index from the database when a tenth of it changed (or always, if forced)."""
-    matching_index.refit(kind, force=force)
-    task_queue.mark_done(self.request.id)
+    task_queue.run_intent(self.request.id, matching_index.refit, kind, force=force)
 
 
 @shared_task(name="workers.tasks.refit_all")
@@ -47,17 +41,10 @@ def refit_all() -> None:
         matching_index.refit(kind, force=True)
 
 
-@shared_task(
-    bind=True,
-    name="workers.tasks.send_outbox_email",
-    autoretry_for=SMTP_ERRORS,
-    retry_backoff=2,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=6,
-)
-def send_outbox_email(self, email_id: int) -> None:
-    """Send one outbox e-mail unless it was sent already; SMTP errors are retried with backoff."""
+@shared_task(name="workers.tasks.send_outbox_email")
+def send_outbox_email(email_id: int) -> None:
+    """Send one outbox e-mail unless it was sent already or is not due; a failure is recorded on
+    the row, whose backoff the sweep honours (no Celery retry: one schedule only)."""
     outbox.deliver(email_id)
 
 

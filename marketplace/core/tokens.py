@@ -7,7 +7,10 @@ a reset link works once.
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from marketplace.core.errors import ServiceError
 
 EMAIL_VERIFY = "email-verify"
 PASSWORD_RESET = "password-reset"
@@ -19,12 +22,18 @@ MAX_AGE_SETTINGS = {
 }
 
 
-class TokenExpired(Exception):
+class TokenExpired(ServiceError):
     """The token was genuine but is too old."""
 
+    def __init__(self, message=None, field: str | None = None):
+        super().__init__(message or _("Ce lien a expiré. Demandez-en un nouveau."), field)
 
-class TokenInvalid(Exception):
+
+class TokenInvalid(ServiceError):
     """The token was altered, made for another purpose, or no longer matches the account."""
+
+    def __init__(self, message=None, field: str | None = None):
+        super().__init__(message or _("Ce lien n'est pas valide ou a déjà servi."), field)
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:

@@ -2,6 +2,8 @@
 
 A row here is the durable promise that something will happen after the commit, even if the broker
 (Redis) or the SMTP server is down at that moment: a periodic sweep picks up what is still pending.
+The row owns its retry schedule (`attempts`, `next_attempt_at`); after too many attempts it goes to
+the "dead" status with its `last_error`, where an administrator sees it and may replay it.
 """
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from marketplace.core.extensions import db
 from marketplace.models.base import utcnow
 
-EMAIL_STATUSES = ("pending", "sending", "sent", "failed")
+EMAIL_STATUSES = ("pending", "sending", "sent", "dead")
+INTENT_STATUSES = ("pending", "dead")
 
 
 class OutboxEmail(db.Model):
@@ -32,8 +35,11 @@ class OutboxEmail(db.Model):
     context: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # No send is attempted before then (claim and sweep honour it): the backoff after a failure.
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
-    # While status is "sending", the claim expires then (a worker killed mid-send releases it).
+    # Who holds the row until then: while "pending", a published send task (the sweep does not
+    # publish another before it expires); while "sending", the worker that claimed it (a worker
+    # killed mid-send releases it when it expires).
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
@@ -43,8 +49,10 @@ class OutboxEmail(db.Model):
 class TaskIntent(db.Model):
     """A task to publish after the commit; deleted by the task once it has run.
 
-    If the publish fails (Redis down) or the message is lost (worker killed), the row stays and the
-    sweep publishes it again when `next_attempt_at` has passed. Tasks are idempotent.
+    If the publish fails (Redis down), the message is lost (worker killed) or the task raises, the
+    row stays and the sweep publishes it again when `next_attempt_at` has passed. `attempts` counts
+    the times the task was handed to the broker; past TASK_INTENT_MAX_ATTEMPTS the intent is
+    "dead" (kept, with `last_error`, until an administrator replays it). Tasks are idempotent.
     """
 
     __tablename__ = "task_intents"
@@ -52,8 +60,10 @@ class TaskIntent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     task: Mapped[str] = mapped_column(String(120), nullable=False)
     args: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, nullable=False, index=True
     )
+    last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)

@@ -9,15 +9,17 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
-from flask_babel import force_locale, lazy_gettext as _l
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
 
+from marketplace.core import outbox
+from marketplace.core.errors import ServiceError
 from marketplace.core.extensions import db
+from marketplace.core.unit_of_work import end_read, transactional
 from marketplace.models import Notification, NotificationPreference, User
 from marketplace.models.base import utcnow
 from marketplace.models.notifications import FREQUENCIES
-from marketplace.core import outbox
 
 EMAIL_KINDS = {
     "suggestions": _l("Nouvelles suggestions de mise en relation"),
@@ -74,11 +76,15 @@ def preferences(user: User) -> dict[str, str]:
     return {kind: frequency(user.id, kind) for kind in EMAIL_KINDS}
 
 
+@transactional
 def set_preferences(user: User, choices: dict[str, str]) -> None:
-    """Save the user's frequency for each kind given (unknown kinds or values raise ValueError)."""
+    """Save the user's frequency for each kind given; an unknown kind or value saves nothing
+    (ServiceError on that field)."""
     for kind, value in choices.items():
-        if kind not in EMAIL_KINDS or value not in FREQUENCIES:
-            raise ValueError(f"invalid preference {kind}={value}")
+        if kind not in EMAIL_KINDS:
+            raise ServiceError(_("Ce type d'e-mail n'existe pas."), field=kind)
+        if value not in FREQUENCIES:
+            raise ServiceError(_("Choisissez une fréquence parmi celles proposées."), field=kind)
         row = db.session.scalar(
             select(NotificationPreference).where(
                 NotificationPreference.user_id == user.id, NotificationPreference.kind == kind
@@ -88,9 +94,9 @@ def set_preferences(user: User, choices: dict[str, str]) -> None:
             db.session.add(NotificationPreference(user_id=user.id, kind=kind, frequency=value))
         else:
             row.frequency = value
-    db.session.commit()
 
 
+@transactional
 def unsubscribe(token: str) -> tuple[User, str] | None:
     """Stop the e-mails a token names; the user and kind, or None for a bad token."""
     found = read_unsubscribe_token(token)
@@ -123,39 +129,42 @@ def notify(user: User, kind: str, key: str, message: str, link: str | None = Non
 def send_daily_digests(day: date | None = None) -> int:
     """Write one digest e-mail per user with daily kinds and undigested notifications; how many.
 
-    Keyed by user and day, so running it twice the same day sends nothing more.
+    Keyed by user and day, so running it twice the same day sends nothing more. Each user's
+    digest is its own unit of work, on purpose: one user's failure neither undoes nor blocks the
+    digests of the others, and a rerun completes what is missing.
     """
     day = day or date.today()
     daily = db.session.execute(
         select(NotificationPreference.user_id, NotificationPreference.kind)
         .where(NotificationPreference.frequency == "daily")
     ).all()
+    end_read()
     kinds_by_user: dict[int, set] = {}
     for user_id, kind in daily:
         kinds_by_user.setdefault(user_id, set()).add(kind)
-    sent = 0
-    for user_id, kinds in sorted(kinds_by_user.items()):
-        items = db.session.scalars(
-            select(Notification)
-            .where(Notification.user_id == user_id, Notification.kind.in_(kinds),
-                   Notification.digested_at.is_(None))
-            .order_by(Notification.id)
-        ).all()
-        user = db.session.get(User, user_id)
-        if not items or user is None:
-            continue
-        outbox.queue_email(
-            to=user.email, kind="digest", key=f"digest:{user_id}:{day.isoformat()}",
-            subject=_l("Votre récapitulatif Essaim du jour"), template="digest",
-            language=user.preferred_language, user_id=user_id, display_name=user.display_name,
-            items=[{"message": n.message, "link": n.link} for n in items],
-            unsubscribe_url=unsubscribe_url(user_id, sorted(kinds)[0]),
-        )
-        for item in items:
-            item.digested_at = utcnow()
-        db.session.commit()
-        sent += 1
-    return sent
+    return sum(_send_digest(user_id, kinds, day) for user_id, kinds in sorted(kinds_by_user.items()))
+
+
+@transactional
+def _send_digest(user_id: int, kinds: set, day: date) -> bool:
+    items = db.session.scalars(
+        select(Notification)
+        .where(Notification.user_id == user_id, Notification.kind.in_(kinds), Notification.digested_at.is_(None))
+        .order_by(Notification.id)
+    ).all()
+    user = db.session.get(User, user_id)
+    if not items or user is None:
+        return False
+    outbox.queue_email(
+        to=user.email, kind="digest", key=f"digest:{user_id}:{day.isoformat()}",
+        subject=_l("Votre récapitulatif Essaim du jour"), template="digest",
+        language=user.preferred_language, user_id=user_id, display_name=user.display_name,
+        items=[{"message": n.message, "link": n.link} for n in items],
+        unsubscribe_url=unsubscribe_url(user_id, sorted(kinds)[0]),
+    )
+    for item in items:
+        item.digested_at = utcnow()
+    return True
 
 
 def unread_count(user: User) -> int:
@@ -173,11 +182,11 @@ def for_user(user: User, limit: int = 100) -> list[Notification]:
     ).all()
 
 
+@transactional
 def mark_all_read(user: User) -> int:
     """Mark every unread notification of the user as read; how many."""
     result = db.session.execute(
         update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
-    db.session.commit()
     return result.rowcount

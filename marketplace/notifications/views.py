@@ -4,11 +4,12 @@ Views read the form, call one service function, then flash, redirect or render.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.core.extensions import csrf, db
+from marketplace.core.web import attempt
 from marketplace.models import Need, SkillOffer
 from marketplace.notifications import services as notifications
 from marketplace.suggestions import services as suggestions
@@ -50,9 +51,8 @@ def mark_read():
 @login_required
 def preferences():
     form = preferences_form(notifications.preferences(current_user))
-    if form.validate_on_submit():
-        notifications.set_preferences(current_user, choices_of(form))
-        flash(_("Vos préférences d'e-mails sont enregistrées."), "success")
+    if form.validate_on_submit() and attempt(lambda: notifications.set_preferences(current_user, choices_of(form)),
+                                             _("Vos préférences d'e-mails sont enregistrées."), form):
         return redirect(url_for(".preferences"))
     return render_template("notifications/preferences.html", form=form), 400 if form.errors else 200
 
@@ -80,7 +80,12 @@ def _feed(model, item_id: int):
     item = db.session.get(model, item_id)
     if item is None or not suggestions.can_see(current_user, item):
         abort(404)
-    return jsonify({"suggestions": suggestions.feed(item)})
+    return jsonify({"suggestions": suggestions.feed(item, _page_of)})
+
+
+def _page_of(other) -> str:
+    """The page of the other side of a suggestion (the service knows no URLs)."""
+    return url_for("offers.detail" if isinstance(other, SkillOffer) else "needs.detail", item_id=other.id)
 
 
 @bp.get("/suggestions/besoins/<int:item_id>.json")

@@ -16,10 +16,13 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from matching import Document, MatchEngine
 
+from marketplace.core.errors import Conflict
 from marketplace.core.extensions import db
+from marketplace.core.unit_of_work import end_read, transactional
 from marketplace.models import MatchingIndexState, Need, SkillOffer
 from marketplace.models.base import utcnow
 
@@ -91,24 +94,35 @@ def index_dir() -> Path:
 
 def _state(kind: str, lock: bool = False) -> MatchingIndexState:
     query = select(MatchingIndexState).where(MatchingIndexState.kind == kind)
-    if lock:
-        query = query.with_for_update()
+    if lock:  # and read the row again: a copy loaded before the lock may be stale
+        query = query.with_for_update().execution_options(populate_existing=True)
     state = db.session.scalars(query).first()
     if state is None:
-        db.session.add(MatchingIndexState(kind=kind, version=0))
-        try:
-            db.session.commit()
-        except Exception:  # another process created it first
-            db.session.rollback()
+        _ensure_state(kind)
         state = db.session.scalars(query).one()
     return state
+
+
+def _ensure_state(kind: str) -> None:
+    # The row is created in a unit of work of its own, before anyone locks it: every process
+    # then locks the same row. Two processes may race to create it; the loser's insert fails.
+    try:
+        _create_state(kind)
+    except IntegrityError:  # another process created it first
+        pass
+
+
+@transactional
+def _create_state(kind: str) -> None:
+    db.session.add(MatchingIndexState(kind=kind, version=0))
+    db.session.flush()
 
 
 def current(kind: str) -> MatchEngine | None:
     """This process's engine for `kind`, reloaded if another process published a newer version
     (None only if the file of the current version is missing from MATCHING_INDEX_DIR)."""
     path = _state(kind).path
-    db.session.commit()  # end the read: do not hold a snapshot while querying
+    end_read()  # do not hold a snapshot while loading the file and querying
     cached = _CACHE.get(kind)
     if cached is not None and cached[0] == path:
         return cached[1]
@@ -123,24 +137,30 @@ def current(kind: str) -> MatchEngine | None:
     return engine
 
 
-def _commit_new_version(kind: str, state: MatchingIndexState, engine: MatchEngine, **values) -> bool:
+def _save_new_version(kind: str, state: MatchingIndexState, engine: MatchEngine, **values) -> str:
+    """Write the engine to a new file and bump the version in the current unit of work; its path.
+
+    Raises Conflict when another process bumped the version first (the file is removed again).
+    """
     path = index_dir() / f"{kind}-{state.version + 1}-{uuid.uuid4().hex[:8]}.npz"
     engine.save(path)
-    old_version, old_path = state.version, state.path
     result = db.session.execute(
         update(MatchingIndexState)
-        .where(MatchingIndexState.kind == kind, MatchingIndexState.version == old_version)
-        .values(version=old_version + 1, path=str(path), **values)
+        .where(MatchingIndexState.kind == kind, MatchingIndexState.version == state.version)
+        .values(version=state.version + 1, path=str(path), **values)
+        .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # someone else moved first: start again from their version
-        db.session.rollback()
+    if result.rowcount != 1:  # someone else moved first: the caller starts again from their version
         path.unlink(missing_ok=True)
         _CACHE.pop(kind, None)
-        return False
-    db.session.commit()
-    _CACHE[kind] = (str(path), engine)
-    _remove_stale_files(kind, keep={str(path), old_path})
-    return True
+        raise Conflict(f"the {kind} index moved to a newer version meanwhile")
+    return str(path)
+
+
+def _adopt(kind: str, path: str, engine: MatchEngine, old_path: str | None) -> None:
+    # Only once the new version is committed may this process trust the engine it built.
+    _CACHE[kind] = (path, engine)
+    _remove_stale_files(kind, keep={path, old_path})
 
 
 def _remove_stale_files(kind: str, keep: set) -> None:
@@ -159,31 +179,47 @@ def apply_change(kind: str, item_id: int, attempts: int = 5) -> bool:
     """Bring one listing's entry in the shared index up to date; True when a refit is now due.
 
     A small index is simply refitted here (words unseen at the last fit count for nothing until
-    a refit, and a refit of a few hundred documents takes milliseconds).
+    a refit, and a refit of a few hundred documents takes milliseconds). Each try is one unit of
+    work holding the index row's lock; a try that finds the version moved starts again.
     """
+    _ensure_exists(kind)
     for _ in range(attempts):
-        state = _state(kind, lock=True)
-        changes = state.changes_since_refit + 1
-        if _refit_due(state, changes) and state.size_at_refit < current_app.config["MATCHING_INLINE_REFIT_BELOW"]:
-            if _refit_locked(kind, state) is not None:
-                return False
+        try:
+            refit_due, adopted = _apply_once(kind, item_id)
+        except Conflict:
             continue
-        cached = _CACHE.get(kind)
-        if cached is not None and cached[0] == state.path:
-            engine = cached[1]
-        elif state.path and os.path.exists(state.path):
-            engine = MatchEngine.load(state.path)
-        else:
-            engine = MatchEngine().fit([])
-        _CACHE.pop(kind, None)  # the engine is about to change: never trust it until committed
-        item = db.session.get(MODELS[kind], item_id)
-        if item_id in engine:
-            engine.remove(item_id)
-        if is_indexed(kind, item):
-            engine.add(DOCUMENT[kind](item))
-        if _commit_new_version(kind, state, engine, changes_since_refit=changes):
-            return _refit_due(state, changes)
-    raise RuntimeError(f"could not update the {kind} index after {attempts} attempts")
+        _adopt(kind, *adopted)
+        return refit_due
+    raise Conflict(f"could not update the {kind} index after {attempts} attempts")
+
+
+def _ensure_exists(kind: str) -> None:
+    if db.session.get(MatchingIndexState, kind) is None:
+        _ensure_state(kind)
+
+
+@transactional
+def _apply_once(kind: str, item_id: int) -> tuple[bool, tuple]:
+    state = _state(kind, lock=True)
+    changes = state.changes_since_refit + 1
+    if _refit_due(state, changes) and state.size_at_refit < current_app.config["MATCHING_INLINE_REFIT_BELOW"]:
+        return False, _refit_locked(kind, state)
+    cached = _CACHE.get(kind)
+    if cached is not None and cached[0] == state.path:
+        engine = cached[1]
+    elif state.path and os.path.exists(state.path):
+        engine = MatchEngine.load(state.path)
+    else:
+        engine = MatchEngine().fit([])
+    _CACHE.pop(kind, None)  # the engine is about to change: never trust it until committed
+    item = db.session.get(MODELS[kind], item_id)
+    if item_id in engine:
+        engine.remove(item_id)
+    if is_indexed(kind, item):
+        engine.add(DOCUMENT[kind](item))
+    old_path = state.path
+    path = _save_new_version(kind, state, engine, changes_since_refit=changes)
+    return _refit_due(state, changes), (path, engine, old_path)
 
 
 def indexed_items(kind: str):
@@ -198,31 +234,46 @@ def indexed_items(kind: str):
 def refit(kind: str, progress=None, force: bool = True) -> int | None:
     """Rebuild an index from the database (new vocabulary); its size, or None when not due.
 
-    `progress(n)` is called as documents are read (for the CLI's progress bar).
+    `progress(n)` is called as documents are read (for the CLI's progress bar). Each try is one
+    unit of work holding the index row's lock.
     """
+    _ensure_exists(kind)
     for _ in range(5):
-        state = _state(kind, lock=True)
-        if not (force or _refit_due(state, state.changes_since_refit)):
-            db.session.commit()
+        try:
+            result = _refit_once(kind, progress, force)
+        except Conflict:
+            continue
+        if result is None:
             return None
-        size = _refit_locked(kind, state, progress)
-        if size is not None:
-            return size
-    raise RuntimeError(f"could not refit the {kind} index")
+        size, adopted = result
+        _adopt(kind, *adopted)
+        logger.info("refitted the %s index: %d documents", kind, size)
+        return size
+    raise Conflict(f"could not refit the {kind} index")
 
 
-def _refit_locked(kind: str, state: MatchingIndexState, progress=None) -> int | None:
+@transactional
+def _refit_once(kind: str, progress, force: bool):
+    state = _state(kind, lock=True)
+    if not (force or _refit_due(state, state.changes_since_refit)):
+        return None
+    adopted = _refit_locked(kind, state, progress)
+    return len(adopted[1].ids_), adopted
+
+
+def _refit_locked(kind: str, state: MatchingIndexState, progress=None) -> tuple:
+    """Fit a new engine on every indexed listing and save it as the next version (in the caller's
+    unit of work, which holds the lock); what `_adopt` needs once committed."""
     docs = []
     for item in indexed_items(kind):
         docs.append(DOCUMENT[kind](item))
         if progress is not None:
             progress(1)
     engine = MatchEngine().fit(docs)
-    if not _commit_new_version(kind, state, engine, size_at_refit=len(docs), changes_since_refit=0,
-                               refitted_at=utcnow()):
-        return None
-    logger.info("refitted the %s index: %d documents", kind, len(docs))
-    return len(docs)
+    old_path = state.path
+    path = _save_new_version(kind, state, engine, size_at_refit=len(docs), changes_since_refit=0,
+                             refitted_at=utcnow())
+    return path, engine, old_path
 
 
 def count_indexable(kind: str) -> int:

@@ -18,6 +18,7 @@ from marketplace.models.base import utcnow
 from marketplace.suggestions import index as matching_index
 from marketplace.notifications import services as notifications
 from marketplace.core import task_queue
+from marketplace.core.unit_of_work import transactional
 
 MATCH_NEED_TASK = "workers.tasks.match_need"
 MATCH_OFFER_TASK = "workers.tasks.match_offer"
@@ -50,25 +51,31 @@ def _rules(item, *, asker_days: float | None = None, max_km=None) -> dict:
     return rules
 
 
-def _refresh(kind: str, column, item_id: int):
-    """Update the item's index entry; the item if it is matchable, else None (its rows removed)."""
-    if matching_index.apply_change(kind, item_id):
-        task_queue.enqueue_after_commit(REFIT_TASK, kind)
-        db.session.commit()
-    item = db.session.get(matching_index.MODELS[kind], item_id)
-    if matching_index.is_indexed(kind, item):
-        return item
-    _replace(column, item_id, [])
-    db.session.commit()
-    return None
+def _refresh_index(kind: str, item_id: int) -> bool:
+    """Update the item's entry in its index, in the index's own units of work; whether a refit is due.
+
+    On purpose apart from the suggestions' unit of work: the index row's lock is held only while
+    the index file changes, and a new version is published at once for every worker.
+    """
+    return matching_index.apply_change(kind, item_id)
 
 
 def match_need(need_id: int) -> list[int]:
     """Update the need in the index and store its suggested offers; the newly suggested offer ids."""
-    need = _refresh("needs", Suggestion.need_id, need_id)
-    if need is None:
+    refit_due = _refresh_index("needs", need_id)
+    engine = matching_index.current("offers")  # loaded before the unit of work: no snapshot held
+    return _store_need_suggestions(need_id, engine, refit_due)
+
+
+@transactional
+def _store_need_suggestions(need_id: int, engine, refit_due: bool) -> list[int]:
+    # One unit of work: the suggestions, the refit intent and the coordinators' notifications.
+    if refit_due:
+        task_queue.enqueue_after_commit(REFIT_TASK, "needs")
+    need = db.session.get(Need, need_id)
+    if not matching_index.is_indexed("needs", need):
+        _replace(Suggestion.need_id, need_id, [])
         return []
-    engine = matching_index.current("offers")
     k = current_app.config["MATCHING_TOP_K"]
     matches = engine.query(matching_index.need_document(need), k=k, where=_rules(need, asker_days=need.estimated_days)) if engine else []
     live = set(db.session.scalars(select(SkillOffer.id).where(
@@ -77,16 +84,25 @@ def match_need(need_id: int) -> list[int]:
     new = _replace(Suggestion.need_id, need_id, rows)
     if new:
         _notify_coordinators(need, sorted(offer for offer, _need in new))
-    db.session.commit()
     return sorted(offer for offer, _need in new)
 
 
 def match_offer(offer_id: int) -> list[int]:
     """Update the offer in the index and store the needs it suits; the newly suggested need ids."""
-    offer = _refresh("offers", Suggestion.offer_id, offer_id)
-    if offer is None:
+    refit_due = _refresh_index("offers", offer_id)
+    engine = matching_index.current("needs")  # loaded before the unit of work: no snapshot held
+    return _store_offer_suggestions(offer_id, engine, refit_due)
+
+
+@transactional
+def _store_offer_suggestions(offer_id: int, engine, refit_due: bool) -> list[int]:
+    # One unit of work: the suggestions, the refit intent and the coordinators' notifications.
+    if refit_due:
+        task_queue.enqueue_after_commit(REFIT_TASK, "offers")
+    offer = db.session.get(SkillOffer, offer_id)
+    if not matching_index.is_indexed("offers", offer):
+        _replace(Suggestion.offer_id, offer_id, [])
         return []
-    engine = matching_index.current("needs")
     k = current_app.config["MATCHING_TOP_K"]
     # Days go the other way here (the need must not ask more than the offer gives): filter after.
     matches = engine.query(matching_index.offer_document(offer), k=3 * k,
@@ -98,7 +114,6 @@ def match_offer(offer_id: int) -> list[int]:
     new = _replace(Suggestion.offer_id, offer_id, rows)
     for _offer, need_id in sorted(new):
         _notify_coordinators(needs[need_id], [offer_id])
-    db.session.commit()
     return sorted(need for _offer, need in new)
 
 
@@ -182,18 +197,19 @@ def can_see(user, item) -> bool:
     return False
 
 
-def feed(item) -> list[dict]:
-    """An item's suggestions as JSON-ready rows: the other side's id, title and page, score, reasons."""
+def feed(item, page_of) -> list[dict]:
+    """An item's suggestions as JSON-ready rows: the other side's id, title and page, score, reasons.
+
+    `page_of(other)` gives the URL of the other side's page (the web layer builds URLs).
+    """
     if isinstance(item, Need):
-        rows, other_model, column, endpoint = for_need(item.id), SkillOffer, "offer_id", "offers.detail"
+        rows, other_model, column = for_need(item.id), SkillOffer, "offer_id"
     else:
-        rows, other_model, column, endpoint = for_offer(item.id), Need, "need_id", "needs.detail"
+        rows, other_model, column = for_offer(item.id), Need, "need_id"
     ids = [getattr(row, column) for row in rows]
     others = {o.id: o for o in db.session.scalars(select(other_model).where(other_model.id.in_(ids)))}
-    from flask import url_for
-
     return [
-        {"id": other_id, "title": others[other_id].title, "url": url_for(endpoint, item_id=other_id),
+        {"id": other_id, "title": others[other_id].title, "url": page_of(others[other_id]),
          "score": round(row.score, 3), "reasons": row.reasons, "updated_at": row.updated_at.isoformat()}
         for row, other_id in zip(rows, ids) if other_id in others
     ]

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from marketplace.core.errors import ServiceError
 from marketplace.models import Notification, OutboxEmail
 from marketplace.notifications import services as notifications
 
@@ -42,10 +43,13 @@ def test_none_means_in_app_only(db, make_user):
 
 def test_bad_preferences_are_refused(db, make_user):
     user = make_user()
-    with pytest.raises(ValueError):
-        notifications.set_preferences(user, {"suggestions": "hourly"})
-    with pytest.raises(ValueError):
+    with pytest.raises(ServiceError) as refused:
+        notifications.set_preferences(user, {"practices": "daily", "suggestions": "hourly"})
+    assert refused.value.field == "suggestions" and "fréquence" in refused.value.message
+    with pytest.raises(ServiceError) as refused:
         notifications.set_preferences(user, {"spam": "none"})
+    assert refused.value.field == "spam"
+    db.session.rollback()
     assert set(notifications.preferences(user).values()) == {"immediate"}  # nothing half-saved
 
 

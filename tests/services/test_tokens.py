@@ -48,3 +48,16 @@ def test_reset_token_carries_the_security_stamp(app, make_user):
     user = make_user()
     payload = tokens.read_token(tokens.PASSWORD_RESET, tokens.password_reset_token(user))
     assert payload == {"uid": user.id, "stamp": user.security_stamp}
+
+
+def test_token_refusals_belong_to_the_one_error_family(app):
+    from marketplace.core.errors import ServiceError
+
+    token = tokens.make_token(tokens.EMAIL_VERIFY, {"uid": 3})
+    with pytest.raises(ServiceError) as refused:
+        tokens.read_token(tokens.PASSWORD_RESET, token)
+    assert isinstance(refused.value, tokens.TokenInvalid) and refused.value.status == 400
+    assert "lien" in refused.value.message  # a French message ready to show
+    with pytest.raises(ServiceError) as refused:
+        tokens.read_token(tokens.EMAIL_VERIFY, token, max_age=-1)
+    assert isinstance(refused.value, tokens.TokenExpired) and "expiré" in refused.value.message

@@ -38,11 +38,16 @@ def test_embedded_default_runs_tasks_in_process():
     assert celery.conf.task_always_eager is True
 
 
-def test_smtp_timeout_and_send_retries():
+def test_smtp_timeout_and_one_retry_owner():
     app, _celery_app = _celery()
     assert 0 < app.config["MAIL_TIMEOUT"] <= 30
-    task = tasks.send_outbox_email
-    assert task.max_retries >= 3 and task.retry_backoff and OSError in task.autoretry_for
+    # No Celery retry on any task: the outbox and intent rows own the one retry schedule.
+    for task in (tasks.send_outbox_email, tasks.match_need, tasks.match_offer, tasks.refit_index):
+        assert not getattr(task, "autoretry_for", ()), task.name
+    assert app.config["OUTBOX_MAX_ATTEMPTS"] >= 3 and app.config["OUTBOX_RETRY_BASE"] > 0
+    assert app.config["TASK_INTENT_MAX_ATTEMPTS"] >= 3 and app.config["TASK_INTENT_RETRY_AFTER"] > 0
+    # The sweep runs often enough to honour the first backoff of an e-mail.
+    assert app.config["SWEEP_INTERVAL"] <= app.config["OUTBOX_RETRY_BASE"]
 
 
 def test_beat_schedule_has_the_periodic_tasks():
