@@ -89,13 +89,14 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.api.views import bp as api_bp
     from marketplace.pairings.coordination_views import bp as coordination_bp
     from marketplace.main.views import bp as main_bp
+    from marketplace.legal.views import bp as legal_bp
     from marketplace.listings.views import needs_bp, offers_bp
     from marketplace.notifications.views import bp as notifications_bp
     from marketplace.pairings.views import bp as pairings_bp
     from marketplace.practices.views import bp as practices_bp
 
     for blueprint in (main_bp, accounts_bp, offers_bp, needs_bp, admin_bp, api_bp, practices_bp, notifications_bp,
-                      coordination_bp, pairings_bp):
+                      coordination_bp, pairings_bp, legal_bp):
         app.register_blueprint(blueprint)
 
 
