@@ -28,6 +28,8 @@ REQUIRED_DETAILS = ("LEGAL_OPERATOR_NAME", "LEGAL_OPERATOR_ADDRESS", "LEGAL_PUBL
 # Date of the accessibility statement: the day its measured state below was last brought up to date.
 STATEMENT_DATE = date(2026, 11, 30)
 RGAA_VERSION = "4.1"
+# Date of the terms of use in force (shown on the page; change it with the text).
+TERMS_DATE = date(2026, 11, 30)
 CONFORMITY_STATUS = "partial"  # "none" | "partial" | "full", as the RGAA footer mention requires
 
 

@@ -34,7 +34,7 @@ def privacy():
 
 @bp.get("/conditions-utilisation")
 def terms():
-    return _render("terms")
+    return _render("terms", version_date=services.TERMS_DATE)
 
 
 @bp.get("/plan-du-site")
