@@ -176,6 +176,10 @@ def site_map(app, user) -> list[Group]:
         seen.add(rule.endpoint)
         group = groups.setdefault(blueprint, Group(blueprint, GROUPS.get(blueprint, blueprint.capitalize())))
         group.entries.append(Entry(rule.endpoint, LABELS.get(rule.endpoint, rule.rule), rule.rule))
+    # Within a group, labelled pages in the order of LABELS (a reading order), then new ones.
+    known = {endpoint: position for position, endpoint in enumerate(LABELS)}
+    for group in groups.values():
+        group.entries.sort(key=lambda entry: (known.get(entry.endpoint, len(known)), entry.path))
     order = list(GROUPS)
     return sorted(groups.values(),
                   key=lambda group: (order.index(group.name) if group.name in order else len(order), group.name))

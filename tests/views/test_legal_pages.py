@@ -169,6 +169,8 @@ def test_sitemap_groups_pages_by_feature(client, agent, login):
     headings = re.findall(r'<h2 class="fr-h4" id="plan-[^"]+">(.*?)</h2>', page)
     assert headings[0] == "Accueil" and headings[-1] == "Informations légales"
     assert {"Compte", "Offres de compétences", "Besoins des collectivités", "Pratiques"} <= set(headings)
+    legal = page.split('id="plan-legal"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'href="([^"]+)"', legal) == list(PAGES)  # reading order, not alphabetical
 
 
 def test_sitemap_in_english(english, client, db):
@@ -200,6 +202,7 @@ def test_site_map_includes_a_new_page_with_no_label(app, db):
 
 
 def test_unconfigured_instance_says_what_is_missing(client, db):
+    assert "L'exploitant de ce service s'engage" in text(client.get("/accessibilite"))
     page = text(client.get("/mentions-legales"))
     assert "Informations à compléter par l'exploitant" in page
     assert page.count("non renseigné") >= 5
@@ -260,6 +263,7 @@ def test_accessibility_statement_has_the_rgaa_model_sections(app, client, db):
     app.config.update(OPERATOR, LEGAL_ACCESSIBILITY_EMAIL="accessibilite@essaim.example.fr")
     page = text(client.get("/accessibilite"))
     assert "partiellement conforme" in page and "version 4.1" in page
+    assert "Agence nationale de la cohésion des territoires s'engage à rendre" in page
     for heading in ("État de conformité", "Résultats des tests", "Contenus non accessibles",
                     "Établissement de cette déclaration", "Retour d'information et contact",
                     "Voies de recours"):
