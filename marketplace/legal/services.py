@@ -30,7 +30,6 @@ STATEMENT_DATE = date(2026, 11, 30)
 RGAA_VERSION = "4.1"
 # Date of the terms of use in force (shown on the page; change it with the text).
 TERMS_DATE = date(2026, 11, 30)
-CONFORMITY_STATUS = "partial"  # "none" | "partial" | "full", as the RGAA footer mention requires
 
 
 @dataclass(frozen=True)
@@ -103,43 +102,36 @@ def legal_details(config: Mapping) -> LegalDetails:
 
 @dataclass(frozen=True)
 class Criterion:
-    """An RGAA criterion, how the project checks it, and where."""
+    """An RGAA criterion and how the project checks it (or why it does not yet)."""
 
     number: str
     title: object  # a lazy string
     how: object = ""
-    where: str = ""
 
 
-# Criteria the project's own automated tests check on every run (tests/views/test_legal_pages.py
-# walks the pages it can reach for each of them; the other files are named with each criterion).
+# Criteria the project's own automated tests check: 8.3, 8.5, 11.1, 12.1, 12.6 and 12.7 in
+# tests/views/test_legal_pages.py (on the home, registration, login and legal pages), 11.10 in
+# tests/views/test_accounts.py and tests/views/test_offers.py. Change this list with those tests.
 CHECKED_CRITERIA = (
     Criterion("8.3", _l("La langue par défaut de chaque page est indiquée."),
-              _l("Attribut lang de l'élément html, en français et en anglais."),
-              "tests/views/test_legal_pages.py, tests/views/test_i18n.py"),
+              _l("Attribut lang de l'élément html, en français et en anglais.")),
     Criterion("8.5", _l("Chaque page a un titre."),
-              _l("Élément title non vide et propre à chaque page informative."),
-              "tests/views/test_legal_pages.py"),
+              _l("Élément title non vide et propre à chaque page informative.")),
     Criterion("11.1", _l("Chaque champ de formulaire a une étiquette."),
-              _l("Chaque champ visible des formulaires d'inscription et de connexion a un label relié."),
-              "tests/views/test_legal_pages.py"),
+              _l("Chaque champ visible des formulaires d'inscription et de connexion a un label relié.")),
     Criterion("11.10", _l("Le contrôle de saisie est utilisé de manière pertinente."),
-              _l("Les messages d'erreur s'affichent à côté du champ concerné."),
-              "tests/views/test_accounts.py, tests/views/test_offers.py"),
+              _l("Les messages d'erreur s'affichent à côté du champ concerné.")),
     Criterion("12.1", _l("Chaque ensemble de pages dispose de deux systèmes de navigation différents."),
-              _l("Menu principal et plan du site, lié depuis le pied de chaque page."),
-              "tests/views/test_legal_pages.py"),
+              _l("Menu principal et plan du site, lié depuis le pied de chaque page.")),
     Criterion("12.6", _l("Les zones de regroupement de contenus (en-tête, navigation, contenu, pied de page) sont identifiables."),
-              _l("Rôles banner, navigation, main et contentinfo présents sur chaque page vérifiée."),
-              "tests/views/test_legal_pages.py"),
+              _l("Rôles banner, navigation, main et contentinfo présents sur chaque page vérifiée.")),
     Criterion("12.7", _l("Un lien d'évitement permet d'accéder directement au contenu principal."),
-              _l("Lien « Contenu » vers l'ancre du contenu principal, présente sur la page."),
-              "tests/views/test_legal_pages.py"),
+              _l("Lien « Contenu » vers l'ancre du contenu principal, présente sur la page.")),
 )
 
 # What is not measured yet, or known not to conform: the reason the status is "partial".
 NOT_YET_CHECKED = (
-    Criterion("1 à 13", _l("Audit complet des 106 critères du RGAA par une personne qualifiée."),
+    Criterion("1–13", _l("Audit complet des 106 critères du RGAA par une personne qualifiée."),
               _l("Pas encore réalisé : aucun taux de conformité n'est donc annoncé.")),
     Criterion("3.2, 3.3", _l("Contrastes des textes et des composants d'interface."),
               _l("Prévu : axe-core (version figée, intégrée au projet) lancé dans les parcours navigateur sur chaque page visitée.")),
@@ -150,8 +142,3 @@ NOT_YET_CHECKED = (
     Criterion("7.1, 7.3", _l("Scripts compatibles avec les technologies d'assistance."),
               _l("Autocomplétion et suggestions en direct : non vérifiées avec un lecteur d'écran.")),
 )
-
-
-def conformity_status() -> str:
-    """The RGAA status shown in every page's footer and in the statement."""
-    return CONFORMITY_STATUS

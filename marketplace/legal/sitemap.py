@@ -180,6 +180,5 @@ def site_map(app, user) -> list[Group]:
     known = {endpoint: position for position, endpoint in enumerate(LABELS)}
     for group in groups.values():
         group.entries.sort(key=lambda entry: (known.get(entry.endpoint, len(known)), entry.path))
-    order = list(GROUPS)
-    return sorted(groups.values(),
-                  key=lambda group: (order.index(group.name) if group.name in order else len(order), group.name))
+    order = {name: position for position, name in enumerate(GROUPS)}
+    return sorted(groups.values(), key=lambda group: (order.get(group.name, len(order)), group.name))
