@@ -115,6 +115,29 @@ class Config:
     # Error reporting to Sentry (or a compatible service): off unless a DSN is given.
     SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
 
+    # Legal pages (mentions légales, données personnelles, accessibilité, contact). Who runs this
+    # instance is only known to its operator: left empty, a page says "not provided" and names the
+    # variable to set, rather than claiming a publisher, a host or a DPO it does not know.
+    LEGAL_OPERATOR_NAME = os.environ.get("LEGAL_OPERATOR_NAME", "")  # éditeur, responsable de traitement
+    LEGAL_OPERATOR_ADDRESS = os.environ.get("LEGAL_OPERATOR_ADDRESS", "")
+    LEGAL_OPERATOR_SIREN = os.environ.get("LEGAL_OPERATOR_SIREN", "")
+    LEGAL_PUBLICATION_DIRECTOR = os.environ.get("LEGAL_PUBLICATION_DIRECTOR", "")  # name and capacity
+    LEGAL_HOST_NAME = os.environ.get("LEGAL_HOST_NAME", "")
+    LEGAL_HOST_ADDRESS = os.environ.get("LEGAL_HOST_ADDRESS", "")
+    LEGAL_HOST_PHONE = os.environ.get("LEGAL_HOST_PHONE", "")
+    LEGAL_CONTACT_EMAIL = os.environ.get("LEGAL_CONTACT_EMAIL", "")
+    LEGAL_CONTACT_ADDRESS = os.environ.get("LEGAL_CONTACT_ADDRESS", "")  # postal address
+    LEGAL_DPO_NAME = os.environ.get("LEGAL_DPO_NAME", "")  # délégué à la protection des données
+    LEGAL_DPO_EMAIL = os.environ.get("LEGAL_DPO_EMAIL", "")
+    LEGAL_DPO_ADDRESS = os.environ.get("LEGAL_DPO_ADDRESS", "")
+    LEGAL_ACCESSIBILITY_EMAIL = os.environ.get("LEGAL_ACCESSIBILITY_EMAIL", "")  # else LEGAL_CONTACT_EMAIL
+    LEGAL_ACCESSIBILITY_SCHEMA_URL = os.environ.get("LEGAL_ACCESSIBILITY_SCHEMA_URL", "")  # schéma pluriannuel
+    # Retention periods shown on the privacy page (months after the last activity or the event).
+    PRIVACY_ACCOUNT_RETENTION_MONTHS = _int("PRIVACY_ACCOUNT_RETENTION_MONTHS", 36)
+    PRIVACY_LOG_RETENTION_MONTHS = _int("PRIVACY_LOG_RETENTION_MONTHS", 12)
+    PRIVACY_MAIL_RETENTION_MONTHS = _int("PRIVACY_MAIL_RETENTION_MONTHS", 3)
+    PRIVACY_CONVENTION_RETENTION_YEARS = _int("PRIVACY_CONVENTION_RETENTION_YEARS", 5)  # after its end
+
 
 class DevelopmentConfig(Config):
     DEBUG = False  # no interactive debugger: generic error pages even in development

@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.pairings.coordination_views import bp as coordination_bp
     from marketplace.health.views import bp as health_bp
     from marketplace.main.views import bp as main_bp
+    from marketplace.legal.views import bp as legal_bp
     from marketplace.seo.views import bp as seo_bp
     from marketplace.statistics.views import bp as statistics_bp
     from marketplace.listings.views import needs_bp, offers_bp
@@ -101,7 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.practices.views import bp as practices_bp
 
     for blueprint in (main_bp, accounts_bp, offers_bp, needs_bp, admin_bp, api_bp, practices_bp, notifications_bp,
-                      coordination_bp, pairings_bp, health_bp, statistics_bp, seo_bp):
+                      coordination_bp, pairings_bp, health_bp, statistics_bp, seo_bp, legal_bp):
         app.register_blueprint(blueprint)
 
 
