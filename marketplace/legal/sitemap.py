@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 # Not pages: JSON and file downloads, and blueprints that answer machines.
-SKIPPED_BLUEPRINTS = {"api"}
+SKIPPED_BLUEPRINTS = {"api", "health", "seo"}  # machine endpoints, not pages
 SKIPPED_SUFFIXES = (".json", ".pdf", ".csv", ".zip", ".xml", ".txt")
 # Pages that only make sense before logging in (they redirect a logged-in reader).
 ANONYMOUS_ONLY = {"accounts.login", "accounts.register", "accounts.forgot_password",
@@ -30,6 +30,7 @@ GROUPS = {
     "coordination": _l("Coordination"),
     "practices": _l("Pratiques"),
     "notifications": _l("Notifications"),
+    "statistics": _l("Statistiques"),
     "admin": _l("Administration"),
     "legal": _l("Informations légales"),
 }
@@ -60,6 +61,7 @@ LABELS = {
     "practices.regions": _l("Pratiques par région"),
     "notifications.index": _l("Mes notifications"),
     "notifications.preferences": _l("Préférences de notification"),
+    "statistics.index": _l("Statistiques"),
     "admin.index": _l("Administration"),
     "legal.accessibility": _l("Accessibilité"),
     "legal.notice": _l("Mentions légales"),

@@ -140,10 +140,11 @@ def sitemap_links(page: str) -> set[str]:
 
 def test_sitemap_for_a_visitor_lists_public_pages_only(client, db):
     links = sitemap_links(text(client.get("/plan-du-site")))
-    assert {"/", "/compte/connexion", "/compte/inscription", "/pratiques/"} <= links
+    assert {"/", "/compte/connexion", "/compte/inscription", "/pratiques/", "/offres/", "/besoins/",
+            "/statistiques/"} <= links  # offers and needs are public pages
     assert set(PAGES) <= links
     assert not any(link.startswith("/admin") for link in links)
-    assert not {"/espace", "/offres/", "/besoins/", "/notifications/", "/coordination/"} & links
+    assert not {"/espace", "/offres/mes", "/besoins/nouveau", "/notifications/", "/coordination/"} & links
     assert not any("<" in link or link.startswith(("/api", "/static")) for link in links)
 
 
