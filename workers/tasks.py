@@ -8,12 +8,14 @@ one retry schedule, and the periodic sweep publishes what is due again.
 from __future__ import annotations
 
 from celery import shared_task
+from celery.signals import worker_ready
 
 from marketplace.suggestions import index as matching_index, services as suggestions
 
 from marketplace.notifications import services as notifications
 
 from marketplace.core import outbox, task_queue
+from marketplace.health import services as health
 
 
 @shared_task(bind=True, name="workers.tasks.match_need")
@@ -59,3 +61,15 @@ def sweep() -> None:
 def send_daily_digests() -> None:
     """Daily: one digest e-mail per user who chose the daily frequency."""
     notifications.send_daily_digests()
+
+
+@shared_task(name="workers.tasks.heartbeat")
+def heartbeat() -> None:
+    """Periodic (and once when a worker starts): tell /healthz that the worker pool is alive."""
+    health.record_heartbeat()
+
+
+@worker_ready.connect
+def beat_when_ready(sender=None, **_kwargs) -> None:
+    # A new worker reports at once instead of waiting for the first scheduled beat.
+    heartbeat.delay()

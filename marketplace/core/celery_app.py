@@ -4,16 +4,37 @@ Without REDIS_URL, tasks run in-process (eager), so `make run` needs no service.
 """
 from __future__ import annotations
 
+import logging
+
 from celery import Celery, Task
 from celery.schedules import crontab
 from flask import Flask
+
+from marketplace.core.logging import current_request_id
+
+logger = logging.getLogger(__name__)
+
+
+def request_id_of(task_request) -> str | None:
+    """The request id a task was published with (see task_queue.publish), if any."""
+    found = getattr(task_request, "request_id", None)
+    if not found:
+        found = (getattr(task_request, "headers", None) or {}).get("request_id")
+    return found if isinstance(found, str) else None
 
 
 def celery_init_app(app: Flask) -> Celery:
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
-            with app.app_context():
-                return self.run(*args, **kwargs)
+            # The web request's id follows its tasks into the worker's log lines; an eager task
+            # runs inside the request and keeps the id already set.
+            token = current_request_id.set(request_id_of(self.request) or current_request_id.get())
+            try:
+                with app.app_context():
+                    logger.info("task %s %s", self.name, list(args))
+                    return self.run(*args, **kwargs)
+            finally:
+                current_request_id.reset(token)
 
     redis_url = app.config.get("REDIS_URL") or ""
     celery_app = Celery(app.name, task_cls=FlaskTask)
@@ -44,11 +65,14 @@ def celery_init_app(app: Flask) -> Celery:
         imports=("workers.tasks", "workers.pairing_tasks"),
         beat_schedule={
             "sweep": {"task": "workers.tasks.sweep", "schedule": float(app.config["SWEEP_INTERVAL"])},
+            "heartbeat": {"task": "workers.tasks.heartbeat", "schedule": float(app.config["HEARTBEAT_INTERVAL"])},
             "refit-nightly": {"task": "workers.tasks.refit_all", "schedule": crontab(hour=3, minute=15)},
             "daily-digests": {"task": "workers.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=30)},
             "pairing-reminders": {"task": "workers.pairing_tasks.remind_and_expire", "schedule": crontab(hour=7, minute=0)},
         },
         timezone=app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Paris"),
+        # Keep the application's log handler (JSON in production, with the request id).
+        worker_hijack_root_logger=False,
     )
     celery_app.conf.update(app.config.get("CELERY", {}))
     celery_app.set_default()

@@ -21,6 +21,7 @@ from sqlalchemy import delete, event, select, update
 
 from marketplace.core.errors import Conflict, NotFound
 from marketplace.core.extensions import db
+from marketplace.core.logging import current_request_id
 from marketplace.core.unit_of_work import transactional
 from marketplace.models import TaskIntent
 from marketplace.models.base import utcnow
@@ -96,6 +97,7 @@ def publish(intent_id: int | None, task_name: str, args: list) -> bool:
             task_id=None if intent_id is None else f"{TASK_ID_PREFIX}{intent_id}-{uuid.uuid4().hex[:8]}",
             retry=True,
             retry_policy=PUBLISH_RETRY_POLICY,
+            headers={"request_id": current_request_id.get()},
         )
     except Exception:  # the broker being down must not break the change that was just committed
         logger.warning("could not publish %s%s (intent %s); the sweep will retry", task_name, args,
