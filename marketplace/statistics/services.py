@@ -47,10 +47,15 @@ class Overview:
 
 
 def known_territories() -> tuple[dict[str, str], dict[str, str]]:
-    """Départements and régions of the reference geography: code -> name."""
-    departements = dict(db.session.execute(select(Departement.code, Departement.name).order_by(Departement.code)).all())
-    regions = dict(db.session.execute(select(Region.code, Region.name).order_by(Region.name)).all())
-    return departements, regions
+    """Départements and régions (code -> name): the reference geography's, plus any code a
+    collectivity is linked to (named by its code) so that no figure is left off the map's table."""
+    departements = dict(db.session.execute(select(Departement.code, Departement.name)).all())
+    regions = dict(db.session.execute(select(Region.code, Region.name)).all())
+    for code in db.session.scalars(select(CollectivityDepartement.departement_code).distinct()):
+        departements.setdefault(code, code)
+    for code in db.session.scalars(select(CollectivityRegion.region_code).distinct()):
+        regions.setdefault(code, code)
+    return dict(sorted(departements.items())), dict(sorted(regions.items(), key=lambda item: str(item[1])))
 
 
 def _territory(filters: Filters, scope: Scope) -> list[Select]:

@@ -77,3 +77,23 @@ def log_in(page, base_url, email):
 
 def log_out(page):
     page.get_by_role("button", name="Se déconnecter").click()
+
+
+# axe-core, vendored and pinned (npm axe-core 4.14.1, MPL-2.0): evaluated through the DevTools
+# protocol, which the page's CSP (script-src 'self') does not block.
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))"""
+
+
+def accessibility_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """axe-core's violations of these impacts on the current page."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    return [v for v in page.evaluate(AXE_RUN) if v["impact"] in impacts]
+
+
+def assert_accessible(page) -> None:
+    """Fail on any serious or critical axe-core violation, naming each with its first nodes."""
+    violations = accessibility_violations(page)
+    assert not violations, "\n".join(f"{v['impact']}: {v['id']} ({v['help']}) at {v['nodes']}" for v in violations)
