@@ -166,6 +166,7 @@ class ExperienceReport(db.Model):
     what_was_done: Mapped[str] = mapped_column(Text, nullable=False)
     for_whom: Mapped[str] = mapped_column(Text, nullable=False)
     how_to_reuse: Mapped[str] = mapped_column(Text, nullable=False)
+    results: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
     practice_sheet_id: Mapped[int | None] = mapped_column(ForeignKey("practice_sheets.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
 

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.core.extensions import db
 from marketplace.models import User
 from marketplace.pairings.services import capacity, consents, convention, engagement as engagements, feedback, page
-from marketplace.pairings.services.errors import NotAllowed, PairingError
+from marketplace.core.errors import ServiceError
+from marketplace.core.web import attempt, refuse
 from marketplace.pairings.forms import (CapacityForm, CapForm, ConsentForm, DayLogForm, EndForm, FeedbackForm, ReportForm, SignForm,
                     TermsForm)
 
@@ -22,8 +23,8 @@ DETAIL_FORMS = {"consent_form": ConsentForm, "sign_form": SignForm, "days_form":
 def _load(pairing_id: int):
     try:
         pairing = page.get_visible(current_user, pairing_id)
-    except NotAllowed:
-        abort(403)
+    except ServiceError as error:
+        refuse(error)
     if pairing is None:
         abort(404)
     return pairing
@@ -35,28 +36,12 @@ def _detail(pairing, status: int = 200, **forms):
     return render_template("pairings/detail.html", **page.view(current_user, pairing), **forms), status
 
 
-def _refused(form, error: PairingError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "error")
-
-
 def _act(pairing_id: int, name: str, call, success: str, anchor: str = ""):
     """Validate the named form of the pairing page, call the service, redirect or show the errors."""
     pairing = _load(pairing_id)
     form = DETAIL_FORMS[name](prefix=name.removesuffix("_form"))
-    if form.validate_on_submit():
-        try:
-            call(pairing, form)
-        except NotAllowed:
-            abort(403)
-        except PairingError as error:
-            _refused(form, error)
-        else:
-            flash(success, "success")
-            return redirect(url_for(".detail", pairing_id=pairing.id) + anchor)
+    if form.validate_on_submit() and attempt(lambda: call(pairing, form), success, form):
+        return redirect(url_for(".detail", pairing_id=pairing.id) + anchor)
     return _detail(pairing, 400, **{name: form})
 
 
@@ -89,17 +74,9 @@ def terms(pairing_id: int):
     form = TermsForm(obj=current) if current else TermsForm(activities=pairing.need.description)
     if form.validate_on_submit():
         data = {name: getattr(form, name).data for name in engagements.TERM_FIELDS}
-        try:
-            if current is None:
-                engagements.create(current_user, pairing, data)
-            else:
-                engagements.update_terms(current_user, current, data)
-        except NotAllowed:
-            abort(403)
-        except PairingError as error:
-            _refused(form, error)
-        else:
-            flash(_("Les conditions sont enregistrées ; la convention est à jour."), "success")
+        save = engagements.create if current is None else engagements.update_terms
+        if attempt(lambda: save(current_user, current or pairing, data),
+                   _("Les conditions sont enregistrées ; la convention est à jour."), form):
             return redirect(url_for(".detail", pairing_id=pairing.id) + "#convention")
     return render_template("pairings/terms.html", pairing=pairing, form=form,
                            budget_left=engagements.remaining_budget(
@@ -167,7 +144,7 @@ def report(pairing_id: int):
 
 def _engagement(pairing):
     if pairing.engagement is None:
-        raise PairingError(_("Aucun engagement n'est en cours pour cette mise en relation."))
+        raise ServiceError(_("Aucun engagement n'est en cours pour cette mise en relation."))
     return pairing.engagement
 
 
@@ -179,16 +156,8 @@ def _capacity_page(own=None, cap=None, status: int = 200):
 
 
 def _save_capacity(form, call):
-    if form.validate_on_submit():
-        try:
-            call()
-        except NotAllowed:
-            abort(403)
-        except PairingError as error:
-            _refused(form, error)
-        else:
-            flash(_("La disponibilité est enregistrée."), "success")
-            return redirect(url_for(".capacity_page"))
+    if form.validate_on_submit() and attempt(call, _("La disponibilité est enregistrée."), form):
+        return redirect(url_for(".capacity_page"))
     return None
 
 

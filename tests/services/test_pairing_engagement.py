@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from marketplace.models import AuditEntry, ConventionVersion, PracticeSheet
 from marketplace.pairings.services import consents, convention, engagement as engagements, feedback, queue
-from marketplace.pairings.services.errors import NotAllowed, PairingError
+from marketplace.core.errors import NotAllowed, ServiceError
 from tests.pairing_world import w  # noqa: F401  (fixture)
 
 START = date.today().replace(month=1, day=10) if date.today().month < 12 else date.today().replace(day=1)
@@ -56,7 +56,7 @@ def test_terms_only_by_host_after_three_consents(w, agreed):
 def test_terms_refused_before_consents(w):
     pairing = queue.decide(w["coordinator"], [w["suggestion"].id], approve=True)[0]
     consents.give(w["representative"], pairing, "host", True)
-    with pytest.raises(PairingError):
+    with pytest.raises(ServiceError):
         engagements.create(w["representative"], pairing, terms())
 
 
@@ -71,7 +71,7 @@ def test_terms_refused_before_consents(w):
     ({"start_date": None}, "start_date"),
 ])
 def test_bad_terms(db, w, agreed, changes, field):
-    with pytest.raises(PairingError) as error:
+    with pytest.raises(ServiceError) as error:
         engagements.create(w["representative"], agreed, terms(**changes))
     assert error.value.field == field
     assert agreed.engagement is None
@@ -102,7 +102,7 @@ def test_signed_version_cannot_be_edited_directly(db, w, eng):
     version = eng.versions[0]
     convention.sign(w["representative"], version, "host", date.today())
     version.html = "<html><body>autre texte</body></html>"
-    with pytest.raises(PairingError):
+    with pytest.raises(ServiceError):
         db.session.commit()
     db.session.rollback()
     assert "autre texte" not in db.session.get(ConventionVersion, version.id).html
@@ -112,10 +112,10 @@ def test_signature_rules(db, w, eng):
     version = eng.versions[0]
     with pytest.raises(NotAllowed):
         convention.sign(w["other_rep"], version, "host", date.today())
-    with pytest.raises(PairingError):
+    with pytest.raises(ServiceError):
         convention.sign(w["approver"], version, "employer", date.today() + timedelta(days=1))
     convention.sign(w["approver"], version, "employer", date.today())
-    with pytest.raises(PairingError):
+    with pytest.raises(ServiceError):
         convention.sign(w["approver"], version, "employer", date.today())
     assert version.signed_employer_on == date.today()
 
@@ -130,12 +130,12 @@ def test_pdf_is_real_and_names_parties(w, eng):
 
 def test_day_logs_within_plan_and_budget(db, w, eng):
     engagements.log_days(w["agent"], eng, START, 4, "Réunion de lancement")
-    with pytest.raises(PairingError) as error:
+    with pytest.raises(ServiceError) as error:
         engagements.log_days(w["agent"], eng, START + timedelta(days=1), 7)
     assert error.value.field == "days"
     with pytest.raises(NotAllowed):
         engagements.log_days(w["representative"], eng, START, 1)
-    with pytest.raises(PairingError):
+    with pytest.raises(ServiceError):
         engagements.log_days(w["agent"], eng, START - timedelta(days=1), 1)
     engagements.log_days(w["agent"], eng, START + timedelta(days=1), 6)
     assert eng.logged_days == 10
@@ -144,29 +144,29 @@ def test_day_logs_within_plan_and_budget(db, w, eng):
 def test_day_log_beyond_yearly_budget(db, w, eng):
     w["approver"].roles[0].yearly_day_budget = 3
     db.session.commit()
-    with pytest.raises(PairingError) as error:
+    with pytest.raises(ServiceError) as error:
         engagements.log_days(w["agent"], eng, START, 4)
     assert "budget" in error.value.message
 
 
 def test_end_early_needs_reason_then_feedback_and_report(db, w, eng):
-    with pytest.raises(PairingError):
+    with pytest.raises(ServiceError):
         feedback.give(w["agent"], eng, "agent", 5, "Très bien")
-    with pytest.raises(PairingError):
+    with pytest.raises(ServiceError):
         engagements.end(w["representative"], eng, early=True, reason="")
     with pytest.raises(NotAllowed):
         engagements.end(w["other_rep"], eng, early=False, reason="")
     engagements.end(w["representative"], eng, early=True, reason="Projet suspendu")
     assert eng.status == "terminated_early" and eng.end_reason == "Projet suspendu"
-    with pytest.raises(PairingError):
+    with pytest.raises(ServiceError):
         engagements.log_days(w["agent"], eng, START, 1)
-    with pytest.raises(PairingError):
+    with pytest.raises(ServiceError):
         feedback.give(w["agent"], eng, "agent", 6)
     with pytest.raises(NotAllowed):
         feedback.give(w["agent"], eng, "host", 4)
     feedback.give(w["agent"], eng, "agent", 5, "Très bien")
     feedback.give(w["representative"], eng, "host", 4, "Utile")
-    with pytest.raises(PairingError):
+    with pytest.raises(ServiceError):
         feedback.give(w["representative"], eng, "host", 3)
     assert set(feedback.of(eng)) == {"agent", "host"}
     with pytest.raises(NotAllowed):

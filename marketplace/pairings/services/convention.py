@@ -15,10 +15,11 @@ from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from sqlalchemy import event, inspect
 
 from marketplace.core.extensions import db
+from marketplace.core.unit_of_work import transactional
 from marketplace.models import ConventionVersion, Engagement
 from marketplace.pairings.services import audit
 from marketplace.pairings.services.access import parties_of
-from marketplace.pairings.services.errors import NotAllowed, PairingError
+from marketplace.core.errors import NotAllowed, ServiceError
 
 LEGAL_ROUTE_LABELS = {
     "mise_a_disposition": _l("Mise à disposition"),
@@ -71,25 +72,25 @@ def _refuse_edit_of_signed(_mapper, _connection, target: ConventionVersion) -> N
     changed = any(state.attrs[name].history.has_changes() for name in ("html", "content_hash", "number", "kind"))
     was_signed = any((state.attrs[c].history.deleted or [state.attrs[c].value])[0] for c in SIGNATURE_COLUMNS.values())
     if changed and was_signed:
-        raise PairingError(_("Une version signée ne se modifie pas : toute modification passe par un avenant."))
+        raise ServiceError(_("Une version signée ne se modifie pas : toute modification passe par un avenant."))
 
 
+@transactional
 def sign(user, version: ConventionVersion, party: str, signed_on: date) -> ConventionVersion:
     """Record the date a party signed a version (the latest only, once, not in the future)."""
     engagement = db.session.get(Engagement, version.engagement_id)
     if party not in SIGNATURE_COLUMNS or party not in parties_of(user, engagement.pairing):
         raise NotAllowed(_("Vous ne pouvez pas signer au nom de cette partie."))
     if latest(engagement).id != version.id:
-        raise PairingError(_("Seule la dernière version se signe."))
+        raise ServiceError(_("Seule la dernière version se signe."))
     if not isinstance(signed_on, date) or signed_on > date.today():
-        raise PairingError(_("La date de signature ne peut pas être dans le futur."), "signed_on")
+        raise ServiceError(_("La date de signature ne peut pas être dans le futur."), "signed_on")
     column = SIGNATURE_COLUMNS[party]
     if getattr(version, column) is not None:
-        raise PairingError(_("Cette partie a déjà signé cette version."))
+        raise ServiceError(_("Cette partie a déjà signé cette version."))
     setattr(version, column, signed_on)
     audit.record(version, user, "", f"signed_{party}", pairing_id=engagement.pairing_id, number=version.number,
                  signed_on=signed_on.isoformat())
-    db.session.commit()
     return version
 
 

@@ -13,7 +13,7 @@ from marketplace.pairings.services.access import PARTIES_ORDER, can_view, partie
 __all__ = ["get_visible", "mine", "parties_of", "view"]
 from marketplace.pairings.services.consents import PARTY_LABELS, all_accepted, expires_at, what_you_consent_to
 from marketplace.pairings.services.engagement import logged_in_year, remaining_budget
-from marketplace.pairings.services.errors import NotAllowed
+from marketplace.core.errors import NotAllowed
 
 
 def get_visible(user, pairing_id: int) -> Pairing | None:
