@@ -45,6 +45,7 @@ class QueueItem:
     stale: bool
     open_count: int
     capacity: int
+    requested_by: str | None = None  # the host's representative who asked for it, if any
     similar_refusals: list[str] = field(default_factory=list)
     availability: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
@@ -129,7 +130,7 @@ def queue(user, departement: str | None = None, domain: str | None = None,
     if not (user.is_admin or user.has_role("coordinator")):
         raise NotAllowed(_("Seuls les coordinateurs territoriaux examinent les suggestions."))
     query = (
-        select(Suggestion, SkillOffer, Need)
+        select(Suggestion, SkillOffer, Need, Pairing)
         .join(SkillOffer, SkillOffer.id == Suggestion.offer_id).join(Need, Need.id == Suggestion.need_id)
         .outerjoin(Pairing, and_(Pairing.offer_id == Suggestion.offer_id, Pairing.need_id == Suggestion.need_id))
         .where(or_(Pairing.id.is_(None), Pairing.status == "pending_review"),
@@ -148,21 +149,23 @@ def queue(user, departement: str | None = None, domain: str | None = None,
     if min_age_days:
         query = query.where(Suggestion.created_at <= now - timedelta(days=min_age_days))
     rows = db.session.execute(query.order_by(Suggestion.score.desc()).limit(QUEUE_LIMIT)).all()
-    agent_ids = {offer.agent_id for _s, offer, _n in rows}
+    agent_ids = {offer.agent_id for _s, offer, _n, _p in rows}
     counts, refusals = open_counts(agent_ids), _refusals(agent_ids)
     items = []
-    for suggestion, offer, need in rows:
+    for suggestion, offer, need, pairing in rows:
         similar = [reason or _("sans motif") for domain_, host, reason in refusals.get(offer.agent_id, [])
                    if domain_ == need.domain or host == need.collectivity_id]
         created = suggestion.created_at if suggestion.created_at.tzinfo else suggestion.created_at.replace(tzinfo=now.tzinfo)
         age = (now - created).days
         item = QueueItem(suggestion, offer, need, rank=suggestion.score, age_days=age, stale=age >= stale_days(),
                          open_count=counts.get(offer.agent_id, 0), capacity=capacity_of(offer.agent_id),
-                         similar_refusals=similar, availability=_availability(offer, need), rules=_rules(offer))
+                         similar_refusals=similar, availability=_availability(offer, need), rules=_rules(offer),
+                         requested_by=pairing.requested_by.display_name if pairing and pairing.requested_by else None)
         item.rank = suggestion.score * (AT_CAPACITY_FACTOR if item.at_capacity else 1) \
             * SIMILAR_REFUSAL_FACTOR ** len(similar)
         items.append(item)
-    items.sort(key=lambda i: (-i.rank, i.suggestion.id))
+    # What a host asked for comes first: a person is waiting for that answer.
+    items.sort(key=lambda i: (i.requested_by is None, -i.rank, i.suggestion.id))
     return items
 
 
