@@ -45,7 +45,7 @@ class TermsForm(FlaskForm):
     travel_expenses = TextAreaField(_l("Frais de déplacement (facultatif : à défaut, pris en charge par l'accueil)"),
                                     validators=[Optional(), Length(max=2000), CleanText()])
     notice_days = IntegerField(_l("Préavis de fin anticipée (jours)"), default=30, validators=[
-        InputRequired(message=REQUIRED), NumberRange(min=0, max=365, message=_l("Indiquez un préavis entre 0 et 365 jours."))])
+        Optional(), NumberRange(min=0, max=365, message=_l("Indiquez un préavis entre 0 et 365 jours."))])
     renewal_terms = TextAreaField(_l("Conditions de renouvellement"), validators=[InputRequired(message=REQUIRED), Length(max=2000), CleanText()])
     termination_terms = TextAreaField(_l("Conditions de fin anticipée"), validators=[InputRequired(message=REQUIRED), Length(max=2000), CleanText()])
 
