@@ -193,6 +193,8 @@ def pdf(version: ConventionVersion) -> bytes:
     """The frozen version's stored PDF (always the same bytes)."""
     if not version.is_frozen:
         raise ServiceError(_("Ce document n'est pas encore figé pour signature : seul l'aperçu est disponible."))
+    if version.pdf_name is None:  # signed before PDFs were stored (see the migration): its frozen HTML
+        return render_pdf(version.html)
     return read_stored(version.pdf_name, version.pdf_sha256)
 
 
