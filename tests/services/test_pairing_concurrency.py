@@ -136,3 +136,55 @@ def test_twenty_parallel_day_logs_never_exceed_the_plan(pg_app):
     assert outcomes.count("logged") == 5 and outcomes.count("refused:days") == THREADS - 5
     total = db.session.query(db.func.sum(DayLog.days)).filter(DayLog.engagement_id == engagement_id).scalar()
     assert total == 5
+
+
+def test_parallel_day_logs_on_two_engagements_never_exceed_the_yearly_budget(pg_app):
+    """The budget spans the agent's engagements: the agent's row is locked too."""
+    from marketplace.models import DayLog, Engagement, User
+    from marketplace.pairings.services import budget, consents, engagement as engagements, queue
+    from tests import pairing_world
+    from tests.services.test_pairing_engagement import terms
+
+    w = _make_world(pg_app)
+    today = date.today()
+    second_need = pairing_world.need(w["representative"], w["host"], title="Deuxième besoin")
+    second = pairing_world.suggestion(w["offer"], second_need)
+    ids = []
+    for suggestion in (w["suggestion"], second):
+        pairing = queue.decide(w["coordinator"], [suggestion.id], approve=True)[0]
+        for user, party in ((w["agent"], "agent"), (w["approver"], "employer"), (w["representative"], "host")):
+            consents.give(user, pairing, party, True)
+        eng = engagements.create(w["representative"], pairing, terms(
+            start_date=today - timedelta(days=40), end_date=today + timedelta(days=40), planned_days=5.0))
+        ids.append(eng.id)
+    budget.set_budget(w["approver"], w["home"].id, 3)  # lowered after planning: 3 days this year in all
+    agent_id = w["agent"].id
+    db.session.remove()
+
+    barrier = threading.Barrier(THREADS)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def submit(n: int) -> None:
+        with pg_app.app_context():
+            try:
+                agent = db.session.get(User, agent_id)
+                engagement = db.session.get(Engagement, ids[n % 2])
+                barrier.wait(timeout=30)
+                engagements.log_days(agent, engagement, today - timedelta(days=n // 2 + 1), 1.0)
+                result = "logged"
+            except ServiceError:
+                result = "refused"
+            finally:
+                db.session.remove()
+            with lock:
+                outcomes.append(result)
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert outcomes.count("logged") == 3 and outcomes.count("refused") == THREADS - 3
+    total = db.session.query(db.func.sum(DayLog.days)).filter(DayLog.user_id == agent_id).scalar()
+    assert total == 3
