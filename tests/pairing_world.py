@@ -62,9 +62,35 @@ import pytest  # noqa: E402
 
 
 @pytest.fixture
-def w(db, make_collectivity, make_user):
-    """The world above."""
+def w(app, db, make_collectivity, make_user, tmp_path):
+    """The world above; stored documents go to this test's own folder."""
+    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
     return build(make_collectivity, make_user)
+
+
+PARTY = {"address": "1 place de la Mairie, 69100 Villeurbanne", "signatory_name": "Claire Dupont",
+         "signatory_title": "Maire", "mandate": "délibération n° 2026-045 du 12 mars 2026"}
+HOST_PARTY = {"address": "Hôtel de ville, 1 place de la Comédie, 69001 Lyon", "signatory_name": "Marc Durand",
+              "signatory_title": "Adjoint au maire délégué aux ressources humaines",
+              "mandate": "arrêté de délégation n° 2026-12 du 2 janvier 2026"}
+AGENT = {"agent_grade": "Attaché principal", "agent_cadre": "Attachés territoriaux", "agent_status": "titulaire",
+         "agent_service": "Direction de la commande publique"}
+
+
+def fill_details(w, engagement):
+    """The three parties state what the documents need before they are frozen."""
+    from marketplace.pairings.services import particulars
+
+    particulars.set_party(w["approver"], engagement, "employer", PARTY)
+    particulars.set_party(w["representative"], engagement, "host", HOST_PARTY)
+    particulars.set_agent(w["approver"], engagement, AGENT)
+
+
+def signed_pdf(text: str = "Signé") -> bytes:
+    """A real PDF, as a signatory's tool would give back."""
+    from marketplace.pairings.services.documents import render_pdf
+
+    return render_pdf(f"<html><head></head><body><p>{text}</p></body></html>")
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from marketplace.models.listing import Need, SkillOffer
 from marketplace.models.matching import MatchingIndexState, Suggestion
 from marketplace.models.notifications import Notification, NotificationPreference
 from marketplace.models.outbox import OutboxEmail, TaskIntent
-from marketplace.models.pairing import AgentCapacity, AuditEntry, Consent, ConventionVersion, DayLog, Engagement, ExperienceReport, Feedback, Pairing  # noqa: F401,E501
+from marketplace.models.pairing import AgentCapacity, AuditEntry, Consent, DayBudgetChange, DayLog, Engagement, ExperienceReport, Feedback, Pairing, PairingMessage  # noqa: F401,E501
+from marketplace.models.pairing_documents import ConventionVersion, EngagementParty, SignedCopy  # noqa: F401
 from marketplace.models.practices import Collection, CollectionItem, Follow, PracticeAttachment, PracticeComment, PracticeReuse, PracticeRevision, PracticeSheet  # noqa: E501
 from marketplace.models.user import RoleAssignment, User
 

@@ -17,6 +17,7 @@ from marketplace.models.base import TimestampMixin, utcnow
 from marketplace.models.listing import Need, SkillOffer
 from marketplace.models.user import User
 
+AGENT_STATUSES = ("titulaire", "cdi")
 PAIRING_STATUSES = ("pending_review", "rejected", "proposed", "declined", "expired", "engaged")
 PARTIES = ("agent", "employer", "host")
 LEGAL_ROUTES = ("mise_a_disposition", "prestation_services", "service_commun", "activite_accessoire")
@@ -38,10 +39,14 @@ class Pairing(TimestampMixin, db.Model):
     reason: Mapped[str] = mapped_column(Text, nullable=False, default="")  # why rejected / declined
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # Set when the host's representative asked for this pairing ("demandé par la collectivité d'accueil").
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     offer: Mapped[SkillOffer] = relationship(lazy="joined")
     need: Mapped[Need] = relationship(lazy="joined")
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
     consents: Mapped[list[Consent]] = relationship(back_populates="pairing", lazy="selectin",
                                                    cascade="all, delete-orphan")
     engagement: Mapped[Engagement | None] = relationship(back_populates="pairing", uselist=False,
@@ -87,43 +92,31 @@ class Engagement(TimestampMixin, db.Model):
     exemption_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
     renewal_terms: Mapped[str] = mapped_column(Text, nullable=False)
     termination_terms: Mapped[str] = mapped_column(Text, nullable=False)
+    # What the documents need beyond the terms (filled before the version is frozen for signature).
+    reimbursement_basis: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    travel_expenses: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    notice_days: Mapped[int] = mapped_column(Integer, nullable=False, default=30, server_default="30")
+    agent_grade: Mapped[str] = mapped_column(String(200), nullable=False, default="", server_default="")
+    agent_cadre: Mapped[str] = mapped_column(String(200), nullable=False, default="", server_default="")
+    agent_status: Mapped[str] = mapped_column(String(10), nullable=False, default="", server_default="")
+    agent_service: Mapped[str] = mapped_column(String(200), nullable=False, default="", server_default="")
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="active", index=True)
     end_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
     ended_on: Mapped[date | None] = mapped_column(Date)
+    # Parties that asked for a normal end before the planned end date (it takes all three).
+    end_agreed_by: Mapped[list] = mapped_column(JSON, nullable=False, default=list, server_default="[]")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
 
     pairing: Mapped[Pairing] = relationship(back_populates="engagement")
     versions: Mapped[list[ConventionVersion]] = relationship(
-        lazy="selectin", order_by="ConventionVersion.number", cascade="all, delete-orphan")
+        lazy="selectin", order_by="(ConventionVersion.document, ConventionVersion.number)",
+        cascade="all, delete-orphan")
     day_logs: Mapped[list[DayLog]] = relationship(lazy="selectin", order_by="DayLog.day",
                                                   cascade="all, delete-orphan")
 
     @property
     def logged_days(self) -> float:
         return sum(log.days for log in self.day_logs)
-
-
-class ConventionVersion(db.Model):
-    """One rendered version of the convention; once a party signed it, it is never edited."""
-
-    __tablename__ = "convention_versions"
-    __table_args__ = (UniqueConstraint("engagement_id", "number"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    engagement_id: Mapped[int] = mapped_column(ForeignKey("engagements.id", ondelete="CASCADE"), index=True)
-    number: Mapped[int] = mapped_column(Integer, nullable=False)
-    kind: Mapped[str] = mapped_column(String(10), nullable=False, default="convention")  # | avenant
-    html: Mapped[str] = mapped_column(Text, nullable=False)
-    content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
-    signed_agent_on: Mapped[date | None] = mapped_column(Date)
-    signed_employer_on: Mapped[date | None] = mapped_column(Date)
-    signed_host_on: Mapped[date | None] = mapped_column(Date)
-
-    @property
-    def is_signed(self) -> bool:
-        """Signed by at least one party: frozen from then on."""
-        return any((self.signed_agent_on, self.signed_employer_on, self.signed_host_on))
 
 
 class DayLog(db.Model):
@@ -166,6 +159,7 @@ class ExperienceReport(db.Model):
     what_was_done: Mapped[str] = mapped_column(Text, nullable=False)
     for_whom: Mapped[str] = mapped_column(Text, nullable=False)
     how_to_reuse: Mapped[str] = mapped_column(Text, nullable=False)
+    results: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
     practice_sheet_id: Mapped[int | None] = mapped_column(ForeignKey("practice_sheets.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
 
@@ -201,3 +195,37 @@ class AgentCapacity(db.Model):
     @property
     def effective(self) -> int:
         return min(self.max_open, self.employer_cap) if self.employer_cap is not None else self.max_open
+
+
+class DayBudgetChange(db.Model):
+    """One change of a home employer's yearly day budget: who set what, when (the history)."""
+
+    __tablename__ = "day_budget_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collectivity_id: Mapped[int] = mapped_column(ForeignKey("collectivities.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    old_budget: Mapped[int | None] = mapped_column(Integer)
+    new_budget: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class PairingMessage(db.Model):
+    """A message between the parties of a proposed pairing; `token` makes a resent form a no-op."""
+
+    __tablename__ = "pairing_messages"
+    __table_args__ = (UniqueConstraint("pairing_id", "author_id", "token"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairings.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    token: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+    author: Mapped[User] = relationship(lazy="joined")
+
+
+from marketplace.models.pairing_documents import ConventionVersion  # noqa: E402  (the engagement's documents)

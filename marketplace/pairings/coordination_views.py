@@ -9,7 +9,8 @@ from marketplace.core.extensions import db
 from marketplace.models import Suggestion
 from marketplace.core.permissions import role_required
 from marketplace.pairings.services import queue
-from marketplace.pairings.services.errors import NotAllowed, PairingError
+from marketplace.core.errors import ServiceError
+from marketplace.core.web import refuse
 from marketplace.pairings.forms import DecisionForm, QueueFilterForm
 
 bp = Blueprint("coordination", __name__, url_prefix="/coordination")
@@ -50,14 +51,8 @@ def decide():
     approve = bool(form.approve.data)
     try:
         pairings = queue.decide(current_user, form.suggestion_ids.data, approve=approve, reason=form.reason.data)
-    except NotAllowed as error:
-        abort(403, error.message)
-    except PairingError as error:
-        field = getattr(form, error.field, None) if error.field else None
-        if field is not None:
-            field.errors = list(field.errors) + [error.message]
-        else:
-            flash(error.message, "error")
+    except ServiceError as error:
+        refuse(error, form)
         return _render_queue(form, 400)
     if approve:
         flash(ngettext("%(num)s mise en relation proposée aux trois parties.",

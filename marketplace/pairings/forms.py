@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (DateField, FloatField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
                      StringField, SubmitField, TextAreaField)
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
@@ -39,13 +40,64 @@ class TermsForm(FlaskForm):
         ("host", _l("Remboursée par la collectivité d'accueil (règle générale)")),
         ("exempt", _l("Exonération de remboursement"))], validators=[InputRequired(message=REQUIRED)])
     exemption_reason = TextAreaField(_l("Motif de l'exonération"), validators=[Optional(), Length(max=2000), CleanText()])
+    reimbursement_basis = TextAreaField(_l("Base ou montant du remboursement (facultatif)"), validators=[
+        Optional(), Length(max=2000), CleanText()])
+    travel_expenses = TextAreaField(_l("Frais de déplacement (facultatif : à défaut, pris en charge par l'accueil)"),
+                                    validators=[Optional(), Length(max=2000), CleanText()])
+    notice_days = IntegerField(_l("Préavis de fin anticipée (jours)"), default=30, validators=[
+        Optional(), NumberRange(min=0, max=365, message=_l("Indiquez un préavis entre 0 et 365 jours."))])
     renewal_terms = TextAreaField(_l("Conditions de renouvellement"), validators=[InputRequired(message=REQUIRED), Length(max=2000), CleanText()])
     termination_terms = TextAreaField(_l("Conditions de fin anticipée"), validators=[InputRequired(message=REQUIRED), Length(max=2000), CleanText()])
 
 
-class SignForm(FlaskForm):
+class PartyForm(FlaskForm):
+    """How a collectivity is identified in the documents and who signs for it."""
+
+    party = HiddenField(validators=[InputRequired(), AnyOf(("employer", "host"), message=_l("Partie inconnue."))])
+    address = StringField(_l("Adresse du siège"), validators=[InputRequired(message=REQUIRED), Length(max=500), CleanText()])
+    signatory_name = StringField(_l("Nom du signataire"), validators=[InputRequired(message=REQUIRED), Length(max=200), CleanText()])
+    signatory_title = StringField(_l("Qualité du signataire"), description=_l("Par exemple : maire, président, vice-président délégué"),
+                                  validators=[InputRequired(message=REQUIRED), Length(max=200), CleanText()])
+    mandate = StringField(_l("Délibération ou délégation qui l'habilite"),
+                          description=_l("Par exemple : délibération n° 2026-045 du 12 mars 2026"),
+                          validators=[InputRequired(message=REQUIRED), Length(max=500), CleanText()])
+
+
+class AgentForm(FlaskForm):
+    """The agent's situation, as the documents state it."""
+
+    agent_grade = StringField(_l("Grade"), validators=[InputRequired(message=REQUIRED), Length(max=200), CleanText()])
+    agent_cadre = StringField(_l("Cadre d'emplois"), validators=[InputRequired(message=REQUIRED), Length(max=200), CleanText()])
+    agent_status = RadioField(_l("Statut"), choices=[("titulaire", _l("Fonctionnaire titulaire")),
+                                                     ("cdi", _l("Contractuel en CDI"))],
+                              validators=[InputRequired(message=_l("Choisissez le statut de l'agent."))])
+    agent_service = StringField(_l("Service d'origine"), validators=[InputRequired(message=REQUIRED), Length(max=200), CleanText()])
+
+
+class FreezeForm(FlaskForm):
+    """Freeze the latest version for signature (CSRF only)."""
+
+
+class SignedCopyForm(FlaskForm):
     party = HiddenField(validators=[InputRequired(), *PARTY])
-    signed_on = DateField(_l("Date de signature"), validators=[InputRequired(message=DATE_INVALID)])
+    file = FileField(_l("PDF signé"), validators=[FileRequired(_l("Choisissez le PDF signé à déposer."))])
+    signed_outside_on = DateField(_l("Signé hors d'Essaim, le (facultatif)"), validators=[Optional()])
+
+
+class MessageForm(FlaskForm):
+    token = HiddenField()
+    body = TextAreaField(_l("Votre message"), validators=[InputRequired(message=_l("Écrivez votre message.")),
+                                                         Length(max=2000), CleanText()])
+
+
+class BudgetForm(FlaskForm):
+    collectivity_id = HiddenField(validators=[InputRequired()])
+    yearly_day_budget = IntegerField(_l("Jours par an et par agent (vide : aucun prêt)"), validators=[
+        Optional(), NumberRange(min=0, max=220, message=_l("Le budget est compris entre 0 et 220 jours."))])
+
+
+class AskForm(FlaskForm):
+    """Ask the coordination for a pairing with a suggested agent (CSRF only)."""
 
 
 class DayLogForm(FlaskForm):
@@ -70,6 +122,7 @@ class FeedbackForm(FlaskForm):
 class ReportForm(FlaskForm):
     what_was_done = TextAreaField(_l("Ce qui a été fait"), validators=[InputRequired(message=REQUIRED), Length(max=5000), CleanText()])
     for_whom = TextAreaField(_l("Pour qui"), validators=[InputRequired(message=REQUIRED), Length(max=2000), CleanText()])
+    results = TextAreaField(_l("Les résultats obtenus"), validators=[Optional(), Length(max=5000), CleanText()])
     how_to_reuse = TextAreaField(_l("Comment le réutiliser"), validators=[InputRequired(message=REQUIRED), Length(max=5000), CleanText()])
 
 

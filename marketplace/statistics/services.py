@@ -17,7 +17,8 @@ from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import end_read
 from marketplace.models import (CollectivityDepartement, CollectivityRegion, ConventionVersion, DayLog, Departement,
                                 Engagement, Feedback, Need, Pairing, PracticeReuse, PracticeSheet, Region,
-                                SkillOffer, Suggestion)
+                                SignedCopy, SkillOffer, Suggestion)
+from marketplace.models.pairing_documents import SIGNATORIES
 from marketplace.statistics.filters import Filters, Scope
 
 APPROVED = ("proposed", "declined", "expired", "engaged")
@@ -124,6 +125,28 @@ def _as_datetime(value):
     return None
 
 
+def _conventions_signed(engagement_ids: list[int]) -> dict[int, datetime]:
+    """pairing id -> when its first convention got its last signatory's file, for the
+    conventions every signatory has signed (the signature = the upload of the signed PDF)."""
+    if not engagement_ids:
+        return {}
+    rows = db.session.execute(
+        select(Engagement.pairing_id, ConventionVersion.id, SignedCopy.party, SignedCopy.uploaded_at)
+        .join(ConventionVersion, ConventionVersion.engagement_id == Engagement.id)
+        .join(SignedCopy, SignedCopy.version_id == ConventionVersion.id)
+        .where(Engagement.id.in_(engagement_ids), ConventionVersion.document == "convention")
+        .order_by(ConventionVersion.number)
+    ).all()
+    copies: dict[tuple[int, int], dict[str, datetime]] = {}
+    for pairing_id, version_id, party, uploaded_at in rows:
+        copies.setdefault((pairing_id, version_id), {})[party] = _as_datetime(uploaded_at)
+    signed: dict[int, datetime] = {}
+    for (pairing_id, _version_id), parties in copies.items():
+        if set(SIGNATORIES["convention"]) <= parties.keys() and pairing_id not in signed:
+            signed[pairing_id] = max(parties.values())
+    return signed
+
+
 def overview(filters: Filters, scope: Scope) -> Overview:
     """Compute the page's figures for this viewer's scope and these filters."""
     result = Overview()
@@ -162,14 +185,7 @@ def overview(filters: Filters, scope: Scope) -> Overview:
                                .where(DayLog.engagement_id.in_(engagement_ids))) if engagement_ids else 0
     ratings = db.session.execute(select(func.avg(Feedback.rating), func.count())
                                  .where(Feedback.engagement_id.in_(engagement_ids))).one() if engagement_ids else (None, 0)
-    signed = db.session.execute(
-        select(Engagement.pairing_id, ConventionVersion.signed_agent_on, ConventionVersion.signed_employer_on,
-               ConventionVersion.signed_host_on)
-        .join(ConventionVersion, ConventionVersion.engagement_id == Engagement.id)
-        .where(Engagement.id.in_(engagement_ids), ConventionVersion.number == 1)
-    ).all() if engagement_ids else []
-    signed_on = {row.pairing_id: max(row.signed_agent_on, row.signed_employer_on, row.signed_host_on)
-                 for row in signed if row.signed_agent_on and row.signed_employer_on and row.signed_host_on}
+    signed_on = _conventions_signed(engagement_ids)
 
     approved = [row for row in pairing_rows if row.status in APPROVED]
     result.totals = {

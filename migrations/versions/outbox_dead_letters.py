@@ -11,7 +11,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "outbox_dead_letters"
-down_revision = "7d5f865dc393"
+down_revision = '7d5f865dc393'
 branch_labels = None
 depends_on = None
 

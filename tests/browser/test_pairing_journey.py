@@ -1,7 +1,8 @@
-"""Issue 5's journey in a real Chromium, from the demo data: the coordinator approves a suggestion,
-the agent, their employer and the host consent, the host sets the terms, the convention is read
-and downloaded as PDF, the three parties sign, the agent logs days, the engagement ends, both
-sides give feedback, and every e-mail of the journey reached the SMTP server exactly once."""
+"""Issues 5 and 11's journey in a real Chromium, from the demo data: the coordinator approves a
+suggestion, the agent, their employer and the host consent, the host sets the terms, the parties
+state their signatories, the convention and the arrêté are frozen and downloaded as PDF, the three
+signed PDFs are uploaded, the agent logs days, the engagement ends by mutual agreement, both sides
+give feedback; the stepper is checked at each step, and every e-mail reached the SMTP server once."""
 from __future__ import annotations
 
 import io
@@ -57,10 +58,23 @@ def _consent(page) -> None:
     _flash(page, "Votre réponse est enregistrée.")
 
 
-def _sign(page, day: date) -> None:
-    page.get_by_label("Date de signature").fill(day.isoformat())
-    page.get_by_role("button", name="Enregistrer ma date de signature").click()
-    _flash(page, "La date de signature est enregistrée.")
+def _step(page, n: int) -> None:
+    """The DSFR stepper shows step n of 7."""
+    assert page.get_by_text(f"Étape {n} sur 7").is_visible(), page.content()[-3000:]
+
+
+def _party_details(page, party_values: dict) -> None:
+    for label, value in party_values.items():
+        page.get_by_label(label).first.fill(value)
+    page.get_by_role("button", name="Enregistrer ces informations").click()
+    _flash(page, "Les informations de votre collectivité sont enregistrées ; les documents sont à jour.")
+
+
+def _upload_signed(page, pdf: bytes, name: str) -> None:
+    page.locator("input[name='copy-file']").first.set_input_files(
+        {"name": name, "mimeType": "application/pdf", "buffer": pdf})
+    page.get_by_role("button", name="Déposer mon exemplaire signé").first.click()
+    _flash(page, "Votre exemplaire signé est enregistré.")
 
 
 def _give_feedback(page, rating: int, comment: str) -> None:
@@ -142,35 +156,66 @@ def test_from_suggestion_to_feedback_with_every_email_once(demo_server, browser)
     host.get_by_label("Conditions de renouvellement").fill("Renouvelable une fois par avenant.")
     host.get_by_label("Conditions de fin anticipée").fill("Chaque partie y met fin avec un préavis d'un mois.")
     host.get_by_role("button", name="Enregistrer les conditions").click()
-    _flash(host, "Les conditions sont enregistrées ; la convention est à jour.")
+    _flash(host, "Les conditions sont enregistrées ; les documents sont à jour.")
+    _step(host, 4)
 
-    # The convention, printable, states its clauses.
-    host.get_by_role("link", name="Imprimer").click()
-    for heading in ("Article 3 — Durée", "Article 5 — Remboursement de la rémunération",
-                    "Article 7 — Fin anticipée", "Article 9 — Information préalable"):
+    # Before signature each collectivity states its signatory; the employer states the agent's situation.
+    _party_details(host, {"Adresse du siège": "3 rue Charles Sillard, 35600 Redon", "Nom du signataire": "Alex Président",
+                          "Qualité du signataire": "Président", "Délibération ou délégation qui l'habilite":
+                          "délibération n° 2026-12 du conseil communautaire"})
+    employer.reload()
+    _party_details(employer, {"Adresse du siège": "Place de la Mairie, 35000 Rennes", "Nom du signataire": "Dominique Maire",
+                              "Qualité du signataire": "Adjointe déléguée au personnel",
+                              "Délibération ou délégation qui l'habilite": "arrêté de délégation n° 2026-3"})
+    employer.get_by_label("Grade").fill("Ingénieur principal")
+    employer.get_by_label("Cadre d'emplois").fill("Ingénieurs territoriaux")
+    tick(employer, "input[name='agent-agent_status'][value=titulaire]")
+    employer.get_by_label("Service d'origine").fill("Direction de l'urbanisme")
+    employer.get_by_role("button", name="Enregistrer la situation de l'agent").click()
+    _flash(employer, "La situation de l'agent est enregistrée ; les documents sont à jour.")
+
+    # The convention's preview states its clauses.
+    host.reload()
+    host.get_by_role("link", name="Aperçu").first.click()
+    for heading in ("Fondement juridique", "Article 3 — Durée et dates", "Article 5 — Encadrement, contrôle et évaluation",
+                    "Article 6 — Rémunération et remboursement", "Article 11 — Fin anticipée et préavis",
+                    "Article 9 — Information préalable"):
         assert host.get_by_role("heading", name=heading).is_visible()
     host.go_back()
 
-    # The PDF downloads with the names, dates and key clauses.
+    # Frozen for signature, the PDF downloads with the names, dates and key clauses.
+    host.get_by_role("button", name="Figer la version 1 pour signature").first.click()
+    _flash(host, "Le document est figé")
     with host.expect_download(timeout=TIMEOUT) as download:
-        host.get_by_role("link", name="PDF").click()
+        host.get_by_role("link", name="PDF à signer").first.click()
     assert download.value.suggested_filename == f"convention-{pairing_id}-v1.pdf"
+    convention_pdf = open(download.value.path(), "rb").read()
     text = _pdf_text(download.value)
-    for expected in (AGENT_NAME, HOME, HOST_PLACE, "Mise à disposition", NEED,
-                     f"Du {start:%d/%m/%Y} au {end:%d/%m/%Y}", "3 jour(s) prévus", "trois ans",
-                     "Siège de l'agglomération, Redon", "Un jour par mois, le mardi",
-                     "Remboursement de la rémunération", f"{HOST_PLACE} rembourse à {HOME}",
-                     "Renouvelable une fois par avenant", "Fin anticipée", "préavis d'un mois",
-                     "Obligations de l'agent", f"L'assemblée délibérante de {HOME} est informée préalablement"):
+    for expected in (AGENT_NAME, HOME, HOST_PLACE, "Convention de mise à disposition", NEED, "L. 512-6",
+                     "2008-580 du 18 juin 2008", f"prend effet le {start:%d/%m/%Y}", f"prend fin le {end:%d/%m/%Y}",
+                     "3 jour(s)", "trois ans", "Siège de l'agglomération, Redon", "Un jour par mois, le mardi",
+                     "Rémunération et remboursement", "Renouvelable une fois par avenant", "Fin anticipée",
+                     "préavis d'un mois", "Obligations de l'agent", "Ingénieur principal", "Alex Président",
+                     f"L'organe délibérant de {HOME} est informé préalablement", "comité social territorial", "Fait à"):
         assert expected in text, f"{expected!r} not in the PDF: {text[:2000]}"
 
-    # The three parties record their signature dates.
-    _sign(host, today)
+    # The employer freezes and downloads the arrêté, its own document.
     employer.reload()
-    _sign(employer, today)
+    employer.get_by_role("button", name="Figer la version 1 pour signature").first.click()
+    _flash(employer, "Le document est figé")
+    with employer.expect_download(timeout=TIMEOUT) as download:
+        employer.get_by_role("link", name="PDF à signer").last.click()
+    assert download.value.suggested_filename == f"arrete-{pairing_id}-v1.pdf"
+    assert "Arrêté portant mise à disposition" in _pdf_text(download.value)
+
+    # The three signatories upload their signed PDFs (here the frozen file itself, as a tool returns it).
+    _upload_signed(host, convention_pdf, "convention-signee-accueil.pdf")
+    _step(host, 4)
+    _upload_signed(employer, convention_pdf, "convention-signee-employeur.pdf")
     agent.reload()
-    _sign(agent, today)
-    assert agent.get_by_role("row").filter(has_text="(v1)").get_by_text("non signée").count() == 0
+    _upload_signed(agent, convention_pdf, "convention-signee-agent.pdf")
+    _step(agent, 5)
+    assert agent.get_by_text("convention-signee-accueil.pdf").is_visible()
 
     # The agent logs days and sees what is left of the plan and of the yearly budget.
     agent.get_by_label(re.compile(r"^Date\s*\*?\s*$")).fill(today.isoformat())
@@ -182,10 +227,17 @@ def test_from_suggestion_to_feedback_with_every_email_once(demo_server, browser)
     assert agent.get_by_text("Budget annuel restant de l'agent : 18 jour(s) sur 20.").is_visible()
     assert agent.get_by_role("cell", name="Atelier de lancement").is_visible()
 
-    # The engagement ends normally; both sides give their feedback.
+    # The engagement ends before its planned date by mutual agreement: the three parties ask.
     assert agent.get_by_label("Fin normale").is_checked()
     agent.get_by_role("button", name="Terminer l'engagement").click()
-    _flash(agent, "L'engagement est terminé.")
+    _flash(agent, "La fin d'un commun accord est demandée")
+    _step(agent, 5)
+    for page in (employer, host):
+        page.reload()
+        page.get_by_role("button", name="Terminer l'engagement").click()
+    _flash(host, "L'engagement est terminé.")
+    agent.reload()
+    _step(agent, 7)
     _give_feedback(agent, 5, "Équipe accueillante, objectifs clairs.")
     host.reload()
     _give_feedback(host, 4, "Note de cadrage utile au conseil communautaire.")
@@ -196,7 +248,8 @@ def test_from_suggestion_to_feedback_with_every_email_once(demo_server, browser)
             "Avis de la collectivité d'accueil : 4/5 — Note de cadrage utile au conseil communautaire.").is_visible()
 
     # Every e-mail of the journey arrived once: the proposal to the three parties, the call to
-    # set the terms, the convention to sign, the end of the engagement to the agent and the host.
+    # set the terms, the convention to sign, the signed convention, the end asked by the agent,
+    # the end of the engagement to the agent and the host.
     link = f"/rapprochements/{pairing_id}"
     expected = Counter({
         (AGENT, "Une mise en relation attend votre accord"): 1,
@@ -206,6 +259,11 @@ def test_from_suggestion_to_feedback_with_every_email_once(demo_server, browser)
         (AGENT, "La convention est prête à signer"): 1,
         (EMPLOYER, "La convention est prête à signer"): 1,
         (HOST, "La convention est prête à signer"): 1,
+        (AGENT, "Un document de mise à disposition est signé"): 1,
+        (EMPLOYER, "Un document de mise à disposition est signé"): 1,
+        (HOST, "Un document de mise à disposition est signé"): 1,
+        (EMPLOYER, "Fin d'engagement demandée"): 1,
+        (HOST, "Fin d'engagement demandée"): 1,
         (AGENT, "Engagement terminé : votre avis"): 1,
         (HOST, "Engagement terminé : votre avis"): 1,
     })

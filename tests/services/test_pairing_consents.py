@@ -8,7 +8,7 @@ import pytest
 from marketplace.models import AuditEntry, Notification
 from marketplace.models.base import utcnow
 from marketplace.pairings.services import consents
-from marketplace.pairings.services.errors import NotAllowed, PairingError
+from marketplace.core.errors import NotAllowed, ServiceError
 from tests.pairing_world import pairing, w  # noqa: F401  (fixtures)
 
 
@@ -29,12 +29,12 @@ def test_plain_french_text_names_the_parties(w, pairing):
 
 
 def test_decline_needs_reason_and_ends_proposal(db, w, pairing):
-    with pytest.raises(PairingError) as error:
+    with pytest.raises(ServiceError) as error:
         consents.give(w["agent"], pairing, "agent", False, "")
     assert error.value.field == "reason"
     consents.give(w["agent"], pairing, "agent", False, "Pas disponible ce trimestre")
     assert pairing.status == "declined" and pairing.reason == "Pas disponible ce trimestre"
-    with pytest.raises(PairingError):
+    with pytest.raises(ServiceError):
         consents.give(w["approver"], pairing, "employer", True)
 
 
@@ -53,7 +53,7 @@ def test_same_person_cannot_give_two_consents(db, w, pairing):
     w["agent"].roles.append(type(w["agent"].roles[0])(role="approver", collectivity=w["home"], yearly_day_budget=10))
     db.session.commit()
     consents.give(w["agent"], pairing, "agent", True)
-    with pytest.raises(PairingError):
+    with pytest.raises(ServiceError):
         consents.give(w["agent"], pairing, "employer", True)
     assert pairing.consent_of("employer") is None
 
@@ -61,16 +61,20 @@ def test_same_person_cannot_give_two_consents(db, w, pairing):
 def test_party_answers_once(db, make_user, w, pairing):
     second_rep = make_user(roles=[("representative", w["host"])])
     consents.give(w["representative"], pairing, "host", True)
-    with pytest.raises(PairingError):
+    with pytest.raises(ServiceError):
         consents.give(second_rep, pairing, "host", False, "non")
 
 
 def test_consent_on_expired_proposal_refused(db, w, pairing):
     pairing.decided_at = utcnow() - timedelta(days=31)
     db.session.commit()
-    with pytest.raises(PairingError):
+    with pytest.raises(ServiceError) as error:
         consents.give(w["agent"], pairing, "agent", True)
-    assert pairing.status == "expired" and pairing.consent_of("agent") is None
+    assert "expiré" in error.value.message
+    # A refusal writes nothing (its unit of work rolls back); the daily sweep records the expiry.
+    assert pairing.consent_of("agent") is None
+    assert consents.run_reminders() == (0, 1)
+    assert pairing.status == "expired"
 
 
 def test_reminders_then_expiry_idempotent(db, w, pairing):

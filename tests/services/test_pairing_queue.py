@@ -5,7 +5,7 @@ import pytest
 
 from marketplace.models import AgentCapacity, AuditEntry, Notification, OutboxEmail, Pairing
 from marketplace.pairings.services import queue
-from marketplace.pairings.services.errors import NotAllowed, PairingError
+from marketplace.core.errors import NotAllowed, ServiceError
 from tests import pairing_world as pw
 from tests.pairing_world import w  # noqa: F401  (fixture)
 
@@ -51,7 +51,7 @@ def test_approve_notifies_three_parties_and_audits(db, w):
 
 
 def test_reject_requires_reason_and_is_stored(db, w):
-    with pytest.raises(PairingError) as error:
+    with pytest.raises(ServiceError) as error:
         queue.decide(w["coordinator"], [w["suggestion"].id], approve=False, reason="  ")
     assert error.value.field == "reason"
     [pairing] = queue.decide(w["coordinator"], [w["suggestion"].id], approve=False, reason="Trop loin")
@@ -60,7 +60,7 @@ def test_reject_requires_reason_and_is_stored(db, w):
 
 def test_decided_twice_refused(w):
     queue.decide(w["coordinator"], [w["suggestion"].id], approve=True)
-    with pytest.raises(PairingError):
+    with pytest.raises(ServiceError):
         queue.decide(w["coordinator"], [w["suggestion"].id], approve=False, reason="non")
 
 

@@ -10,7 +10,8 @@ from pypdf import PdfReader
 
 from marketplace.models import Consent, DayLog, Engagement, ExperienceReport, Feedback, OutboxEmail
 from marketplace.models.base import utcnow
-from tests.pairing_world import pairing, w  # noqa: F401  (fixtures)
+from marketplace.pairings.services import documents
+from tests.pairing_world import AGENT, HOST_PARTY, PARTY, pairing, signed_pdf, w  # noqa: F401  (fixtures)
 
 START = date.today()
 TERMS = {"legal_route": "mise_a_disposition", "activities": "Rédaction des pièces du marché",
@@ -27,8 +28,13 @@ def post(client, url, data):
 @pytest.fixture
 def switch(client, login, app):
     """Log in as another user with a fresh client session."""
+    seen = []
+
     def do(user):
         client.client = app.test_client()
+        # Each switch is a new browser from its own address: the login rate limit is per address.
+        seen.append(user.id)
+        client.client.environ_base["REMOTE_ADDR"] = f"10.0.{len(seen) // 250}.{len(seen) % 250 + 1}"
         login(user)
     return do
 
@@ -109,23 +115,41 @@ def test_full_journey(client, switch, w, pairing, db):
     assert too_long.status_code == 400 and "3 ans au plus" in too_long.get_data(as_text=True)
     assert post(client, f"/rapprochements/{pairing.id}/conditions", TERMS).status_code == 302
     engagement = db.session.query(Engagement).one()
-    # Convention: printable HTML and a real PDF with the names and dates.
-    html = client.get(f"/rapprochements/{pairing.id}/convention/1").get_data(as_text=True)
-    assert "Mairie de Lyon" in html and "Signatures" in html
-    pdf = client.get(f"/rapprochements/{pairing.id}/convention/1.pdf")
+    page = client.get(f"/rapprochements/{pairing.id}").get_data(as_text=True)
+    assert "Convention à signer" in page and "Étape 4 sur 7" in page
+    # Before signature each collectivity states its signatory, the employer the agent's situation.
+    base = f"/rapprochements/{pairing.id}"
+    assert post(client, f"{base}/documents/convention/1/figer", {}).status_code == 400  # details missing
+    assert post(client, f"{base}/parties", {"party-party": "host", **{f"party-{k}": v for k, v in HOST_PARTY.items()}}).status_code == 302
+    assert post(client, f"{base}/parties", {"party-party": "employer", **{f"party-{k}": v for k, v in PARTY.items()}}).status_code == 403
+    switch(w["approver"])
+    assert post(client, f"{base}/parties", {"party-party": "employer", **{f"party-{k}": v for k, v in PARTY.items()}}).status_code == 302
+    bad = post(client, f"{base}/agent", {**{f"agent-{k}": v for k, v in AGENT.items()}, "agent-agent_status": "stagiaire"})
+    assert bad.status_code == 400
+    assert post(client, f"{base}/agent", {f"agent-{k}": v for k, v in AGENT.items()}).status_code == 302
+    # Preview, freeze, then the stored PDF holds the names and dates.
+    html = client.get(f"{base}/documents/convention/1").get_data(as_text=True)
+    assert "Mairie de Lyon" in html and "Fait à" in html
+    assert client.get(f"{base}/documents/convention/1.pdf").status_code == 404  # a draft has no PDF
+    assert post(client, f"{base}/documents/convention/1/figer", {}).status_code == 302
+    pdf = client.get(f"{base}/documents/convention/1.pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Camille Martin" in text and "Villeurbanne" in text and START.strftime("%d/%m/%Y") in text
-    # Signatures: each party its own date; then a change gives an avenant.
-    sign_url = f"/rapprochements/{pairing.id}/convention/1/signature"
-    assert post(client, sign_url, {"sign-party": "host", "sign-signed_on": START.isoformat()}).status_code == 302
-    future = post(client, sign_url, {"sign-party": "host", "sign-signed_on": (START + timedelta(days=2)).isoformat()})
-    assert future.status_code == 400
-    assert post(client, sign_url, {"sign-party": "agent", "sign-signed_on": START.isoformat()}).status_code == 403
-    post(client, f"/rapprochements/{pairing.id}/conditions", TERMS | {"place": "Télétravail"})
+    # Each signatory uploads their signed PDF; a file that is no PDF is refused next to the field.
+    upload_url = f"{base}/documents/convention/1/signe"
+    refused = post(client, upload_url, {"copy-party": "employer", "copy-file": (io.BytesIO(b"MZ exe"), "x.pdf")})
+    assert refused.status_code == 400 and "n&#39;est pas un PDF" in refused.get_data(as_text=True)
+    for user, party in ((w["approver"], "employer"), (w["representative"], "host"), (w["agent"], "agent")):
+        switch(user)
+        assert post(client, upload_url, {"copy-party": party, "copy-file": (io.BytesIO(signed_pdf(party)), f"{party}.pdf")}).status_code == 302
+    page = client.get(base).get_data(as_text=True)
+    assert "Étape 5 sur 7" in page and "Engagement en cours" in page and "agent.pdf" in page
+    switch(w["representative"])
+    post(client, f"{base}/conditions", TERMS | {"place": "Télétravail"})
     db.session.refresh(engagement)
-    assert [v.kind for v in engagement.versions] == ["convention", "avenant"]
-    assert "Mairie de Lyon" in engagement.versions[0].html
+    assert [v.kind for v in documents.versions(engagement, "convention")] == ["convention", "avenant"]
+    assert "Mairie de Lyon" in documents.versions(engagement, "convention")[0].html
     # Days: the agent only, within the plan.
     days_url = f"/rapprochements/{pairing.id}/jours"
     assert post(client, days_url, {"days-day": START.isoformat(), "days-days": "1"}).status_code == 403

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from marketplace.core.extensions import db
 from marketplace.models import Pairing, RoleAssignment, User
-from marketplace.pairings.services.errors import NotAllowed
+from marketplace.core.errors import NotAllowed
 
 PARTIES_ORDER = ("agent", "employer", "host")
 

@@ -9,7 +9,7 @@ from marketplace.models import AuditEntry
 
 OBJECT_LABELS = {
     "Pairing": _l("Mise en relation"), "Consent": _l("Accord"), "Engagement": _l("Engagement"),
-    "ConventionVersion": _l("Convention"), "Feedback": _l("Avis"), "ExperienceReport": _l("Retour d'expérience"),
+    "ConventionVersion": _l("Document"), "Feedback": _l("Avis"), "ExperienceReport": _l("Retour d'expérience"),
 }
 STATE_LABELS = {
     "": "—", "pending_review": _l("à examiner"), "rejected": _l("rejetée"), "proposed": _l("proposée"),
@@ -18,7 +18,9 @@ STATE_LABELS = {
     "convention": _l("version rédigée"), "avenant": _l("avenant rédigé"), "draft": _l("brouillon"),
     "rewritten": _l("réécrite avant signature"), "signed_agent": _l("signée par l'agent"),
     "signed_employer": _l("signée par l'employeur"), "signed_host": _l("signée par l'accueil"),
-    "feedback": _l("donné"), "experience_report": _l("rédigé"),
+    "feedback": _l("donné"), "experience_report": _l("rédigé"), "requested_by_host": _l("demandée par l'accueil"),
+    "frozen": _l("figée pour signature"), "signed": _l("signée par toutes les parties"), "arrete": _l("arrêté rédigé"),
+    "details": _l("informations complétées"), "end_requested": _l("fin d'un commun accord demandée"),
 }
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from marketplace.core.extensions import db
+from marketplace.core.unit_of_work import transactional
 from marketplace.models import AgentCapacity, User
-from marketplace.pairings.services.errors import NotAllowed, PairingError
+from marketplace.core.errors import NotAllowed, ServiceError
 from marketplace.pairings.services.queue import DEFAULT_CAPACITY
 
 MAX_CAPACITY = 20
@@ -19,10 +20,11 @@ def current(user_id: int) -> AgentCapacity:
 
 def _check(value, field: str) -> int:
     if not isinstance(value, int) or not 0 <= value <= MAX_CAPACITY:
-        raise PairingError(_("Indiquez un nombre entre 0 et %(max)s.", max=MAX_CAPACITY), field)
+        raise ServiceError(_("Indiquez un nombre entre 0 et %(max)s.", max=MAX_CAPACITY), field)
     return value
 
 
+@transactional
 def set_own(user: User, max_open: int) -> AgentCapacity:
     """The agent says how many proposals and engagements they take at once."""
     if not user.has_role("agent"):
@@ -30,10 +32,10 @@ def set_own(user: User, max_open: int) -> AgentCapacity:
     row = current(user.id)
     row.max_open = _check(max_open, "max_open")
     db.session.add(row)
-    db.session.commit()
     return row
 
 
+@transactional
 def set_cap(approver: User, agent: User, cap: int | None) -> AgentCapacity:
     """The home employer's approver caps one of its agents (None lifts the cap)."""
     if not set(agent.collectivity_ids("agent")) & approver.collectivity_ids("approver"):
@@ -42,7 +44,6 @@ def set_cap(approver: User, agent: User, cap: int | None) -> AgentCapacity:
     row.employer_cap = None if cap is None else _check(cap, "employer_cap")
     row.employer_cap_by_id = approver.id
     db.session.add(row)
-    db.session.commit()
     return row
 
 

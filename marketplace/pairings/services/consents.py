@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.core.extensions import db
+from marketplace.core.unit_of_work import transactional
 from marketplace.models import Consent, Pairing
 from marketplace.models.base import utcnow
 from marketplace.pairings.services import audit
 from marketplace.pairings.services.access import PARTIES_ORDER, parties_of, people_of
-from marketplace.pairings.services.errors import NotAllowed, PairingError
+from marketplace.core.errors import Conflict, NotAllowed, ServiceError
 from marketplace.pairings.services.notify import everyone, tell
 
 PARTY_LABELS = {
@@ -77,31 +78,51 @@ def _expire(pairing: Pairing, actor=None) -> None:
 
 
 def _check_open(pairing: Pairing) -> None:
-    if pairing.status == "proposed" and not all_accepted(pairing) and utcnow() >= expires_at(pairing):
-        _expire(pairing)
-        db.session.commit()
-    if pairing.status == "expired":
-        raise PairingError(_("Cette proposition a expiré : elle n'accepte plus de réponse."))
+    # A proposal past its expiry is refused here without writing (a refusal rolls back); the
+    # daily sweep (`run_reminders`) records the expiry and tells the parties.
+    overdue = pairing.status == "proposed" and not all_accepted(pairing) and utcnow() >= expires_at(pairing)
+    if pairing.status == "expired" or overdue:
+        raise ServiceError(_("Cette proposition a expiré : elle n'accepte plus de réponse."))
     if pairing.status != "proposed":
-        raise PairingError(_("Cette mise en relation n'attend plus de réponse."))
+        raise ServiceError(_("Cette mise en relation n'attend plus de réponse."))
 
 
+def _same_answer(pairing: Pairing, user, party: str, decision: str) -> Consent | None:
+    """The answer this person already gave for this party, when it is the same (a double submit)."""
+    consent = pairing.consent_of(party)
+    if consent is not None and consent.user_id == user.id and consent.decision == decision:
+        return consent
+    return None
+
+
+@transactional
 def give(user, pairing: Pairing, party: str, accepted: bool, reason: str = "") -> Consent:
-    """Record one party's answer; a decline (with its reason) ends the proposal."""
+    """Record one party's answer; a decline (with its reason) ends the proposal. The same answer
+    sent twice (a double click, a resent form) is recorded once and answered normally."""
     if party not in PARTIES_ORDER or party not in parties_of(user, pairing):
         raise NotAllowed(_("Vous ne pouvez pas répondre au nom de cette partie."))
+    decision = "accepted" if accepted else "declined"
+    if (existing := _same_answer(pairing, user, party, decision)) is not None:
+        return existing
     _check_open(pairing)
     reason = (reason or "").strip()
     if not accepted and not reason:
-        raise PairingError(_("Indiquez le motif de votre refus."), "reason")
+        raise ServiceError(_("Indiquez le motif de votre refus."), "reason")
     if any(c.user_id == user.id for c in pairing.consents):
-        raise PairingError(_("Vous avez déjà répondu sur cette mise en relation : une même personne ne "
+        raise ServiceError(_("Vous avez déjà répondu sur cette mise en relation : une même personne ne "
                              "peut pas donner deux des trois accords."))
     if pairing.consent_of(party) is not None:
-        raise PairingError(_("Cette partie a déjà répondu."))
-    consent = Consent(pairing=pairing, party=party, user_id=user.id,
-                      decision="accepted" if accepted else "declined", reason=reason)
-    db.session.add(consent)
+        raise ServiceError(_("Cette partie a déjà répondu."))
+    consent = Consent(pairing_id=pairing.id, party=party, user_id=user.id, decision=decision, reason=reason)
+    try:
+        with db.session.begin_nested():  # a savepoint: a concurrent twin must not undo the rest
+            db.session.add(consent)
+    except IntegrityError:  # the same party answered at the same moment from elsewhere
+        db.session.expire(pairing, ["consents"])
+        if (existing := _same_answer(pairing, user, party, decision)) is not None:
+            return existing
+        raise Conflict(_("Cette partie a déjà répondu.")) from None
+    db.session.expire(pairing, ["consents"])  # the new answer counts in what follows
     audit.record(consent, user, "", consent.decision, pairing_id=pairing.id, party=party, reason=reason)
     if not accepted:
         pairing.status, pairing.reason = "declined", reason
@@ -115,14 +136,10 @@ def give(user, pairing: Pairing, party: str, accepted: bool, reason: str = "") -
              _l("Les trois accords sont réunis pour « %(need)s » : remplissez les conditions de la convention.",
                 need=pairing.need.title),
              _l("Les trois accords sont réunis : à vous de fixer les conditions"))
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same party answered at the same moment from elsewhere
-        db.session.rollback()
-        raise PairingError(_("Cette partie a déjà répondu."))
     return consent
 
 
+@transactional
 def run_reminders(now: datetime | None = None) -> tuple[int, int]:
     """Remind the parties still to answer (after 7 and 14 days by default) and expire proposals
     left unanswered (30 days); idempotent. How many pairings were reminded, and expired."""
@@ -146,5 +163,4 @@ def run_reminders(now: datetime | None = None) -> tuple[int, int]:
                     offer=pairing.offer.title, need=pairing.need.title),
                  _l("Rappel : une mise en relation attend votre réponse"))
             reminded += 1
-    db.session.commit()
     return reminded, expired

@@ -16,6 +16,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.core.extensions import db
+from marketplace.core.unit_of_work import transactional
 from marketplace.models import (AgentCapacity, CollectivityDepartement, CollectivityRegion, Engagement, Need,
                        Pairing, SkillOffer, Suggestion)
 from marketplace.models.base import utcnow
@@ -23,7 +24,7 @@ from marketplace.core.taxonomy import MODALITIES, label
 from marketplace.core.templating import number
 from marketplace.pairings.services import audit
 from marketplace.pairings.services.access import covers_need
-from marketplace.pairings.services.errors import NotAllowed, PairingError
+from marketplace.core.errors import Conflict, NotAllowed, ServiceError
 from marketplace.pairings.services.notify import everyone, tell
 
 AT_CAPACITY_FACTOR = 0.5
@@ -44,6 +45,7 @@ class QueueItem:
     stale: bool
     open_count: int
     capacity: int
+    requested_by: str | None = None  # the host's representative who asked for it, if any
     similar_refusals: list[str] = field(default_factory=list)
     availability: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
@@ -128,7 +130,7 @@ def queue(user, departement: str | None = None, domain: str | None = None,
     if not (user.is_admin or user.has_role("coordinator")):
         raise NotAllowed(_("Seuls les coordinateurs territoriaux examinent les suggestions."))
     query = (
-        select(Suggestion, SkillOffer, Need)
+        select(Suggestion, SkillOffer, Need, Pairing)
         .join(SkillOffer, SkillOffer.id == Suggestion.offer_id).join(Need, Need.id == Suggestion.need_id)
         .outerjoin(Pairing, and_(Pairing.offer_id == Suggestion.offer_id, Pairing.need_id == Suggestion.need_id))
         .where(or_(Pairing.id.is_(None), Pairing.status == "pending_review"),
@@ -147,50 +149,50 @@ def queue(user, departement: str | None = None, domain: str | None = None,
     if min_age_days:
         query = query.where(Suggestion.created_at <= now - timedelta(days=min_age_days))
     rows = db.session.execute(query.order_by(Suggestion.score.desc()).limit(QUEUE_LIMIT)).all()
-    agent_ids = {offer.agent_id for _s, offer, _n in rows}
+    agent_ids = {offer.agent_id for _s, offer, _n, _p in rows}
     counts, refusals = open_counts(agent_ids), _refusals(agent_ids)
     items = []
-    for suggestion, offer, need in rows:
+    for suggestion, offer, need, pairing in rows:
         similar = [reason or _("sans motif") for domain_, host, reason in refusals.get(offer.agent_id, [])
                    if domain_ == need.domain or host == need.collectivity_id]
         created = suggestion.created_at if suggestion.created_at.tzinfo else suggestion.created_at.replace(tzinfo=now.tzinfo)
         age = (now - created).days
         item = QueueItem(suggestion, offer, need, rank=suggestion.score, age_days=age, stale=age >= stale_days(),
                          open_count=counts.get(offer.agent_id, 0), capacity=capacity_of(offer.agent_id),
-                         similar_refusals=similar, availability=_availability(offer, need), rules=_rules(offer))
+                         similar_refusals=similar, availability=_availability(offer, need), rules=_rules(offer),
+                         requested_by=pairing.requested_by.display_name if pairing and pairing.requested_by else None)
         item.rank = suggestion.score * (AT_CAPACITY_FACTOR if item.at_capacity else 1) \
             * SIMILAR_REFUSAL_FACTOR ** len(similar)
         items.append(item)
-    items.sort(key=lambda i: (-i.rank, i.suggestion.id))
+    # What a host asked for comes first: a person is waiting for that answer.
+    items.sort(key=lambda i: (i.requested_by is None, -i.rank, i.suggestion.id))
     return items
 
 
+@transactional
 def decide(user, suggestion_ids, approve: bool, reason: str = "") -> list[Pairing]:
     """Approve (a proposal goes to the three parties) or reject with a reason one or more
     suggestions; all or nothing: one refused suggestion refuses the batch."""
     reason = (reason or "").strip()
     if not approve and not reason:
-        raise PairingError(_("Indiquez le motif du rejet."), "reason")
+        raise ServiceError(_("Indiquez le motif du rejet."), "reason")
     ids = sorted({int(i) for i in suggestion_ids})
     if not ids:
-        raise PairingError(_("Sélectionnez au moins une suggestion."), "suggestion_ids")
+        raise ServiceError(_("Sélectionnez au moins une suggestion."), "suggestion_ids")
     suggestions = db.session.scalars(select(Suggestion).where(Suggestion.id.in_(ids))).all()
     if len(suggestions) != len(ids):
-        raise PairingError(_("Une des suggestions n'existe plus. Rechargez la page."), "suggestion_ids")
+        raise ServiceError(_("Une des suggestions n'existe plus. Rechargez la page."), "suggestion_ids")
+    # A refusal raised for one suggestion rolls the whole unit of work back: all or nothing.
+    pairings = [_decide_one(user, suggestion, approve, reason) for suggestion in suggestions]
     try:
-        pairings = [_decide_one(user, suggestion, approve, reason) for suggestion in suggestions]
-        db.session.commit()
-    except PairingError:
-        db.session.rollback()  # nothing half-saved: the batch is refused as a whole
-        raise
+        db.session.flush()
     except IntegrityError:  # another coordinator decided the same pair at the same moment
-        db.session.rollback()
-        raise PairingError(_("Cette suggestion vient d'être traitée par quelqu'un d'autre."), "suggestion_ids")
+        raise Conflict(_("Cette suggestion vient d'être traitée par quelqu'un d'autre."), "suggestion_ids") from None
     return pairings
 
 
 def _decide_one(user, suggestion: Suggestion, approve: bool, reason: str) -> Pairing:
-    """Decide one suggestion in the current transaction (the caller commits or rolls back)."""
+    """Decide one suggestion in the current unit of work (the caller's)."""
     offer, need = db.session.get(SkillOffer, suggestion.offer_id), db.session.get(Need, suggestion.need_id)
     if not covers_need(user, need) or not (user.is_admin or user.has_role("coordinator")):
         raise NotAllowed(_("Ce besoin est hors de votre territoire."))
@@ -201,7 +203,7 @@ def _decide_one(user, suggestion: Suggestion, approve: bool, reason: str) -> Pai
         pairing = Pairing(offer=offer, need=need, status="pending_review")
         db.session.add(pairing)
     elif pairing.status != "pending_review":
-        raise PairingError(_("Cette suggestion a déjà été traitée."), "suggestion_ids")
+        raise ServiceError(_("Cette suggestion a déjà été traitée."), "suggestion_ids")
     pairing.status = "proposed" if approve else "rejected"
     pairing.reason, pairing.score = reason, suggestion.score
     pairing.decided_by_id, pairing.decided_at = user.id, utcnow()
