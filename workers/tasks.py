@@ -14,6 +14,7 @@ from marketplace.suggestions import index as matching_index, services as suggest
 from marketplace.notifications import services as notifications
 
 from marketplace.core import outbox, task_queue
+from marketplace.practices.services import search as practices_search
 
 # What a flaky SMTP server or network raises: retried with exponential backoff.
 SMTP_ERRORS = (smtplib.SMTPException, OSError)  # OSError covers refused, reset and timed out
@@ -33,6 +34,13 @@ def match_offer(self, offer_id: int) -> None:
     task_queue.mark_done(self.request.id)
 
 
+@shared_task(bind=True, name="workers.tasks.index_practice")
+def index_practice(self, sheet_id: int) -> None:
+    """Bring one practice sheet's entry in the shared practices index up to date."""
+    practices_search.refresh_index(sheet_id)
+    task_queue.mark_done(self.request.id)
+
+
 @shared_task(bind=True, name="workers.tasks.refit_index")
 def refit_index(self, kind: str, force: bool = False) -> None:
     """Rebuild one index from the database when a tenth of it changed (or always, if forced)."""
@@ -42,7 +50,7 @@ def refit_index(self, kind: str, force: bool = False) -> None:
 
 @shared_task(name="workers.tasks.refit_all")
 def refit_all() -> None:
-    """Nightly: rebuild both indexes, so that new words count."""
+    """Nightly: rebuild every index (offers, needs, practices), so that new words count."""
     for kind in matching_index.KINDS:
         matching_index.refit(kind, force=True)
 

@@ -1,4 +1,5 @@
-"""The two shared MatchEngine indexes (published offers, open needs), persisted and versioned.
+"""The shared MatchEngine indexes (published offers, open needs, published practice sheets),
+persisted and versioned.
 
 Every worker process keeps the engine it last loaded with its version; `current(kind)` reloads it
 when the MatchingIndexState row says newer. A change is applied under the row's lock (PostgreSQL)
@@ -20,13 +21,16 @@ from sqlalchemy import select, update
 from matching import Document, MatchEngine
 
 from marketplace.core.extensions import db
-from marketplace.models import MatchingIndexState, Need, SkillOffer
+from marketplace.models import MatchingIndexState, Need, PracticeSheet, SkillOffer
 from marketplace.models.base import utcnow
+from marketplace.practices.services.documents import sheet_document
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("offers", "needs")
-MODELS = {"offers": SkillOffer, "needs": Need}
+KINDS = ("offers", "needs", "practices")
+MODELS = {"offers": SkillOffer, "needs": Need, "practices": PracticeSheet}
+# The status an item has while it belongs in its index.
+INDEXED_STATUS = {"offers": "published", "needs": "open", "practices": "published"}
 # Per process: kind -> (file, engine). Module state on purpose: the cache outlives a task. Each
 # version has its own file name, so comparing names is comparing versions (even across databases).
 _CACHE: dict[str, tuple[str, MatchEngine]] = {}
@@ -75,12 +79,12 @@ def need_document(need: Need) -> Document:
     return Document(need.id, f"{need.title}\n{need.description}", tuple(need.tags or ()) + (need.domain,), meta)
 
 
-DOCUMENT = {"offers": offer_document, "needs": need_document}
+DOCUMENT = {"offers": offer_document, "needs": need_document, "practices": sheet_document}
 
 
 def is_indexed(kind: str, item) -> bool:
-    """Whether a listing belongs in its index: published offers, open needs."""
-    return item is not None and (item.status == "published" if kind == "offers" else item.status == "open")
+    """Whether an item belongs in its index: published offers, open needs, published sheets."""
+    return item is not None and item.status == INDEXED_STATUS[kind]
 
 
 def index_dir() -> Path:
@@ -189,7 +193,7 @@ def apply_change(kind: str, item_id: int, attempts: int = 5) -> bool:
 def indexed_items(kind: str):
     """The listings that belong in an index, in id order."""
     model = MODELS[kind]
-    status = "published" if kind == "offers" else "open"
+    status = INDEXED_STATUS[kind]
     return db.session.execute(
         select(model).where(model.status == status).order_by(model.id).execution_options(yield_per=1000)
     ).scalars()
@@ -228,7 +232,7 @@ def _refit_locked(kind: str, state: MatchingIndexState, progress=None) -> int | 
 def count_indexable(kind: str) -> int:
     """How many listings a refit of this index would read."""
     model = MODELS[kind]
-    status = "published" if kind == "offers" else "open"
+    status = INDEXED_STATUS[kind]
     return db.session.query(model).filter(model.status == status).count()
 
 
