@@ -8,7 +8,9 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from marketplace.core.errors import ServiceError
-from marketplace.core.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from marketplace.core.extensions import (
+    babel, csrf, db, enforce_sqlite_foreign_keys, limiter, login_manager, mail, migrate,
+)
 
 
 def select_locale() -> str:
@@ -34,6 +36,8 @@ def current_app_languages():
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    with app.app_context():
+        enforce_sqlite_foreign_keys(db.engine)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
