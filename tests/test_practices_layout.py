@@ -1,4 +1,4 @@
-"""Issue 9: the practices view modules share practices/blueprint.py instead of importing each other."""
+"""Issue 9: the practices view modules share practices/views_blueprint.py instead of importing each other."""
 import ast
 from pathlib import Path
 
@@ -22,7 +22,7 @@ def test_view_modules_do_not_import_each_other():
     social = imported_modules(PRACTICES / "views_social.py")
     assert not any(name.endswith("views_social") for name in views)
     assert not any(name.endswith("practices.views") for name in social)
-    assert "marketplace.practices.blueprint" in views & social
+    assert "marketplace.practices.views_blueprint" in views & social
 
 
 def test_both_view_modules_register_their_routes(app):

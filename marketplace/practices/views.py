@@ -8,7 +8,7 @@ from flask_login import current_user
 from marketplace.core.errors import ServiceError
 from marketplace.core.taxonomy import DOMAINS
 from marketplace.core.web import refuse
-from marketplace.practices.blueprint import bp, member_required, run
+from marketplace.practices.views_blueprint import bp, member_required, run
 from marketplace.practices.forms import SORT_LABELS, FileForm, LinkForm, SheetForm, TargetForm
 from marketplace.practices.services import editing, essaimage, pages, search, uploads
 from marketplace.practices.services.access import EditConflict, is_member

@@ -8,7 +8,7 @@ from flask_login import current_user
 from marketplace.core.errors import ServiceError
 from marketplace.core.taxonomy import DOMAINS
 from marketplace.core.web import attempt, refuse
-from marketplace.practices.blueprint import bp, member_required, run
+from marketplace.practices.views_blueprint import bp, member_required, run
 from marketplace.practices.forms import CollectionForm, CollectionItemForm, CommentForm, ReuseForm, TargetForm
 from marketplace.practices.services import collections, discussion, essaimage, pages
 from marketplace.practices.services.access import can_curate
