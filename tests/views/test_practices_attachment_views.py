@@ -130,3 +130,11 @@ def test_removal_is_a_revision_that_the_history_page_reverts(client, db, alice, 
     assert response.status_code == 302
     assert client.get(f"/pratiques/ressources/{guide.id}").data == PDF
     assert "Guide pratique" in client.get(f"/pratiques/{sheet.id}").get_data(as_text=True)
+
+
+def test_diff_shows_the_withdrawn_resource(client, alice, sheet, guide):
+    sign_in(client, alice)
+    remove(client, guide)
+    page = client.get(f"/pratiques/{sheet.id}/comparer?de=1&a=2").get_data(as_text=True)
+    assert "Ressources retirées" in page and "<ins>Guide pratique</ins>" in page
+    assert "Aucune différence" not in page

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from marketplace.core.errors import NotFound
 from marketplace.core.extensions import db
@@ -69,7 +70,13 @@ def diff_page(sheet: PracticeSheet, old_number: int, new_number: int) -> dict:
     new = editing.get_revision(sheet, new_number)
     return {"sheet": sheet, "old": old, "new": new,
             "table": diff_table(old.content, new.content, _("Version %(n)s", n=old.number),
-                                _("Version %(n)s", n=new.number))}
+                                _("Version %(n)s", n=new.number), resources=resource_titles(sheet))}
+
+
+def resource_titles(sheet: PracticeSheet) -> dict[int, str]:
+    """Every resource of the sheet, withdrawn or not, by id (for the diff of withdrawals)."""
+    return dict(db.session.execute(select(PracticeAttachment.id, PracticeAttachment.title)
+                                   .where(PracticeAttachment.sheet_id == sheet.id)).all())
 
 
 def conflict_diff(sheet: PracticeSheet, current, mine: dict):
