@@ -26,7 +26,7 @@ from marketplace.models import (
     User,
 )
 from marketplace.core.taxonomy import DOMAINS
-from marketplace.practices.services.documents import need_document, sheet_document  # noqa: F401 (public here too)
+from marketplace.practices.services.documents import need_document
 from marketplace.practices.services.essaimage import spread_subquery
 from marketplace.practices.services.render import plain_text
 from marketplace.suggestions import index as matching_index
