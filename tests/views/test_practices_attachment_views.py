@@ -138,3 +138,12 @@ def test_diff_shows_the_withdrawn_resource(client, alice, sheet, guide):
     page = client.get(f"/pratiques/{sheet.id}/comparer?de=1&a=2").get_data(as_text=True)
     assert "Ressources retirées" in page and "<ins>Guide pratique</ins>" in page
     assert "Aucune différence" not in page
+
+
+def test_bad_removals_get_a_clear_answer(client, alice, guide):
+    sign_in(client, alice)
+    assert client.post_form("/pratiques/ressources/999999/supprimer", {}, token_from="/pratiques/").status_code == 404
+    remove(client, guide)
+    again = client.post_form(f"/pratiques/ressources/{guide.id}/supprimer", {}, token_from="/pratiques/",
+                             follow_redirects=True)
+    assert again.status_code == 200 and "Cette ressource a déjà été retirée." in again.get_data(as_text=True)
