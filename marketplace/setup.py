@@ -9,7 +9,9 @@ from werkzeug.exceptions import HTTPException
 
 from marketplace.core.anonymous import AnonymousVisitor
 from marketplace.core.errors import ServiceError
-from marketplace.core.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from marketplace.core.extensions import (
+    babel, csrf, db, enforce_sqlite_foreign_keys, limiter, login_manager, mail, migrate,
+)
 
 
 def select_locale() -> str:
@@ -35,6 +37,8 @@ def current_app_languages():
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    with app.app_context():
+        enforce_sqlite_foreign_keys(db.engine)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -99,7 +103,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.listings.views import needs_bp, offers_bp
     from marketplace.notifications.views import bp as notifications_bp
     from marketplace.pairings.views import bp as pairings_bp
-    from marketplace.practices.views import bp as practices_bp
+    from marketplace.practices import views as _practice_views, views_social as _social_views  # noqa: F401 (add their routes to the blueprint)
+    from marketplace.practices.views_blueprint import bp as practices_bp
 
     for blueprint in (main_bp, accounts_bp, offers_bp, needs_bp, admin_bp, api_bp, practices_bp, notifications_bp,
                       coordination_bp, pairings_bp, health_bp, statistics_bp, seo_bp, legal_bp):

@@ -16,6 +16,7 @@ from marketplace.notifications import services as notifications
 
 from marketplace.core import outbox, task_queue
 from marketplace.health import services as health
+from marketplace.practices.services import search as practices_search
 
 
 @shared_task(bind=True, name="workers.tasks.match_need")
@@ -30,6 +31,12 @@ def match_offer(self, offer_id: int) -> None:
     task_queue.run_intent(self.request.id, suggestions.match_offer, offer_id)
 
 
+@shared_task(bind=True, name="workers.tasks.index_practice")
+def index_practice(self, sheet_id: int) -> None:
+    """Bring one practice sheet's entry in the shared practices index up to date."""
+    task_queue.run_intent(self.request.id, practices_search.refresh_index, sheet_id)
+
+
 @shared_task(bind=True, name="workers.tasks.refit_index")
 def refit_index(self, kind: str, force: bool = False) -> None:
     """Rebuild one index from the database when a tenth of it changed (or always, if forced)."""
@@ -38,7 +45,7 @@ def refit_index(self, kind: str, force: bool = False) -> None:
 
 @shared_task(name="workers.tasks.refit_all")
 def refit_all() -> None:
-    """Nightly: rebuild both indexes, so that new words count."""
+    """Nightly: rebuild every index (offers, needs, practices), so that new words count."""
     for kind in matching_index.KINDS:
         matching_index.refit(kind, force=True)
 

@@ -7,7 +7,7 @@ from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints so that Alembic migrations behave the same on SQLite and PostgreSQL.
@@ -31,3 +31,21 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 mail = Mail()
+
+
+def enforce_sqlite_foreign_keys(engine) -> None:
+    """Make SQLite check foreign keys on every connection of `engine` (no-op for other databases).
+
+    SQLite ignores them unless each connection asks (PRAGMA foreign_keys=ON): without it a row
+    could point at a deleted one and ON DELETE CASCADE did nothing, unlike PostgreSQL.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    def foreign_keys_on(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    if not event.contains(engine, "connect", foreign_keys_on):
+        event.listen(engine, "connect", foreign_keys_on)

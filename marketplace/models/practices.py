@@ -125,6 +125,9 @@ class PracticeAttachment(db.Model):
     url: Mapped[str | None] = mapped_column(String(1000))
     uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    # Withdrawn from the sheet (a revision says who and when): the row and the file stay so that
+    # a revert brings the resource back and a collection that lists it keeps working.
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     uploader: Mapped[User] = relationship()
 

@@ -1,58 +1,17 @@
 """Practice sheets: list, read, write, history, diff, revert, resources (thin views)."""
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from marketplace.practices.services import editing, essaimage, pages, search, uploads
-from marketplace.practices.services.access import EditConflict, NotAllowed, PracticeError, is_member
+from marketplace.core.errors import ServiceError
 from marketplace.core.taxonomy import DOMAINS
+from marketplace.core.web import refuse
+from marketplace.practices.views_blueprint import bp, member_required, run
 from marketplace.practices.forms import SORT_LABELS, FileForm, LinkForm, SheetForm, TargetForm
-
-bp = Blueprint("practices", __name__, url_prefix="/pratiques")
-
-
-def refuse(error: PracticeError, form=None) -> None:
-    """403 for a refusal of rights; otherwise the French message next to its field, or flashed."""
-    if isinstance(error, NotAllowed):
-        abort(403)
-    field = getattr(form, error.field, None) if form is not None and error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "error")
-
-
-def member_required(view):
-    """Log in first; then 403 unless the user holds an active role (a member of the library)."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not is_member(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def run(form, action, success: str) -> bool:
-    """Validate a form and run one service call; flash the success, the refusal or the first
-    form error. True when the service call succeeded."""
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash(errors[0], "error")
-        return False
-    try:
-        action()
-    except PracticeError as error:
-        refuse(error)
-        return False
-    flash(success, "success")
-    return True
+from marketplace.practices.services import editing, essaimage, pages, search, uploads
+from marketplace.practices.services.access import EditConflict, is_member
 
 
 @bp.app_template_global()
@@ -80,7 +39,7 @@ def create():
     if form.validate_on_submit():
         try:
             sheet = editing.create_sheet(current_user, form.sheet_data(), form.comment.data)
-        except PracticeError as error:
+        except ServiceError as error:
             refuse(error, form)
         else:
             flash(_("Fiche enregistrée."), "success")
@@ -112,7 +71,7 @@ def edit(sheet_id: int):
             conflict = {"revision": error.current, "message": error.message,
                         "diff": pages.conflict_diff(sheet, error.current, form.sheet_data())}
             form.base_revision.data = str(error.current.number)
-        except PracticeError as error:
+        except ServiceError as error:
             refuse(error, form)
         else:
             flash(_("Modifications enregistrées."), "success")
@@ -184,8 +143,6 @@ def download(attachment_id: int):
 def remove_attachment(attachment_id: int):
     attachment = pages.visible_attachment(attachment_id, current_user)
     sheet_id = attachment.sheet_id
-    run(TargetForm(), lambda: uploads.remove(attachment, current_user), _("Ressource retirée."))
+    run(TargetForm(), lambda: uploads.remove(attachment, current_user),
+        _("Ressource retirée : une nouvelle version de la fiche le note, et l'historique permet de la rétablir."))
     return redirect(url_for(".detail", sheet_id=sheet_id) + "#ressources")
-
-
-from marketplace.practices import views_social  # noqa: E402,F401  (registers the discussion and collection routes)

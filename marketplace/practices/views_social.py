@@ -5,11 +5,13 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.practices.services import collections, discussion, essaimage, pages
-from marketplace.practices.services.access import PracticeError, can_curate
+from marketplace.core.errors import ServiceError
 from marketplace.core.taxonomy import DOMAINS
+from marketplace.core.web import attempt, refuse
+from marketplace.practices.views_blueprint import bp, member_required, run
 from marketplace.practices.forms import CollectionForm, CollectionItemForm, CommentForm, ReuseForm, TargetForm
-from marketplace.practices.views import bp, member_required, refuse, run
+from marketplace.practices.services import collections, discussion, essaimage, pages
+from marketplace.practices.services.access import can_curate
 
 
 def _back(sheet_id: int, anchor: str = ""):
@@ -94,7 +96,7 @@ def collection_create():
     if form.validate_on_submit():
         try:
             created = collections.create_collection(current_user, form.title.data, form.description.data)
-        except PracticeError as error:
+        except ServiceError as error:
             refuse(error, form)
         else:
             flash(_("Collection créée : ajoutez-y des fiches et des ressources."), "success")
@@ -129,13 +131,10 @@ def collection_item(collection_id: int, action: str):
     actions = {"monter": -1, "descendre": 1}
     if not form.validate_on_submit() or not form.item_id.data or action not in (*actions, "retirer"):
         abort(400)
-    try:
-        if action == "retirer":
-            collections.remove_item(page["collection"], current_user, form.item_id.data)
-        else:
-            collections.move_item(page["collection"], current_user, form.item_id.data, actions[action])
-    except PracticeError as error:
-        refuse(error)
+    if action == "retirer":
+        attempt(lambda: collections.remove_item(page["collection"], current_user, form.item_id.data))
+    else:
+        attempt(lambda: collections.move_item(page["collection"], current_user, form.item_id.data, actions[action]))
     return redirect(url_for(".collection_detail", collection_id=collection_id))
 
 

@@ -1,4 +1,5 @@
-"""The two shared MatchEngine indexes (published offers, open needs), persisted and versioned.
+"""The shared MatchEngine indexes (published offers, open needs, published practice sheets),
+persisted and versioned.
 
 Every worker process keeps the engine it last loaded with its version; `current(kind)` reloads it
 when the MatchingIndexState row says newer. A change is applied under the row's lock (PostgreSQL)
@@ -23,13 +24,16 @@ from matching import Document, MatchEngine
 from marketplace.core.errors import Conflict
 from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import end_read, transactional
-from marketplace.models import MatchingIndexState, Need, SkillOffer
+from marketplace.models import MatchingIndexState, Need, PracticeSheet, SkillOffer
 from marketplace.models.base import utcnow
+from marketplace.practices.services.documents import sheet_document
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("offers", "needs")
-MODELS = {"offers": SkillOffer, "needs": Need}
+KINDS = ("offers", "needs", "practices")
+MODELS = {"offers": SkillOffer, "needs": Need, "practices": PracticeSheet}
+# The status an item has while it belongs in its index.
+INDEXED_STATUS = {"offers": "published", "needs": "open", "practices": "published"}
 # Per process: kind -> (file, engine). Module state on purpose: the cache outlives a task. Each
 # version has its own file name, so comparing names is comparing versions (even across databases).
 _CACHE: dict[str, tuple[str, MatchEngine]] = {}
@@ -78,12 +82,12 @@ def need_document(need: Need) -> Document:
     return Document(need.id, f"{need.title}\n{need.description}", tuple(need.tags or ()) + (need.domain,), meta)
 
 
-DOCUMENT = {"offers": offer_document, "needs": need_document}
+DOCUMENT = {"offers": offer_document, "needs": need_document, "practices": sheet_document}
 
 
 def is_indexed(kind: str, item) -> bool:
-    """Whether a listing belongs in its index: published offers, open needs."""
-    return item is not None and (item.status == "published" if kind == "offers" else item.status == "open")
+    """Whether an item belongs in its index: published offers, open needs, published sheets."""
+    return item is not None and item.status == INDEXED_STATUS[kind]
 
 
 def index_dir() -> Path:
@@ -225,7 +229,7 @@ def _apply_once(kind: str, item_id: int) -> tuple[bool, tuple]:
 def indexed_items(kind: str):
     """The listings that belong in an index, in id order."""
     model = MODELS[kind]
-    status = "published" if kind == "offers" else "open"
+    status = INDEXED_STATUS[kind]
     return db.session.execute(
         select(model).where(model.status == status).order_by(model.id).execution_options(yield_per=1000)
     ).scalars()
@@ -279,7 +283,7 @@ def _refit_locked(kind: str, state: MatchingIndexState, progress=None) -> tuple:
 def count_indexable(kind: str) -> int:
     """How many listings a refit of this index would read."""
     model = MODELS[kind]
-    status = "published" if kind == "offers" else "open"
+    status = INDEXED_STATUS[kind]
     return db.session.query(model).filter(model.status == status).count()
 
 

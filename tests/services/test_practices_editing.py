@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import pytest
-from werkzeug.exceptions import NotFound
+from marketplace.core.errors import NotAllowed, NotFound, ServiceError
 
 from marketplace.models import PracticeRevision
 from marketplace.practices.services import editing
-from marketplace.practices.services.access import EditConflict, NotAllowed, PracticeError
+from marketplace.practices.services.access import EditConflict
 from marketplace.practices.services.diff import diff_table, field_changes
 from marketplace.practices.services.render import render_markdown
 from tests.fixtures.practices.helpers import alice, make_sheet, place, sheet_data  # noqa: F401 (fixtures)
@@ -76,13 +76,13 @@ def test_non_member_cannot_create_or_edit(app, make_user, alice, place):
     ("collectivity_id", 999999),
 ])
 def test_bad_input_names_the_field(app, alice, place, field, value):
-    with pytest.raises(PracticeError) as caught:
+    with pytest.raises(ServiceError) as caught:
         editing.create_sheet(alice, sheet_data(place, **{field: value}))
     assert caught.value.field == field
 
 
 def test_bad_status_refused(app, alice, place):
-    with pytest.raises(PracticeError):
+    with pytest.raises(ServiceError):
         editing.create_sheet(alice, sheet_data(place, status="deleted"))
 
 

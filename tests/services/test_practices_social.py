@@ -6,7 +6,7 @@ import pytest
 from marketplace.models import Notification, NotificationPreference, OutboxEmail, PracticeReuse
 from marketplace.notifications import services as notifications
 from marketplace.practices.services import collections, discussion, editing, essaimage, uploads
-from marketplace.practices.services.access import NotAllowed, PracticeError
+from marketplace.core.errors import NotAllowed, ServiceError
 from tests.fixtures.practices.helpers import make_sheet, sheet_data
 
 
@@ -65,12 +65,12 @@ def test_representative_of_another_collectivity_refused(app, make_user, sheet, r
 
 def test_origin_collectivity_and_drafts_and_bad_stage_refused(app, make_user, author, lyon, rennes):
     sheet = make_sheet(author, lyon)
-    with pytest.raises(PracticeError):
+    with pytest.raises(ServiceError):
         essaimage.declare_reuse(sheet, representative(make_user, lyon), lyon.id, "inspired")
-    with pytest.raises(PracticeError):
+    with pytest.raises(ServiceError):
         essaimage.declare_reuse(sheet, representative(make_user, rennes), rennes.id, "copied")
     draft = make_sheet(author, lyon, status="draft")
-    with pytest.raises(PracticeError):
+    with pytest.raises(ServiceError):
         essaimage.declare_reuse(draft, representative(make_user, rennes), rennes.id, "inspired")
 
 
@@ -97,7 +97,7 @@ def test_spread_per_region_and_region_table(app, make_user, sheet, rennes, brest
 # --- comments, follows, notifications -------------------------------------------------------
 
 def test_comment_needs_text_and_membership(app, make_user, sheet):
-    with pytest.raises(PracticeError):
+    with pytest.raises(ServiceError):
         discussion.add_comment(sheet, sheet.created_by, "   ")
     with pytest.raises(NotAllowed):
         discussion.add_comment(sheet, make_user(roles=()), "Bonjour")
@@ -108,7 +108,7 @@ def test_comment_needs_text_and_membership(app, make_user, sheet):
 @pytest.mark.parametrize("kind, key", [("domain", "inconnu"), ("sheet", "999"), ("planet", "x"),
                                        ("departement", "../"), ("region", "")])
 def test_follow_unknown_target_refused(app, author, kind, key):
-    with pytest.raises(PracticeError):
+    with pytest.raises(ServiceError):
         discussion.follow(author, kind, key)
 
 
@@ -207,7 +207,7 @@ def test_collection_items_ordered(app, make_user, author, lyon, sheet, tmp_path)
     first = collections.add_item(kit, admin, sheet_id=sheet.id)
     collections.add_item(kit, admin, sheet_id=other.id, note="à lire")
     third = collections.add_item(kit, admin, attachment_id=guide.id)
-    with pytest.raises(PracticeError):
+    with pytest.raises(ServiceError):
         collections.add_item(kit, admin, sheet_id=sheet.id)
     collections.move_item(kit, admin, third.id, -1)
     assert [(i.sheet_id, i.attachment_id) for i in kit.items] == [
@@ -218,10 +218,10 @@ def test_collection_items_ordered(app, make_user, author, lyon, sheet, tmp_path)
 
 def test_collection_refuses_drafts_and_empty_title(app, make_user, author, lyon):
     admin = make_user(roles=["admin"])
-    with pytest.raises(PracticeError):
+    with pytest.raises(ServiceError):
         collections.create_collection(admin, "  ")
     kit = collections.create_collection(admin, "Kit")
     draft = make_sheet(author, lyon, status="draft")
     for kwargs in ({"sheet_id": draft.id}, {}, {"sheet_id": 999}, {"attachment_id": 999}):
-        with pytest.raises(PracticeError):
+        with pytest.raises(ServiceError):
             collections.add_item(kit, admin, **kwargs)

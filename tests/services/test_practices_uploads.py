@@ -8,7 +8,7 @@ import pytest
 
 from marketplace.models import PracticeAttachment
 from marketplace.practices.services import uploads
-from marketplace.practices.services.access import NotAllowed, PracticeError
+from marketplace.core.errors import NotAllowed, NotFound, ServiceError
 from tests.fixtures.practices.helpers import EXE, ELF, PDF, PNG, docx_bytes, make_sheet, odt_bytes
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "practices"
@@ -59,7 +59,7 @@ def test_sample_pdf_fixture(app, upload_dir, member, sheet):
 
 @pytest.mark.parametrize("content", [EXE, ELF, b"#!/bin/sh\nrm -rf /\n"], ids=["exe", "elf", "script"])
 def test_executable_renamed_pdf_is_refused(app, db, upload_dir, member, sheet, content):
-    with pytest.raises(PracticeError) as caught:
+    with pytest.raises(ServiceError) as caught:
         uploads.add_file(sheet, member, io.BytesIO(content), "rapport.pdf")
     assert "exécutable" in caught.value.message
     assert db.session.query(PracticeAttachment).count() == 0
@@ -67,13 +67,13 @@ def test_executable_renamed_pdf_is_refused(app, db, upload_dir, member, sheet, c
 
 
 def test_executable_fixture_file_is_refused(app, upload_dir, member, sheet):
-    with open(FIXTURES / "programme.pdf", "rb") as handle, pytest.raises(PracticeError):
+    with open(FIXTURES / "programme.pdf", "rb") as handle, pytest.raises(ServiceError):
         uploads.add_file(sheet, member, handle, "programme.pdf")
 
 
 def test_oversize_file_is_refused(app, db, upload_dir, member, sheet):
     too_big = PDF + b"0" * (uploads.DEFAULT_MAX_BYTES)
-    with pytest.raises(PracticeError) as caught:
+    with pytest.raises(ServiceError) as caught:
         uploads.add_file(sheet, member, io.BytesIO(too_big), "gros.pdf")
     assert "taille maximale de 10.0 Mo" in caught.value.message
     assert db.session.query(PracticeAttachment).count() == 0
@@ -81,7 +81,7 @@ def test_oversize_file_is_refused(app, db, upload_dir, member, sheet):
 
 def test_size_limit_follows_the_configuration(app, upload_dir, member, sheet):
     app.config["PRACTICE_UPLOAD_MAX_BYTES"] = 10
-    with pytest.raises(PracticeError):
+    with pytest.raises(ServiceError):
         uploads.add_file(sheet, member, io.BytesIO(PDF), "petit.pdf")
 
 
@@ -93,7 +93,7 @@ def test_size_limit_follows_the_configuration(app, upload_dir, member, sheet):
     ("\u00e9".encode("latin-1") * 10, "latin.txt"),
 ], ids=["png-as-pdf", "binary-txt", "fake-zip", "empty", "latin1-txt"])
 def test_unknown_or_mismatched_content_is_refused(app, upload_dir, member, sheet, content, name):
-    with pytest.raises(PracticeError):
+    with pytest.raises(ServiceError):
         uploads.add_file(sheet, member, io.BytesIO(content), name)
 
 
@@ -111,7 +111,7 @@ def test_non_member_cannot_upload(app, upload_dir, make_user, sheet):
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://x.fr/a",
                                  "https://", "www.example.fr"])
 def test_links_must_be_http(app, member, sheet, url):
-    with pytest.raises(PracticeError):
+    with pytest.raises(ServiceError):
         uploads.add_link(sheet, member, url, "Lien")
 
 
@@ -122,8 +122,12 @@ def test_link_is_stored(app, member, sheet):
         uploads.file_path(link)
 
 
-def test_remove_deletes_file(app, upload_dir, member, sheet):
+def test_remove_withdraws_but_keeps_the_file_for_a_revert(app, upload_dir, member, sheet):
     attachment = uploads.add_file(sheet, member, io.BytesIO(PDF), "a.pdf")
     path = uploads.file_path(attachment)
     uploads.remove(attachment, member)
-    assert not path.exists()
+    assert path.exists()  # a revert brings it back
+    assert attachment.removed_at is not None
+    assert uploads.live_attachments(sheet) == []
+    with pytest.raises(NotFound):
+        uploads.file_path(attachment)

@@ -1,27 +1,25 @@
-"""Who may read, edit, declare a reuse or curate; the errors the practices services raise."""
+"""Who may read, edit, declare a reuse, curate or remove a resource; the practices' conflict.
+
+The practices services refuse with the one error family of `marketplace.core.errors`
+(`ServiceError`, `NotAllowed`, `NotFound`, `Conflict`); `EditConflict` is the `Conflict` of a
+stale edit form and carries the revision saved meanwhile.
+"""
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy import select
+
+from marketplace.core.errors import Conflict, NotAllowed
+from marketplace.core.extensions import db
+from marketplace.models import PracticeRevision
 
 # Any active role makes a user a member of the library, allowed to edit sheets.
 MEMBER_ROLES = ("agent", "representative", "approver", "coordinator", "admin")
 CURATOR_ROLES = ("coordinator", "admin")
 
 
-class PracticeError(Exception):
-    """A refused input: `message` is French, `field` names the form field it belongs to."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class NotAllowed(PracticeError):
-    """The user may not do this (a view answers 403)."""
-
-
-class EditConflict(PracticeError):
+class EditConflict(Conflict):
     """Someone saved the sheet after the form was opened: `current` is their revision."""
 
     def __init__(self, current):
@@ -51,11 +49,38 @@ def can_view(user, sheet) -> bool:
 
 
 def require_member(user) -> None:
+    """Refuse (403) a visitor or a user without an active role."""
     if not is_member(user):
         raise NotAllowed(_("Seuls les membres (agents, référents, employeurs, coordinateurs, "
                            "administrateurs) peuvent modifier les fiches pratiques."))
 
 
 def require_curator(user) -> None:
+    """Refuse (403) anyone but coordinators and administrators."""
     if not can_curate(user):
         raise NotAllowed(_("Seuls les coordinateurs et les administrateurs gèrent les collections."))
+
+
+def can_remove_attachment(user, attachment, sheet) -> bool:
+    """The uploader, an editor of the sheet acting for the sheet's collectivity, or an admin.
+
+    "Editor" means someone who wrote a revision of the sheet: a member from elsewhere may edit
+    the text, but only the people of the collectivity that owns the practice may withdraw the
+    resources others shared.
+    """
+    if not is_member(user):
+        return False
+    if user.has_role("admin") or attachment.uploader_id == user.id:
+        return True
+    acts_for_sheet = any(role.collectivity_id == sheet.collectivity_id for role in user.active_roles())
+    if not acts_for_sheet:
+        return False
+    return db.session.scalar(select(PracticeRevision.id).where(
+        PracticeRevision.sheet_id == sheet.id, PracticeRevision.author_id == user.id).limit(1)) is not None
+
+
+def require_attachment_remover(user, attachment, sheet) -> None:
+    """Refuse (403) a removal by anyone `can_remove_attachment` does not name."""
+    if not can_remove_attachment(user, attachment, sheet):
+        raise NotAllowed(_("Seuls la personne qui a déposé cette ressource, les rédacteurs de la fiche "
+                           "membres de sa collectivité et les administrateurs peuvent la retirer."))

@@ -21,6 +21,7 @@ FIELD_LABELS = {
     "domain": _l("Domaine"),
     "tags": _l("Mots-clés"),
     "collectivity_id": _l("Collectivité"),
+    "removed_attachments": _l("Ressources retirées"),
 }
 
 
@@ -34,11 +35,23 @@ def _lines(name: str, value) -> list[str]:
     return str(value).splitlines() or [""]
 
 
-def field_changes(old: dict, new: dict) -> list[tuple[str, list[tuple[str, str, str]]]]:
-    """Per changed field, rows of (kind, old line, new line); kind is equal/delete/insert/replace."""
+def _resource_lines(ids, titles: dict) -> list[str]:
+    return sorted(str(titles.get(i, "#%s" % i)) for i in (ids or ()))
+
+
+def field_changes(old: dict, new: dict, resources: dict | None = None) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """Per changed field, rows of (kind, old line, new line); kind is equal/delete/insert/replace.
+
+    With `resources` (attachment id -> title), the withdrawn resources recorded by each revision
+    are compared too, so that a withdrawal or its revert shows in the diff.
+    """
     changes = []
-    for name in CONTENT_FIELDS:
-        a, b = _lines(name, old.get(name)), _lines(name, new.get(name))
+    names = CONTENT_FIELDS + (("removed_attachments",) if resources is not None else ())
+    for name in names:
+        if name == "removed_attachments":
+            a, b = _resource_lines(old.get(name), resources), _resource_lines(new.get(name), resources)
+        else:
+            a, b = _lines(name, old.get(name)), _lines(name, new.get(name))
         if a == b:
             continue
         rows = []
@@ -57,9 +70,9 @@ def _cell(text: str, css: str, element: str) -> Markup:
     return Markup("<td>%s</td>") % text
 
 
-def diff_table(old: dict, new: dict, old_title: str, new_title: str) -> Markup:
+def diff_table(old: dict, new: dict, old_title: str, new_title: str, resources: dict | None = None) -> Markup:
     """The changed fields side by side; every value is escaped, classes follow DSFR colours."""
-    changes = field_changes(old, new)
+    changes = field_changes(old, new, resources)
     if not changes:
         return Markup('<p class="fr-text--sm">%s</p>') % _l("Aucune différence entre ces versions.")
     classes = {"delete": ("essaim-diff__del", ""), "insert": ("", "essaim-diff__add"),

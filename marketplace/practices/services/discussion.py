@@ -10,35 +10,38 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.core.errors import ServiceError
 from marketplace.core.extensions import db
+from marketplace.core.unit_of_work import transactional
 from marketplace.models import Follow, PracticeComment, PracticeSheet, User
 from marketplace.models.practices import FOLLOW_KINDS
 from marketplace.core.taxonomy import DOMAINS
 from marketplace.notifications import services as notifications
-from marketplace.practices.services.access import PracticeError, require_member
+from marketplace.practices.services.access import require_member
 
 COMMENT_MAX = 5000
 NOTIFICATION_KIND = "practices"
 
 
+@transactional
 def add_comment(sheet: PracticeSheet, author, body: str) -> PracticeComment:
     """Post a comment (Markdown) on a sheet and tell its followers."""
     require_member(author)
     body = (body or "").strip()
     if not body:
-        raise PracticeError(_("Écrivez votre commentaire."), "body")
+        raise ServiceError(_("Écrivez votre commentaire."), "body")
     if len(body) > COMMENT_MAX:
-        raise PracticeError(_("Un commentaire fait au plus %(n)s caractères.", n=COMMENT_MAX), "body")
+        raise ServiceError(_("Un commentaire fait au plus %(n)s caractères.", n=COMMENT_MAX), "body")
     comment = PracticeComment(sheet_id=sheet.id, author_id=author.id, body=body)
     db.session.add(comment)
     db.session.flush()
     if sheet.status == "published":
         notify_followers(sheet, "comment", author, comment=comment)
-    db.session.commit()  # the comment and its notifications (outbox rows) together
-    return comment
+    return comment  # committed with its notifications (outbox rows), in one unit of work
 
 
 def comments(sheet: PracticeSheet) -> list[PracticeComment]:
+    """The sheet's comments, oldest first."""
     return list(db.session.scalars(
         select(PracticeComment).where(PracticeComment.sheet_id == sheet.id)
         .order_by(PracticeComment.created_at, PracticeComment.id)
@@ -57,10 +60,11 @@ def _check_target(kind: str, key: str) -> str:
         "region": 2 <= len(key) <= 3 and key.isdigit(),
     }
     if kind not in FOLLOW_KINDS or not valid.get(kind):
-        raise PracticeError(_("Ce que vous voulez suivre n'existe pas."))
+        raise ServiceError(_("Ce que vous voulez suivre n'existe pas."))
     return key
 
 
+@transactional
 def follow(user, kind: str, key: str) -> Follow:
     """Follow a sheet, a domain or a territory; following twice is harmless."""
     require_member(user)
@@ -69,24 +73,25 @@ def follow(user, kind: str, key: str) -> Follow:
     if existing is not None:
         return existing
     item = Follow(user_id=user.id, target_kind=kind, target_key=key)
-    db.session.add(item)
     try:
-        db.session.commit()
+        with db.session.begin_nested():  # a savepoint: losing the race must not undo the caller's work
+            db.session.add(item)
     except IntegrityError:  # a double click raced us: the follow exists, which is what was asked
-        db.session.rollback()
         return find_follow(user, kind, key)
     return item
 
 
+@transactional
 def unfollow(user, kind: str, key: str) -> None:
+    """Stop following; unfollowing what one does not follow is harmless."""
     key = (key or "").strip()
     item = find_follow(user, kind, key.upper() if kind == "departement" else key)
     if item is not None:
         db.session.delete(item)
-        db.session.commit()
 
 
 def find_follow(user, kind: str, key: str) -> Follow | None:
+    """This user's follow of (kind, key), if any (None for a visitor)."""
     if not getattr(user, "is_authenticated", False):
         return None
     return db.session.scalar(select(Follow).where(
@@ -94,6 +99,7 @@ def find_follow(user, kind: str, key: str) -> Follow | None:
 
 
 def follows_of(user) -> list[Follow]:
+    """Everything this user follows, in the order they chose it."""
     return list(db.session.scalars(select(Follow).where(Follow.user_id == user.id).order_by(Follow.id)))
 
 

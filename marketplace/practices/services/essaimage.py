@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.core.errors import NotAllowed, ServiceError
 from marketplace.core.extensions import db
+from marketplace.core.unit_of_work import transactional
 from marketplace.models import CollectivityRegion, PracticeReuse, PracticeSheet, Region
 from marketplace.models.base import utcnow
 from marketplace.models.practices import REUSE_STAGES
-from marketplace.practices.services.access import NotAllowed, PracticeError
 
 IMPLEMENTED_WEIGHT = 2
 
@@ -39,14 +40,15 @@ def declarable_collectivities(user, sheet: PracticeSheet) -> list:
             if r.collectivity is not None and r.collectivity_id != sheet.collectivity_id]
 
 
+@transactional
 def declare_reuse(sheet: PracticeSheet, user, collectivity_id: int, stage: str) -> PracticeReuse:
     """Record (or move forward) a collectivity's reuse; only its representatives may declare it."""
     if stage not in REUSE_STAGES:
-        raise PracticeError(_("Choisissez « je m'en inspire » ou « mis en place »."), "stage")
+        raise ServiceError(_("Choisissez « je m'en inspire » ou « mis en place »."), "stage")
     if sheet.status != "published":
-        raise PracticeError(_("Seules les fiches publiées peuvent être reprises."))
+        raise ServiceError(_("Seules les fiches publiées peuvent être reprises."))
     if collectivity_id == sheet.collectivity_id:
-        raise PracticeError(_("La collectivité qui a mené la pratique ne peut pas déclarer la reprendre."))
+        raise ServiceError(_("La collectivité qui a mené la pratique ne peut pas déclarer la reprendre."))
     if collectivity_id not in {c.id for c in declarable_collectivities(user, sheet)}:
         raise NotAllowed(_("Seul un référent de la collectivité peut déclarer qu'elle reprend "
                            "cette pratique."))
@@ -54,11 +56,10 @@ def declare_reuse(sheet: PracticeSheet, user, collectivity_id: int, stage: str) 
     if reuse is None:
         reuse = PracticeReuse(sheet_id=sheet.id, collectivity_id=collectivity_id,
                               declared_by_id=user.id, stage=stage)
-        db.session.add(reuse)
         try:
-            db.session.flush()
+            with db.session.begin_nested():  # a savepoint: the race below must not undo the rest
+                db.session.add(reuse)
         except IntegrityError:  # declared at the same moment from another session
-            db.session.rollback()
             reuse = _find(sheet.id, collectivity_id)
     reuse.stage = stage
     reuse.declared_by_id = user.id
@@ -66,10 +67,10 @@ def declare_reuse(sheet: PracticeSheet, user, collectivity_id: int, stage: str) 
         reuse.implemented_at = utcnow()
     if stage == "inspired":
         reuse.implemented_at = None
-    db.session.commit()
     return reuse
 
 
+@transactional
 def withdraw_reuse(sheet: PracticeSheet, user, collectivity_id: int) -> None:
     """Remove a collectivity's declaration (its representatives only)."""
     if collectivity_id not in {c.id for c in declarable_collectivities(user, sheet)}:
@@ -77,7 +78,6 @@ def withdraw_reuse(sheet: PracticeSheet, user, collectivity_id: int) -> None:
     reuse = _find(sheet.id, collectivity_id)
     if reuse is not None:
         db.session.delete(reuse)
-        db.session.commit()
 
 
 def _find(sheet_id: int, collectivity_id: int) -> PracticeReuse | None:

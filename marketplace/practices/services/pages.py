@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from werkzeug.exceptions import NotFound
 
+from marketplace.core.errors import NotFound
 from marketplace.core.extensions import db
 from marketplace.models import Collection, Collectivity, PracticeAttachment, PracticeSheet
 from marketplace.core.taxonomy import DOMAINS, label
-from marketplace.practices.services import discussion, editing, essaimage, search
-from marketplace.practices.services.access import can_curate, can_view, is_member
+from marketplace.practices.services import discussion, editing, essaimage, search, uploads
+from marketplace.practices.services.access import can_curate, can_remove_attachment, can_view, is_member
 from marketplace.practices.services.diff import diff_table
 from marketplace.practices.services.render import render_markdown
 
@@ -20,14 +20,15 @@ def visible_sheet(sheet_id: int, user) -> PracticeSheet:
     """The sheet if this user may see it; 404 otherwise (a draft does not exist for outsiders)."""
     sheet = db.session.get(PracticeSheet, sheet_id)
     if sheet is None or not can_view(user, sheet):
-        raise NotFound()
+        raise NotFound(_("Cette fiche n'existe pas ou n'est pas publiée."))
     return sheet
 
 
 def visible_attachment(attachment_id: int, user) -> PracticeAttachment:
+    """A resource of a sheet this user may see, withdrawn or not; NotFound otherwise."""
     attachment = db.session.get(PracticeAttachment, attachment_id)
     if attachment is None:
-        raise NotFound()
+        raise NotFound(_("Cette ressource n'existe pas."))
     visible_sheet(attachment.sheet_id, user)
     return attachment
 
@@ -38,7 +39,7 @@ def sheet_page(sheet: PracticeSheet, user) -> dict:
         "sheet": sheet,
         "member": is_member(user),
         "revision": editing.current_revision(sheet),
-        "attachments": attachments(sheet),
+        "attachments": [(a, can_remove_attachment(user, a, sheet)) for a in attachments(sheet)],
         "reuses": essaimage.reuses(sheet),
         "spread_regions": essaimage.spread_by_region(sheet),
         "declarable": essaimage.declarable_collectivities(user, sheet),
@@ -50,8 +51,8 @@ def sheet_page(sheet: PracticeSheet, user) -> dict:
 
 
 def attachments(sheet: PracticeSheet) -> list[PracticeAttachment]:
-    return list(db.session.scalars(select(PracticeAttachment).where(
-        PracticeAttachment.sheet_id == sheet.id).order_by(PracticeAttachment.id)))
+    """The sheet's resources that are not withdrawn."""
+    return uploads.live_attachments(sheet)
 
 
 def editable_collectivities(user, sheet: PracticeSheet | None = None) -> list[Collectivity]:
@@ -69,7 +70,13 @@ def diff_page(sheet: PracticeSheet, old_number: int, new_number: int) -> dict:
     new = editing.get_revision(sheet, new_number)
     return {"sheet": sheet, "old": old, "new": new,
             "table": diff_table(old.content, new.content, _("Version %(n)s", n=old.number),
-                                _("Version %(n)s", n=new.number))}
+                                _("Version %(n)s", n=new.number), resources=resource_titles(sheet))}
+
+
+def resource_titles(sheet: PracticeSheet) -> dict[int, str]:
+    """Every resource of the sheet, withdrawn or not, by id (for the diff of withdrawals)."""
+    return dict(db.session.execute(select(PracticeAttachment.id, PracticeAttachment.title)
+                                   .where(PracticeAttachment.sheet_id == sheet.id)).all())
 
 
 def conflict_diff(sheet: PracticeSheet, current, mine: dict):
@@ -95,13 +102,20 @@ def follows_page(user) -> list[tuple]:
     return [(f, follow_label(f.target_kind, f.target_key)) for f in discussion.follows_of(user)]
 
 
+def _item_sheet(item) -> PracticeSheet | None:
+    if item.sheet is not None:
+        return item.sheet
+    return db.session.get(PracticeSheet, item.attachment.sheet_id) if item.attachment is not None else None
+
+
 def collection_page(collection_id: int, user) -> dict:
+    """A collection's items this user may see, and for curators the choices they may add."""
     collection = db.session.get(Collection, collection_id)
     if collection is None:
-        raise NotFound()
-    # Items whose sheet went back to draft stay in the collection but are hidden from outsiders.
-    items = [i for i in collection.items
-             if can_view(user, i.sheet if i.sheet else db.session.get(PracticeSheet, i.attachment.sheet_id))]
+        raise NotFound(_("Cette collection n'existe pas."))
+    # Items whose sheet went back to draft stay in the collection but are hidden from outsiders;
+    # a withdrawn resource stays listed as withdrawn (its sheet may bring it back).
+    items = [i for i in collection.items if (sheet := _item_sheet(i)) is not None and can_view(user, sheet)]
     choices = []
     if can_curate(user):
         for found in search.search_sheets(sort="title"):

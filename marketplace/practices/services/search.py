@@ -1,15 +1,23 @@
 """Finding practices: filters (domain, territory, spread), French-aware text search with the
-matching engine, and the practices closest to a need."""
+matching engine, and the practices closest to a need.
+
+Text search and a need's suggestions query the shared practices index (kind "practices" of
+`marketplace.suggestions.index`), which publishing, editing or archiving a sheet keeps up to date
+through a task (`refresh_index`); no request fits an engine. The database stays the judge of
+what may be shown: a sheet archived a moment ago and still in the index is filtered out.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from matching import Document, MatchEngine
+from matching import Document
 from sqlalchemy import func, select
 
+from marketplace.core import task_queue
 from marketplace.core.extensions import db
+from marketplace.core.unit_of_work import transactional
 from marketplace.models import (
     CollectivityDepartement,
     CollectivityRegion,
@@ -17,9 +25,14 @@ from marketplace.models import (
     PracticeSheet,
     User,
 )
-from marketplace.core.taxonomy import DOMAINS, label
+from marketplace.core.taxonomy import DOMAINS
+from marketplace.practices.services.documents import need_document
 from marketplace.practices.services.essaimage import spread_subquery
 from marketplace.practices.services.render import plain_text
+from marketplace.suggestions import index as matching_index
+from marketplace.suggestions.services import REFIT_TASK
+
+INDEX_KIND = "practices"
 
 SORTS = ("spread", "recent", "title", "relevance")
 # Below these cosines a "match" is character n-gram noise ("quantique" shares "anti" with
@@ -46,10 +59,24 @@ class Found:
         return plain_text(self.sheet.summary)
 
 
-def sheet_document(sheet: PracticeSheet) -> Document:
-    """What the engine reads of a sheet: its prose, its tags and its domain's label."""
-    text = "\n".join([sheet.title, sheet.summary, sheet.problem, sheet.actions, sheet.results])
-    return Document(sheet.id, text, tags=tuple(sheet.tags or ()) + (str(label(DOMAINS, sheet.domain)),))
+def refresh_index(sheet_id: int) -> None:
+    """Bring one sheet's entry in the shared practices index up to date (the task run after a
+    sheet is published, edited or withdrawn); asks for a refit when enough of it changed."""
+    if matching_index.apply_change(INDEX_KIND, sheet_id):
+        _enqueue_refit()
+
+
+@transactional
+def _enqueue_refit() -> None:
+    task_queue.enqueue_after_commit(REFIT_TASK, INDEX_KIND)
+
+
+def _ranked(query: Document, k: int | None = None):
+    """The index's matches for `query`, best first (all of them when `k` is None)."""
+    engine = matching_index.current(INDEX_KIND)
+    if engine is None or len(engine) == 0:
+        return []
+    return engine.query(query, k=len(engine) if k is None else min(k, len(engine)))
 
 
 def _filtered(domain=None, departement=None, region=None, min_spread=0):
@@ -88,10 +115,10 @@ def search_sheets(text: str = "", domain: str | None = None, departement: str | 
     if not text or not found:
         return found[:limit]
     by_id = {item.sheet.id: item for item in found}
-    engine = MatchEngine().fit([sheet_document(item.sheet) for item in found])
     ranked = []
-    for match in engine.query(Document("query", text), k=len(found)):
-        if match.score >= SEARCH_MIN_SCORE:
+    for match in _ranked(Document("query", text)):
+        # Only the sheets the filters kept (the index holds every published sheet).
+        if match.score >= SEARCH_MIN_SCORE and match.id in by_id:
             item = by_id[match.id]
             item.score, item.reasons = match.score, match.reasons
             ranked.append(item)
@@ -136,26 +163,24 @@ def browse(args) -> tuple[ListPagination, dict]:
     return ListPagination(found, page, current_app.config.get("ITEMS_PER_PAGE", 20)), filters
 
 
-def need_document(need) -> Document:
-    text = "\n".join([need.title, need.description or ""])
-    return Document("need", text, tags=tuple(need.tags or ()) + (str(label(DOMAINS, need.domain)),))
+# Extra candidates read from the index for a need: sheets archived since their last indexing
+# are dropped afterwards, and the page must still show `k` practices.
+SUGGEST_MARGIN = 20
 
 
 def similar_practices_for_need(need, k: int = 3) -> list[Found]:
     """The published practices closest to a need, each with the people who wrote it (for a
     need's page: who to ask about a practice that worked elsewhere)."""
-    found = search_sheets(sort="spread", limit=10_000)
-    if not found:
+    matches = [m for m in _ranked(need_document(need), k + SUGGEST_MARGIN) if m.score >= SUGGEST_MIN_SCORE]
+    if not matches:
         return []
-    by_id = {item.sheet.id: item for item in found}
-    engine = MatchEngine().fit([sheet_document(item.sheet) for item in found])
+    published = {sheet.id: sheet for sheet in db.session.scalars(select(PracticeSheet).where(
+        PracticeSheet.id.in_([m.id for m in matches]), PracticeSheet.status == "published"))}
     results = []
-    for match in engine.query(need_document(need), k=k):
-        if match.score >= SUGGEST_MIN_SCORE:
-            item = by_id[match.id]
-            item.score, item.reasons = match.score, match.reasons
-            item.authors = authors(item.sheet)
-            results.append(item)
+    for match in matches:
+        sheet = published.get(match.id)
+        if sheet is not None and len(results) < k:
+            results.append(Found(sheet, score=match.score, reasons=match.reasons, authors=authors(sheet)))
     return results
 
 

@@ -16,11 +16,15 @@ from urllib.parse import urlparse
 
 from flask import current_app
 from flask_babel import gettext as _
-from werkzeug.exceptions import NotFound
+from sqlalchemy import select
 
+from marketplace.core.errors import NotFound, ServiceError
 from marketplace.core.extensions import db
-from marketplace.models import PracticeAttachment, PracticeSheet
-from marketplace.practices.services.access import PracticeError, require_member
+from marketplace.core.unit_of_work import transactional
+from marketplace.models import PracticeAttachment, PracticeRevision, PracticeSheet
+from marketplace.models.base import utcnow
+from marketplace.practices.services.access import require_attachment_remover, require_member
+from marketplace.practices.services.editing import record_resource_change
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 ODF_TYPES = {
@@ -38,10 +42,12 @@ EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xe
 
 
 def max_bytes() -> int:
+    """The largest file accepted (PRACTICE_UPLOAD_MAX_BYTES, 10 MB by default)."""
     return int(current_app.config.get("PRACTICE_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
 def upload_dir() -> Path:
+    """Where files are stored (UPLOAD_DIR, else instance/uploads)."""
     configured = current_app.config.get("UPLOAD_DIR")
     return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
 
@@ -65,9 +71,9 @@ def _zip_type(data: bytes) -> tuple[str, tuple[str, ...]] | None:
 
 
 def sniff(data: bytes) -> tuple[str, tuple[str, ...]]:
-    """(mime type, accepted extensions) read from the content; PracticeError when not allowed."""
+    """(mime type, accepted extensions) read from the content; ServiceError when not allowed."""
     if data.startswith(EXECUTABLE_MAGIC):
-        raise PracticeError(_("Ce fichier est un programme exécutable : il est refusé, "
+        raise ServiceError(_("Ce fichier est un programme exécutable : il est refusé, "
                               "quel que soit son nom."), "file")
     if data.startswith(b"%PDF-"):
         return "application/pdf", (".pdf",)
@@ -85,7 +91,7 @@ def sniff(data: bytes) -> tuple[str, tuple[str, ...]]:
             return "text/plain", (".txt", ".csv", ".md")
         except UnicodeDecodeError:
             pass
-    raise PracticeError(_("Type de fichier non accepté. Formats acceptés : PDF, PNG, JPEG, "
+    raise ServiceError(_("Type de fichier non accepté. Formats acceptés : PDF, PNG, JPEG, "
                           "documents OpenDocument ou Office, texte ou CSV en UTF-8."), "file")
 
 
@@ -93,13 +99,14 @@ def _read_limited(stream) -> bytes:
     limit = max_bytes()
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise PracticeError(_("Le fichier dépasse la taille maximale de %(mb)s Mo.",
+        raise ServiceError(_("Le fichier dépasse la taille maximale de %(mb)s Mo.",
                               mb=round(limit / 1024 / 1024, 1)), "file")
     if not data:
-        raise PracticeError(_("Le fichier est vide."), "file")
+        raise ServiceError(_("Le fichier est vide."), "file")
     return data
 
 
+@transactional
 def add_file(sheet: PracticeSheet, user, stream, filename: str, title: str = "") -> PracticeAttachment:
     """Check and store an uploaded file for a sheet; nothing is kept when it is refused."""
     require_member(user)
@@ -108,7 +115,7 @@ def add_file(sheet: PracticeSheet, user, stream, filename: str, title: str = "")
     name = os.path.basename((filename or "").replace("\\", "/")).strip()[:255] or "fichier"
     extension = os.path.splitext(name)[1].lower()
     if extension not in extensions:
-        raise PracticeError(_("Le contenu du fichier ne correspond pas à son extension "
+        raise ServiceError(_("Le contenu du fichier ne correspond pas à son extension "
                               "(attendu : %(ext)s).", ext=", ".join(extensions)), "file")
     if mime == "text/plain" and extension == ".csv":
         mime = "text/csv"
@@ -123,47 +130,60 @@ def add_file(sheet: PracticeSheet, user, stream, filename: str, title: str = "")
         original_name=name, stored_name=stored, mime_type=mime, size=len(data),
         sha256=hashlib.sha256(data).hexdigest(), uploader_id=user.id,
     )
-    db.session.add(attachment)
     try:
-        db.session.commit()
+        db.session.add(attachment)
+        db.session.flush()
     except Exception:
-        db.session.rollback()
         (directory / stored).unlink(missing_ok=True)  # no orphan file when the row is not saved
         raise
     return attachment
 
 
+@transactional
 def add_link(sheet: PracticeSheet, user, url: str, title: str) -> PracticeAttachment:
     """A web resource for a sheet: http or https only."""
     require_member(user)
     url = (url or "").strip()
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or len(url) > 1000:
-        raise PracticeError(_("Indiquez une adresse web commençant par http:// ou https://."), "url")
+        raise ServiceError(_("Indiquez une adresse web commençant par http:// ou https://."), "url")
     title = (title or "").strip()[:200]
     if not title:
-        raise PracticeError(_("Donnez un titre au lien."), "title")
+        raise ServiceError(_("Donnez un titre au lien."), "title")
     link = PracticeAttachment(sheet_id=sheet.id, kind="link", title=title, url=url, uploader_id=user.id)
     db.session.add(link)
-    db.session.commit()
+    db.session.flush()
     return link
 
 
 def file_path(attachment: PracticeAttachment) -> Path:
-    """Where a stored file is on disk (404 when it is a link or is missing)."""
-    if attachment.kind != "file" or not attachment.stored_name:
-        raise NotFound()
+    """Where a stored file is on disk (NotFound when it is a link, withdrawn or missing)."""
+    if attachment.kind != "file" or not attachment.stored_name or attachment.removed_at is not None:
+        raise NotFound(_("Ce document n'est pas disponible."))
     path = upload_dir() / attachment.stored_name
     if not path.is_file():
-        raise NotFound()
+        raise NotFound(_("Ce document n'est pas disponible."))
     return path
 
 
-def remove(attachment: PracticeAttachment, user) -> None:
-    """Delete a resource and its file."""
-    require_member(user)
-    path = upload_dir() / attachment.stored_name if attachment.stored_name else None
-    db.session.delete(attachment)
-    db.session.commit()
-    if path is not None:
-        path.unlink(missing_ok=True)
+@transactional
+def remove(attachment: PracticeAttachment, user) -> PracticeRevision:
+    """Withdraw a resource from its sheet, as a new revision of the sheet that can be reverted.
+
+    Only the uploader, the sheet's editors of its collectivity or an admin may do it. The row and
+    the file stay (a revert restores them); collections that point to it show it as withdrawn.
+    """
+    sheet = db.session.get(PracticeSheet, attachment.sheet_id)
+    require_attachment_remover(user, attachment, sheet)
+    if attachment.removed_at is not None:
+        raise ServiceError(_("Cette ressource a déjà été retirée."))
+    attachment.removed_at = utcnow()
+    db.session.flush()
+    return record_resource_change(sheet, user, _("Ressource « %(t)s » retirée", t=attachment.title))
+
+
+def live_attachments(sheet: PracticeSheet) -> list[PracticeAttachment]:
+    """The sheet's resources that are not withdrawn, in the order they were added."""
+    return list(db.session.scalars(select(PracticeAttachment).where(
+        PracticeAttachment.sheet_id == sheet.id, PracticeAttachment.removed_at.is_(None))
+        .order_by(PracticeAttachment.id)))
