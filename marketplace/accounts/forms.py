@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from marketplace.core.forms import CleanText, MultiCheckboxField
@@ -104,10 +105,6 @@ class OnboardingForm(FlaskForm):
         _l("Votre rôle"), choices=[(key, ROLES[key]) for key in SELF_SERVICE_ROLES],
         validate_choice=True,
     )
-    request_approver = BooleanField(
-        _l("Je représente l'employeur (autorité territoriale) et demande à valider les mises à "
-           "disposition de nos agents. Un administrateur confirmera ce droit.")
-    )
     collectivity_query = StringField(_l("Votre collectivité"), validators=[
         CleanText(),
         Length(max=200, message=_l("Saisissez au plus %(max)d caractères.")),
@@ -115,5 +112,17 @@ class OnboardingForm(FlaskForm):
     collectivity_id = HiddenField()
 
     def validate_roles(self, field):
-        if not field.data and not self.request_approver.data:
+        if not field.data:
             raise ValidationError(_l("Choisissez au moins un rôle."))
+
+
+class RoleDecisionForm(FlaskForm):
+    """A coordinator's or an administrator's decision on a role request, always with a reason."""
+
+    decision = SelectField(choices=[("approve", _l("Valider")), ("refuse", _l("Refuser"))],
+                           validators=[InputRequired(_l("Choisissez une décision."))])
+    reason = TextAreaField(_l("Motif"), validators=[
+        CleanText(),
+        InputRequired(_l("Indiquez le motif de votre décision.")),
+        Length(min=3, max=1000, message=_l("Le motif fait entre %(min)d et %(max)d caractères.")),
+    ])
