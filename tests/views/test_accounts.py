@@ -358,3 +358,10 @@ def test_employer_role_cannot_be_requested_in_self_service(client, make_user, lo
     assert "coordinateur sont attribués par un administrateur." in text(response)
 
 
+
+
+def test_unknown_role_choice_is_refused_in_french(client, make_user, login, make_collectivity):
+    make_collectivity("Lyon", code="69123")
+    login(make_user())
+    page = text(onboard(client, roles=["approver"], collectivity_query="69123"))
+    assert "Choisissez un rôle dans la liste : agent ou référent." in page
