@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from marketplace.accounts import roles as role_requests
 from marketplace.core.errors import ServiceError
 from marketplace.core.extensions import db
-from marketplace.core.taxonomy import ROLES, label
+from marketplace.core.taxonomy import ROLES, SELF_SERVICE_ROLES, label
 from marketplace.core.unit_of_work import transactional
 from marketplace.models import Collectivity, Need, RoleAssignment, SkillOffer, User
 from marketplace.models.geography import CollectivityPostalCode
@@ -64,6 +64,8 @@ def _pending_steps(user) -> list[Step]:
                  place=request.collectivity.name if request.collectivity else "")
         if not user.email_verified:
             why = _("Confirmez d'abord votre adresse e-mail : aucun rôle n'est actif avant.")
+        elif request.role not in SELF_SERVICE_ROLES:
+            why = _("Un administrateur va vérifier votre demande.")
         else:
             why = _("Votre adresse n'est pas sur un domaine connu de cette collectivité : un "
                     "coordinateur de son territoire ou un administrateur va vérifier votre demande. "

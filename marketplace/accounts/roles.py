@@ -219,11 +219,12 @@ def decide_request(reviewer: User, assignment_id: int, approve: bool, reason: st
         assignment.decided_at = utcnow()
         assignment.reason = reason
         audit(assignment, "refused", reviewer, MANUAL, reason=reason)
-    _tell_requester(assignment)
+    tell_requester(assignment)
     return assignment
 
 
-def _tell_requester(assignment: RoleAssignment) -> None:
+def tell_requester(assignment: RoleAssignment) -> None:
+    """Tell the requester the decision on their request, in the application and by e-mail."""
     from marketplace.notifications.services import notify  # a sibling feature's service
 
     user = assignment.user

@@ -88,6 +88,7 @@ def approve_role(admin: User, user: User, assignment_id: int, yearly_day_budget:
     assignment.granted_by_id = admin.id
     role_service.activate(assignment, role_service.MANUAL, actor=admin,
                           reason=_("Validé par un administrateur."))
+    role_service.tell_requester(assignment)
     logger.info("admin=%s approved role=%s of user=%s", admin.id, assignment.role, user.id)
     return assignment
 
