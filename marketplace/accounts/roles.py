@@ -243,6 +243,19 @@ def tell_requester(assignment: RoleAssignment) -> None:
                         approved=approved, role=str(role), place=place, reason=assignment.reason or "")
 
 
+@transactional
+def withdraw(user: User, assignment_id: int) -> None:
+    """Let a person give up one of their agent/référent roles or requests (e.g. a wrong
+    collectivity); roles an administrator granted are removed by an administrator."""
+    assignment = next((r for r in user.roles if r.id == assignment_id), None)
+    if assignment is None:
+        raise NotFound(_("Ce rôle n'existe pas ou plus."))
+    if assignment.role not in SELF_SERVICE_ROLES:
+        raise NotAllowed(_("Seul un administrateur retire ce rôle."))
+    audit(assignment, "withdrawn", user)
+    user.roles.remove(assignment)
+
+
 def audit_log(user: User) -> list[RoleAuditEntry]:
     """The role events of one account, newest first (shown to administrators)."""
     return list(db.session.scalars(select(RoleAuditEntry).where(RoleAuditEntry.user_id == user.id)

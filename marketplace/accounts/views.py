@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from marketplace.core.errors import ServiceError
 from marketplace.core.extensions import limiter
-from marketplace.core.web import refuse
+from marketplace.core.web import attempt, refuse
 from marketplace.accounts import services as accounts
 from marketplace.accounts import onboarding as onboarding_service
 from marketplace.accounts import roles as role_service
@@ -212,6 +212,15 @@ def onboarding():
                 flash(_("Bienvenue ! Voici vos prochaines étapes."), "success")
             return redirect(url_for("main.dashboard"))
     return render_template("accounts/onboarding.html", form=form)
+
+
+@bp.post("/roles/<int:assignment_id>/retirer")
+@login_required
+def withdraw_role(assignment_id: int):
+    form = ActionForm()
+    if form.validate_on_submit():
+        attempt(lambda: role_service.withdraw(current_user, assignment_id), _("Le rôle est retiré."))
+    return redirect(url_for("accounts.profile"))
 
 
 @bp.get("/demandes-de-role")

@@ -130,3 +130,36 @@ def test_admin_user_page_shows_the_role_audit_log(client, login, make_user, pend
     login(make_user(roles=["admin"]))
     page = text(client.get(f"/admin/utilisateurs/{pending.user_id}"))
     assert "Journal des rôles" in page and "demande" in page and "En attente" in page
+
+
+def test_person_withdraws_a_request_and_the_limit_is_shown_next_to_the_field(client, login, make_user,
+                                                                            make_collectivity, app, db):
+    app.config["MAX_COLLECTIVITIES_PER_ACCOUNT"] = 1
+    first = make_collectivity("Lyon", code="69123")
+    make_collectivity("Brest", code="29019")
+    user = make_user()
+    login(user)
+    client.post_form("/compte/bienvenue", {"roles": ["agent"], "collectivity_id": str(first.id)},
+                     token_from="/compte/bienvenue")
+    response = client.post_form("/compte/bienvenue", {"roles": ["agent"], "collectivity_query": "29019"},
+                                token_from="/compte/bienvenue")
+    assert "des rôles dans 1 collectivités au plus" in text(response)
+    [request] = user.roles
+    response = client.post_form(f"/compte/roles/{request.id}/retirer", {}, token_from="/compte/profil")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.query(RoleAssignment).filter_by(user_id=user.id).count() == 0
+    response = client.post_form("/compte/bienvenue", {"roles": ["agent"], "collectivity_query": "29019"},
+                                token_from="/compte/bienvenue")
+    assert response.status_code == 302
+
+
+def test_a_person_cannot_withdraw_an_administrators_grant_or_anothers_role(client, login, make_user, lyon, db):
+    other = make_user(roles=[("agent", lyon)])
+    user = make_user(roles=[("approver", lyon)])
+    login(user)
+    assert client.post_form(f"/compte/roles/{user.roles[0].id}/retirer", {},
+                            token_from="/compte/profil").status_code == 403
+    assert client.post_form(f"/compte/roles/{other.roles[0].id}/retirer", {},
+                            token_from="/compte/profil").status_code == 404
+    assert db.session.query(RoleAssignment).count() == 2
