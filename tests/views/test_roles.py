@@ -85,6 +85,8 @@ def test_refusal_reaches_the_requester_dashboard_and_profile(client, login, make
     dashboard = text(client.get("/espace"))
     assert "Demande refusée : Agent territorial" in dashboard and "Motif : Inconnu de la mairie" in dashboard
     assert "refusé" in text(client.get("/compte/profil"))
+    notes = text(client.get("/notifications/"))
+    assert "Votre demande de rôle « Agent territorial » pour Lyon est refusée : Inconnu de la mairie" in notes
 
 
 def test_pending_dashboard_explains_how_verification_happens(client, login, pending):
