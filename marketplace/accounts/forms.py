@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField,
+                     TextAreaField)
+from wtforms.validators import AnyOf, Email, EqualTo, InputRequired, Length, ValidationError
 
 from marketplace.core.forms import CleanText, MultiCheckboxField
 from marketplace.core.taxonomy import ROLES, SELF_SERVICE_ROLES
@@ -102,11 +103,8 @@ class ActionForm(FlaskForm):
 class OnboardingForm(FlaskForm):
     roles = MultiCheckboxField(
         _l("Votre rôle"), choices=[(key, ROLES[key]) for key in SELF_SERVICE_ROLES],
-        validate_choice=True,
-    )
-    request_approver = BooleanField(
-        _l("Je représente l'employeur (autorité territoriale) et demande à valider les mises à "
-           "disposition de nos agents. Un administrateur confirmera ce droit.")
+        # Checked below with a French message; only these two can be asked for (issue 10 §1).
+        validate_choice=False,
     )
     collectivity_query = StringField(_l("Votre collectivité"), validators=[
         CleanText(),
@@ -115,5 +113,21 @@ class OnboardingForm(FlaskForm):
     collectivity_id = HiddenField()
 
     def validate_roles(self, field):
-        if not field.data and not self.request_approver.data:
+        if not field.data:
             raise ValidationError(_l("Choisissez au moins un rôle."))
+        if set(field.data) - set(SELF_SERVICE_ROLES):
+            raise ValidationError(_l("Choisissez un rôle dans la liste : agent ou référent."))
+
+
+class RoleDecisionForm(FlaskForm):
+    """A coordinator's or an administrator's decision on a role request, always with a reason."""
+
+    decision = SelectField(_l("Décision"), choices=[("approve", _l("Valider")), ("refuse", _l("Refuser"))],
+                           validate_choice=False, validators=[
+                               InputRequired(_l("Choisissez une décision.")),
+                               AnyOf(["approve", "refuse"], _l("Choisissez de valider ou de refuser."))])
+    reason = TextAreaField(_l("Motif"), validators=[
+        CleanText(),
+        InputRequired(_l("Indiquez le motif de votre décision.")),
+        Length(min=3, max=1000, message=_l("Le motif fait entre %(min)d et %(max)d caractères.")),
+    ])

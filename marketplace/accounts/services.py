@@ -1,43 +1,40 @@
-"""Accounts: registration, log in, e-mail verification, password reset, profile.
+"""Accounts: registration, credentials, e-mail verification, password reset, profile.
 
-Functions that refuse an input raise FieldError naming the form field the French message belongs
-next to; views attach it to that field.
+Every entry point is one unit of work (`@transactional`). Refusals raise `ServiceError(message,
+field)` naming the form field the French message belongs next to. Sessions (log in, log out,
+the session's language) are the views' business: services know nothing of HTTP.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from typing import NamedTuple
 
-from flask import current_app, g, session, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.accounts.passwords import hash_password, verify_password
+from marketplace.core import tokens
+from marketplace.core.errors import ServiceError
 from marketplace.core.extensions import db
+from marketplace.core.outbox import queue_email  # through the outbox: retried, never sent twice
+from marketplace.core.unit_of_work import transactional
 from marketplace.models import User
 from marketplace.models.base import utcnow
-from marketplace.core import tokens
-from marketplace.core.outbox import send_email  # through the outbox: retried, never sent twice
-from marketplace.accounts.passwords import hash_password, verify_password
 
 logger = logging.getLogger(__name__)
 
 DUPLICATE_EMAIL = _l("Un compte existe déjà avec cette adresse.")
+# The public paths of the links sent by e-mail (routes of accounts/views.py; a test keeps them equal).
+VERIFY_PATH = "/compte/verification/{token}"
+RESET_PATH = "/compte/mot-de-passe/nouveau/{token}"
 # Verifying against a constant hash when the address is unknown keeps response times alike, so
 # timing does not tell which addresses have an account.
 _DUMMY_HASH: dict[str, str] = {}
-
-
-class FieldError(Exception):
-    """A refused input: the message goes next to `field` in the form."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = str(message)
 
 
 class Permission(NamedTuple):
@@ -48,114 +45,105 @@ class Permission(NamedTuple):
         return self.allowed
 
 
+def public_url(path: str) -> str:
+    """An absolute link for an e-mail, on the configured public address of the site."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
 def find_by_email(email: str) -> User | None:
     """The account with this address, whatever its case."""
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def _send_verification(user: User) -> None:
+def queue_account_email(user: User, template: str, subject, **context) -> None:
+    """Write an account e-mail (verification, reset, role decision) to the outbox of this unit of work."""
+    context["user"] = {"id": user.id, "email": user.email, "display_name": user.display_name}
+    digest = hashlib.sha256(repr(sorted(context.items(), key=str)).encode()).hexdigest()[:40]
+    queue_email(to=user.email, kind="account", key=f"{template}:{user.id}:{digest}", subject=subject,
+                template=template, language=user.preferred_language, user_id=user.id, **context)
+
+
+def _queue_verification(user: User) -> None:
     token = tokens.email_verification_token(user)
-    send_email(
-        user.email, _l("Confirmez votre adresse e-mail"), "verify_email", user.preferred_language,
-        user=user, link=_external_url("accounts.verify_email", token=token),
+    queue_account_email(
+        user, "verify_email", _l("Confirmez votre adresse e-mail"),
+        link=public_url(VERIFY_PATH.format(token=token)),
         max_age_hours=current_app.config["EMAIL_VERIFY_MAX_AGE"] // 3600,
     )
 
 
-def _external_url(endpoint: str, **values) -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
-
-
+@transactional
 def register_user(email: str, password: str, display_name: str, language: str) -> User:
-    """Create an account, log it in on a new session and send the verification e-mail."""
+    """Create an account and write its verification e-mail; the view then opens its session."""
     email = email.strip()
     if find_by_email(email) is not None:
-        raise FieldError("email", DUPLICATE_EMAIL)
+        raise ServiceError(DUPLICATE_EMAIL, field="email")
     if language not in current_app.config["LANGUAGES"]:
         language = current_app.config["BABEL_DEFAULT_LOCALE"]
     user = User(
         email=email, password_hash=hash_password(password), display_name=display_name.strip(),
         preferred_language=language, email_verified=False, active=True,
-        security_stamp=uuid.uuid4().hex,
+        security_stamp=uuid.uuid4().hex, last_login_at=utcnow(),
     )
     db.session.add(user)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as error:  # two registrations racing for the same address
-        db.session.rollback()
-        raise FieldError("email", DUPLICATE_EMAIL) from error
+        raise ServiceError(DUPLICATE_EMAIL, field="email") from error
     logger.info("account created id=%s", user.id)
-    start_session(user)
-    _send_verification(user)
+    _queue_verification(user)
     return user
 
 
 def authenticate(email: str, password: str) -> User:
-    """The account these credentials open. Raises FieldError with a generic message otherwise."""
+    """The account these credentials open. Raises ServiceError with a generic message otherwise."""
     user = find_by_email(email)
     if user is None:
         if "hash" not in _DUMMY_HASH:
             _DUMMY_HASH["hash"] = hash_password(uuid.uuid4().hex)
         verify_password(_DUMMY_HASH["hash"], password)
-        raise FieldError("email", _("Adresse e-mail ou mot de passe incorrect."))
+        raise ServiceError(_("Adresse e-mail ou mot de passe incorrect."), field="email")
     if not verify_password(user.password_hash, password):
-        raise FieldError("email", _("Adresse e-mail ou mot de passe incorrect."))
+        raise ServiceError(_("Adresse e-mail ou mot de passe incorrect."), field="email")
     if not user.active:
-        raise FieldError("email", _("Ce compte est désactivé. Contactez un administrateur."))
+        raise ServiceError(_("Ce compte est désactivé. Contactez un administrateur."), field="email")
     return user
 
 
-def _clear_session() -> None:
-    language = session.get("lang")
-    session.clear()
-    if language:
-        session["lang"] = language
-    # Flask-WTF caches the signed token of the old session for this request: drop it too.
-    g.pop("csrf_token", None)
-
-
-def start_session(user: User) -> None:
-    """Log in on a brand-new session: nothing from before survives but the chosen language,
-    so a session fixed by someone else before login is worthless."""
-    _clear_session()
-    login_user(user)
-    user.last_login_at = utcnow()
-    db.session.commit()
-
-
+@transactional
 def log_in(email: str, password: str) -> User:
-    """Check the credentials and open a new session for them."""
+    """Check the credentials and record the login; the view then opens a new session."""
     user = authenticate(email, password)
-    start_session(user)
+    user.last_login_at = utcnow()
     return user
 
 
-def log_out() -> None:
-    """End the session, keeping only the chosen language."""
-    logout_user()
-    _clear_session()
-
-
+@transactional
 def resend_verification(user: User) -> bool:
     """Send the verification e-mail again; False when the address is already verified."""
     if user.email_verified:
         return False
-    _send_verification(user)
+    _queue_verification(user)
     return True
 
 
+@transactional
 def verify_email_token(token: str) -> User:
-    """Mark the address in this token as verified. Raises tokens.TokenExpired/TokenInvalid."""
+    """Mark the address in this token as verified, then verify the pending role requests its
+    domain proves. Raises tokens.TokenExpired/TokenInvalid."""
+    from marketplace.accounts import roles  # roles needs this module's helpers
+
     payload = tokens.read_token(tokens.EMAIL_VERIFY, token)
     user = db.session.get(User, payload.get("uid") or 0)
     if user is None or user.email.lower() != payload.get("email"):
         raise tokens.TokenInvalid()
     if not user.email_verified:
         user.email_verified = True
-        db.session.commit()
+        roles.verify_by_email_domain(user)
     return user
 
 
+@transactional
 def request_password_reset(email: str) -> None:
     """E-mail a reset link when an active account has this address; silent otherwise, so the
     form does not reveal who has an account."""
@@ -163,10 +151,9 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active:
         logger.info("password reset asked for an unknown or inactive address")
         return
-    send_email(
-        user.email, _l("Réinitialisez votre mot de passe"), "reset_password", user.preferred_language,
-        user=user,
-        link=_external_url("accounts.reset_password", token=tokens.password_reset_token(user)),
+    queue_account_email(
+        user, "reset_password", _l("Réinitialisez votre mot de passe"),
+        link=public_url(RESET_PATH.format(token=tokens.password_reset_token(user))),
         max_age_minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
     )
 
@@ -186,41 +173,50 @@ def _set_password(user: User, password: str) -> None:
     user.security_stamp = uuid.uuid4().hex
 
 
+@transactional
 def reset_password(token: str, password: str) -> User:
     """Set a new password from a reset link; the link then stops working."""
+    from marketplace.accounts import roles
+
     user = user_for_reset_token(token)
     _set_password(user, password)
-    user.email_verified = True  # following the link proves the address works
-    db.session.commit()
+    if not user.email_verified:
+        user.email_verified = True  # following the link proves the address works
+        roles.verify_by_email_domain(user)
     return user
 
 
+@transactional
 def update_profile(user: User, display_name: str, language: str) -> None:
     """Change the display name and the preferred language."""
     user.display_name = display_name.strip()
     if language in current_app.config["LANGUAGES"]:
         user.preferred_language = language
-        session["lang"] = language
-    db.session.commit()
 
 
+@transactional
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Change the password after checking the current one; other sessions end, this one stays."""
+    """Change the password after checking the current one; every session's identity changes,
+    so the view renews its own."""
     if not verify_password(user.password_hash, current_password):
-        raise FieldError("current_password", _("Le mot de passe actuel est incorrect."))
+        raise ServiceError(_("Le mot de passe actuel est incorrect."), field="current_password")
     _set_password(user, new_password)
-    db.session.commit()
-    # The session identity embeds the stamp: renew it for this session only. Unwrap the
-    # current_user proxy, or Flask-Login would cache the proxy as the user it points to.
-    login_user(getattr(user, "_get_current_object", lambda: user)())
 
 
-def can_publish(user) -> Permission:
-    """Whether this user may publish an offer or a need, with the French reason when not."""
+def can_publish(user, collectivity_id: int | None = None) -> Permission:
+    """Whether this user may publish an offer or a need (for this collectivity, when given),
+    with the French reason when not. Only a verified role in force allows it."""
     if not getattr(user, "is_authenticated", False):
         return Permission(False, _("Connectez-vous pour publier."))
     if not user.active:
         return Permission(False, _("Ce compte est désactivé."))
     if not user.email_verified:
         return Permission(False, _("Confirmez votre adresse e-mail avant de publier."))
+    active = {r.collectivity_id for r in user.active_roles() if r.collectivity_id}
+    if collectivity_id is not None and collectivity_id not in active or not active:
+        if user.pending_roles():
+            return Permission(False, _(
+                "Votre rôle dans cette collectivité est en attente de vérification : vous pourrez "
+                "publier dès sa validation. Vous pouvez déjà enregistrer un brouillon."))
+        return Permission(False, _("Vous n'avez pas de rôle vérifié dans cette collectivité."))
     return Permission(True)

@@ -4,14 +4,17 @@ Views read the form, call one service function, then flash, redirect or render.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, current_app, flash, g, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user, logout_user
 
+from marketplace.core.errors import ServiceError
 from marketplace.core.extensions import limiter
+from marketplace.core.web import attempt, refuse
 from marketplace.accounts import services as accounts
 from marketplace.accounts import onboarding as onboarding_service
-from marketplace.accounts.services import FieldError
+from marketplace.accounts import roles as role_service
 from marketplace.core.tokens import TokenExpired, TokenInvalid
 from marketplace.core.urls import safe_next
 from marketplace.accounts.forms import (
@@ -23,14 +26,33 @@ from marketplace.accounts.forms import (
     ProfileForm,
     RegisterForm,
     ResetPasswordForm,
+    RoleDecisionForm,
 )
 
 bp = Blueprint("accounts", __name__, url_prefix="/compte")
 
 
-def _attach(form, error: FieldError) -> None:
-    """Show a service refusal next to its field, like a validator's message."""
-    form[error.field].errors = list(form[error.field].errors) + [error.message]
+def _clear_session() -> None:
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    # Flask-WTF caches the signed token of the old session for this request: drop it too.
+    g.pop("csrf_token", None)
+
+
+def _start_session(user) -> None:
+    """Log in on a brand-new session: nothing from before survives but the chosen language,
+    so a session fixed by someone else before login is worthless."""
+    _clear_session()
+    # Unwrap the current_user proxy, or Flask-Login would cache the proxy as the user it points to.
+    login_user(getattr(user, "_get_current_object", lambda: user)())
+
+
+def _end_session() -> None:
+    """End the session, keeping only the chosen language."""
+    logout_user()
+    _clear_session()
 
 
 def _login_rate_limit() -> str:
@@ -44,11 +66,12 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            accounts.register_user(form.email.data, form.password.data, form.display_name.data,
-                                   form.language.data)
-        except FieldError as error:
-            _attach(form, error)
+            user = accounts.register_user(form.email.data, form.password.data,
+                                          form.display_name.data, form.language.data)
+        except ServiceError as error:
+            refuse(error, form)
         else:
+            _start_session(user)
             flash(_("Votre compte est créé. Un lien de confirmation vous a été envoyé par e-mail."),
                   "success")
             return redirect(url_for("accounts.onboarding"))
@@ -63,10 +86,11 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            accounts.log_in(form.email.data, form.password.data)
-        except FieldError as error:
-            _attach(form, error)
+            user = accounts.log_in(form.email.data, form.password.data)
+        except ServiceError as error:
+            refuse(error, form)
         else:
+            _start_session(user)
             return redirect(safe_next(form.next.data) or url_for("main.dashboard"))
     return render_template("accounts/login.html", form=form)
 
@@ -74,7 +98,7 @@ def login():
 @bp.post("/deconnexion")
 def logout():
     # CSRFProtect has already refused a POST without a valid token.
-    accounts.log_out()
+    _end_session()
     flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("main.home"))
 
@@ -142,10 +166,12 @@ def profile():
     form = ProfileForm(obj=current_user, language=current_user.preferred_language)
     if form.validate_on_submit():
         accounts.update_profile(current_user, form.display_name.data, form.language.data)
+        session["lang"] = current_user.preferred_language
         flash(_("Votre profil est enregistré."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", profile_form=form,
                            password_form=ChangePasswordForm(formdata=None))
+
 
 
 @bp.post("/profil/mot-de-passe")
@@ -155,9 +181,10 @@ def change_password():
     if form.validate_on_submit():
         try:
             accounts.change_password(current_user, form.current_password.data, form.password.data)
-        except FieldError as error:
-            _attach(form, error)
+        except ServiceError as error:
+            refuse(error, form)
         else:
+            _start_session(current_user)  # the identity embeds the new stamp: renew this session
             flash(_("Votre mot de passe est changé. Vos autres sessions sont fermées."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", password_form=form,
@@ -172,14 +199,55 @@ def onboarding():
     if form.validate_on_submit():
         try:
             added = onboarding_service.complete_onboarding(
-                current_user, form.roles.data or [], form.request_approver.data,
-                form.collectivity_id.data, form.collectivity_query.data,
+                current_user, form.roles.data or [], form.collectivity_id.data,
+                form.collectivity_query.data,
             )
-        except FieldError as error:
-            _attach(form, error)
+        except ServiceError as error:
+            refuse(error, form)
         else:
             if any(not a.active for a in added):
-                flash(_("Votre demande de rôle d'employeur est transmise à un administrateur."), "info")
-            flash(_("Bienvenue ! Voici vos prochaines étapes."), "success")
+                flash(_("Votre demande est enregistrée. Elle sera active une fois vérifiée : vos "
+                        "prochaines étapes expliquent comment."), "info")
+            else:
+                flash(_("Bienvenue ! Voici vos prochaines étapes."), "success")
             return redirect(url_for("main.dashboard"))
     return render_template("accounts/onboarding.html", form=form)
+
+
+@bp.post("/roles/<int:assignment_id>/retirer")
+@login_required
+def withdraw_role(assignment_id: int):
+    form = ActionForm()
+    if form.validate_on_submit():
+        attempt(lambda: role_service.withdraw(current_user, assignment_id), _("Le rôle est retiré."))
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.get("/demandes-de-role")
+@login_required
+def role_requests():
+    """The pending role requests a coordinator or an administrator may decide."""
+    requests = role_service.reviewable_requests(current_user)  # NotAllowed -> 403
+    return render_template("accounts/role_requests.html", requests=requests,
+                           forms={r.id: RoleDecisionForm(formdata=None, prefix=f"r{r.id}")
+                                  for r in requests})
+
+
+@bp.post("/demandes-de-role/<int:assignment_id>")
+@login_required
+def decide_role_request(assignment_id: int):
+    form = RoleDecisionForm(prefix=f"r{assignment_id}")
+    if form.validate_on_submit():
+        try:
+            decided = role_service.decide_request(current_user, assignment_id,
+                                                  form.decision.data == "approve", form.reason.data)
+        except ServiceError as error:
+            refuse(error, form)
+        else:
+            flash(_("La demande est validée.") if decided.active else _("La demande est refusée."),
+                  "success")
+            return redirect(url_for("accounts.role_requests"))
+    requests = role_service.reviewable_requests(current_user)
+    forms = {r.id: RoleDecisionForm(formdata=None, prefix=f"r{r.id}") for r in requests}
+    forms[assignment_id] = form
+    return render_template("accounts/role_requests.html", requests=requests, forms=forms), 400

@@ -45,3 +45,16 @@ class ApproverForm(FlaskForm):
         InputRequired(_l("Indiquez le nombre de jours par an.")),
         NumberRange(min=0, max=APPROVER_BUDGET_MAX, message=BUDGET_MESSAGE),
     ])
+
+
+class DomainForm(FlaskForm):
+    """An e-mail domain a collectivity uses: its verified addresses verify role requests."""
+
+    collectivity_query = StringField(_l("Collectivité"), validators=[
+        CleanText(), Length(max=200, message=_l("Saisissez au plus %(max)d caractères."))])
+    collectivity_id = HiddenField()
+    domain = StringField(_l("Domaine de messagerie"), validators=[
+        CleanText(),
+        InputRequired(_l("Saisissez le domaine, par exemple mairie-exemple.fr.")),
+        Length(max=253, message=_l("Saisissez au plus %(max)d caractères.")),
+    ])

@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, jsonify, request
 
 from marketplace.core.extensions import limiter
+from marketplace.core.errors import ServiceError
 from marketplace.geography.search import InvalidSearch, api_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -21,6 +22,6 @@ def collectivities():
     """Collectivities matching ?q= (name, postal code, INSEE code or SIREN), optionally ?kind=."""
     try:
         results = api_search(request.args.get("q"), request.args.getlist("kind"))
-    except InvalidSearch as error:
+    except (ServiceError, InvalidSearch) as error:  # InvalidSearch until geography converts it
         return jsonify({"error": str(error)}), 400
     return jsonify({"results": results})

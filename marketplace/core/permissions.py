@@ -14,14 +14,18 @@ def can_edit(user, item) -> bool:
     return user.is_admin or item.owner_id == user.id
 
 
-def role_required(*roles: str):
-    """Refuse (403) a logged-in user who holds none of these roles; admins pass."""
+def role_required(*roles: str, pending_ok: bool = False):
+    """Refuse (403) a logged-in user who holds none of these roles; admins pass. Only verified
+    roles count, unless `pending_ok`: a pending request is enough to prepare a draft."""
+
+    def holds(role: str) -> bool:
+        return bool(current_user.requested_roles(role)) if pending_ok else current_user.has_role(role)
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if not (current_user.is_admin or any(current_user.has_role(r) for r in roles)):
+            if not (current_user.is_admin or any(holds(r) for r in roles)):
                 abort(403)
             return view(*args, **kwargs)
 

@@ -132,9 +132,10 @@ def is_final(item) -> bool:
 
 
 def collectivities_for(user, kind: ListingKind) -> list[Collectivity]:
-    """The collectivities this user may create items of this kind for (active roles only)."""
+    """The collectivities this user may create items of this kind for: verified roles, and
+    pending requests for drafts (publishing checks the verified role, see `can_publish`)."""
     seen, result = set(), []
-    for role in user.active_roles(kind.role):
+    for role in user.requested_roles(kind.role):
         if role.collectivity is not None and role.collectivity_id not in seen:
             seen.add(role.collectivity_id)
             result.append(role.collectivity)
@@ -233,7 +234,7 @@ def _move(kind: ListingKind, item, to: str, actor) -> None:
     if to == kind.publish_status:
         # A new item has its owner id but not yet its relationship: then the actor is the owner.
         owner = getattr(item, kind.owner_relation) or actor
-        permission = can_publish(owner)
+        permission = can_publish(owner, item.collectivity_id)
         if not permission:
             raise ServiceError(permission.reason)
         if item.published_at is None:

@@ -67,7 +67,7 @@ def build_blueprint(kind, import_name, url_prefix, form_class, create, update, c
         return render_template(template % "mine", kind=kind, page=page, status_form=StatusForm())
 
     @bp.route("/nouveau", methods=["GET", "POST"], endpoint="create")
-    @role_required(kind.role)
+    @role_required(kind.role, pending_ok=True)  # drafts only: publishing needs a verified role
     def create_view():
         collectivities = listings.collectivities_for(current_user, kind)
         if not collectivities:

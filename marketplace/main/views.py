@@ -28,5 +28,6 @@ def dashboard():
 @bp.post("/langue")
 def set_language():
     lang = request.form.get("lang", "")
-    onboarding.set_language(current_user, session, lang)
+    if onboarding.set_language(current_user, lang):
+        session["lang"] = lang
     return redirect(safe_next(request.form.get("next")) or url_for("main.home"))

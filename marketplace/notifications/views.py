@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from marketplace.core.extensions import csrf, db
 from marketplace.core.web import attempt
 from marketplace.models import Need, SkillOffer
+from marketplace.listings.services import can_view
 from marketplace.notifications import services as notifications
 from marketplace.suggestions import services as suggestions
 from marketplace.notifications.forms import choices_of, preferences_form
@@ -78,7 +79,8 @@ def unsubscribe(token: str):
 
 def _feed(model, item_id: int):
     item = db.session.get(model, item_id)
-    if item is None or not suggestions.can_see(current_user, item):
+    # A draft (or withdrawn) item is its owner's and the admins' only, and so are its suggestions.
+    if item is None or not can_view(current_user, item) or not suggestions.can_see(current_user, item):
         abort(404)
     return jsonify({"suggestions": suggestions.feed(item, _page_of)})
 

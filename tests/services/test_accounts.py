@@ -4,7 +4,7 @@ from marketplace.models import User
 from marketplace.models.geography import CollectivityPostalCode
 from marketplace.accounts import services as accounts, onboarding
 from marketplace.core import tokens
-from marketplace.accounts.services import FieldError
+from marketplace.core.errors import ServiceError
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_register_sends_verification_in_chosen_language(app, db, request_ctx):
 
 def test_register_refuses_same_email_in_another_case(app, db, make_user, request_ctx):
     make_user(email="camille@commune.fr")
-    with pytest.raises(FieldError) as error:
+    with pytest.raises(ServiceError) as error:
         accounts.register_user("CAMILLE@Commune.FR", "une phrase solide", "Camille", "fr")
     assert error.value.field == "email"
     assert error.value.message == "Un compte existe déjà avec cette adresse."
@@ -42,11 +42,11 @@ def test_authenticate_is_generic_and_refuses_inactive(app, make_user, request_ct
     user = make_user(email="a@b.fr")
     assert accounts.authenticate("A@B.FR", "motdepasse-solide-42") == user
     for email, password in (("a@b.fr", "mauvais"), ("inconnu@b.fr", "motdepasse-solide-42")):
-        with pytest.raises(FieldError) as error:
+        with pytest.raises(ServiceError) as error:
             accounts.authenticate(email, password)
         assert error.value.message == "Adresse e-mail ou mot de passe incorrect."
     user.active = False
-    with pytest.raises(FieldError, match="désactivé"):
+    with pytest.raises(ServiceError, match="désactivé"):
         accounts.authenticate("a@b.fr", "motdepasse-solide-42")
 
 
@@ -96,11 +96,13 @@ def test_email_rendered_in_recipient_language(app, make_user, request_ctx):
     assert len(outbox(app)) == 1
 
 
-def test_can_publish_needs_verified_active_account(app, make_user):
-    assert accounts.can_publish(make_user(verified=True))
-    refused = accounts.can_publish(make_user(verified=False))
+def test_can_publish_needs_verified_active_account(app, make_user, make_collectivity):
+    town = make_collectivity()
+    assert accounts.can_publish(make_user(verified=True, roles=[("agent", town)]))
+    refused = accounts.can_publish(make_user(verified=False, roles=[("agent", town)]))
     assert not refused and "Confirmez votre adresse" in refused.reason
-    assert not accounts.can_publish(make_user(active=False))
+    assert not accounts.can_publish(make_user(active=False, roles=[("agent", town)]))
+    assert not accounts.can_publish(make_user(verified=True))
 
 
 def test_onboarding_resolution(app, db, make_collectivity, make_user):
@@ -119,9 +121,9 @@ def test_onboarding_resolution(app, db, make_collectivity, make_user):
         ("Saint-Martin", "Plusieurs collectivités"),
         ("", "Choisissez votre collectivité"),
     ):
-        with pytest.raises(FieldError, match=expected):
+        with pytest.raises(ServiceError, match=expected):
             onboarding.resolve_collectivity_choice("", query)
-    with pytest.raises(FieldError, match="introuvable"):
+    with pytest.raises(ServiceError, match="introuvable"):
         onboarding.resolve_collectivity_choice("999999", "")
 
 
@@ -130,20 +132,22 @@ def test_siren_resolution(app, make_collectivity):
     assert onboarding.resolve_collectivity_choice(None, "200046977") == epci
 
 
-def test_complete_onboarding_keeps_approver_pending(app, make_collectivity, make_user):
+def test_complete_onboarding_files_pending_requests_once(app, make_collectivity, make_user):
     town = make_collectivity("Lyon", code="69123")
     user = make_user()
-    onboarding.complete_onboarding(user, ["agent"], True, "", "69123")
-    assert user.has_role("agent")
-    assert not user.has_role("approver")
-    [pending] = [r for r in user.roles if not r.active]
-    assert pending.role == "approver" and pending.collectivity == town
-    # Asking again does not duplicate the roles.
-    assert onboarding.complete_onboarding(user, ["agent"], True, str(town.id), "") == []
+    [request] = onboarding.complete_onboarding(user, ["agent"], "", "69123")
+    assert request.status == "pending" and request.collectivity == town
+    assert not user.has_role("agent") and user.pending_roles("agent") == [request]
+    # Asking again does not duplicate the request; other roles cannot be asked for.
+    assert onboarding.complete_onboarding(user, ["agent"], str(town.id), "") == []
+    with pytest.raises(ServiceError) as error:
+        onboarding.complete_onboarding(user, ["approver", "admin"], str(town.id), "")
+    assert error.value.field == "roles"
+    assert len(user.roles) == 1
 
 
 def test_complete_onboarding_needs_a_role(app, make_collectivity, make_user):
     make_collectivity("Lyon", code="69123")
-    with pytest.raises(FieldError) as error:
-        onboarding.complete_onboarding(make_user(), [], False, "", "69123")
+    with pytest.raises(ServiceError) as error:
+        onboarding.complete_onboarding(make_user(), [], "", "69123")
     assert error.value.field == "roles"

@@ -66,8 +66,15 @@ def test_need_is_posted_for_the_representative_collectivity(world):
         listings.create_need(world["agent"], need_data(world["lyon"]))
 
 
-def test_inactive_role_does_not_count(world, db):
-    world["agent"].roles[0].active = False
+def test_pending_role_drafts_only_and_refused_role_does_not_count(world, db):
+    # Issue 10 §1: a pending (unverified) role prepares drafts but never publishes.
+    world["agent"].roles[0].status = "pending"
+    db.session.commit()
+    with pytest.raises(ServiceError, match="en attente de vérification"):
+        listings.create_offer(world["agent"], offer_data(world["lyon"]), publish=True)
+    db.session.rollback()
+    assert listings.create_offer(world["agent"], offer_data(world["lyon"])).status == "draft"
+    world["agent"].roles[0].status = "refused"
     db.session.commit()
     with pytest.raises(ServiceError):
         listings.create_offer(world["agent"], offer_data(world["lyon"]))

@@ -321,18 +321,22 @@ def test_onboarding_with_postal_code_only(client, db, make_user, login, make_col
     assert user.roles == []
 
 
-def test_onboarding_with_valid_collectivity(client, make_user, login, make_collectivity):
+def test_onboarding_files_pending_requests_and_says_why(client, make_user, login, make_collectivity):
+    """Issue 10 §1: anyone could declare themselves agent or référent of any collectivity, with an
+    unverified address, and act for it at once. Now the request waits for a verification."""
     town = make_collectivity("Lyon", code="69123")
     user = make_user(verified=False)
     login(user)
     response = onboard(client, roles=["agent", "representative"], collectivity_id=str(town.id),
                        collectivity_query="Lyon (69)")
     assert response.location.endswith("/espace")
-    assert {r.role for r in user.active_roles()} == {"agent", "representative"}
+    assert user.active_roles() == []
+    assert {r.role for r in user.pending_roles()} == {"agent", "representative"}
     dashboard = text(client.get("/espace"))
-    assert "Proposez vos compétences" in dashboard
-    assert "Publiez un besoin" in dashboard
+    assert "Demande en attente : Agent territorial pour Lyon" in dashboard
+    assert "aucun rôle n&#39;est actif avant." in dashboard
     assert "Confirmez votre adresse e-mail" in dashboard
+    assert "Proposez vos compétences" not in dashboard
 
 
 def test_onboarding_without_role(client, make_user, login, make_collectivity):
@@ -342,15 +346,22 @@ def test_onboarding_without_role(client, make_user, login, make_collectivity):
     assert "Choisissez au moins un rôle." in text(response)
 
 
-def test_pending_approver_is_not_active_until_admin_approves(client, make_user, login,
+def test_employer_role_cannot_be_requested_in_self_service(client, make_user, login,
                                                             make_collectivity, db):
-    town = make_collectivity("Lyon", code="69123")
+    make_collectivity("Lyon", code="69123")
     user = make_user()
     login(user)
-    onboard(client, request_approver="y", collectivity_query="69123")
-    assignment = db.session.query(RoleAssignment).filter_by(user_id=user.id).one()
-    assert assignment.role == "approver" and not assignment.active
-    assert not user.has_role("approver")
-    dashboard = text(client.get("/espace"))
-    assert "Votre demande de rôle est en attente" in dashboard
-    assert assignment.collectivity == town
+    for role in ("approver", "coordinator", "admin"):
+        response = onboard(client, roles=[role], collectivity_query="69123")
+        assert response.status_code == 200
+    assert db.session.query(RoleAssignment).filter_by(user_id=user.id).count() == 0
+    assert "coordinateur sont attribués par un administrateur." in text(response)
+
+
+
+
+def test_unknown_role_choice_is_refused_in_french(client, make_user, login, make_collectivity):
+    make_collectivity("Lyon", code="69123")
+    login(make_user())
+    page = text(onboard(client, roles=["approver"], collectivity_query="69123"))
+    assert "Choisissez un rôle dans la liste : agent ou référent." in page

@@ -172,3 +172,23 @@ def test_admin_post_without_csrf_is_refused(client, admin, make_user):
 
 def test_unknown_user_is_404(client, admin):
     assert client.get("/admin/utilisateurs/9999").status_code == 404
+
+
+def test_admin_approval_of_a_request_tells_the_requester_and_is_logged(client, admin, make_user,
+                                                                      make_collectivity, db, app):
+    from marketplace.accounts import onboarding
+    from marketplace.models import Notification
+    from marketplace.models.user import RoleAuditEntry
+
+    town = make_collectivity("Lyon")
+    user = make_user(name="Camille Demandeuse", email="camille@lyon.fr")
+    [request] = onboarding.complete_onboarding(user, ["agent"], str(town.id), "")
+    assert post(client, f"/admin/utilisateurs/{user.id}/roles/{request.id}/approuver").status_code == 302
+    db.session.refresh(request)
+    assert request.active and request.verification_method == "manual" and request.decided_by_id == admin.id
+    assert db.session.query(Notification).filter_by(user_id=user.id).count() == 1
+    assert any(m.to == ["camille@lyon.fr"] for m in app.extensions["mailman"].outbox)
+    actions = [e.action for e in db.session.query(RoleAuditEntry).filter_by(user_id=user.id)]
+    assert actions == ["requested", "verified"]
+    page = text(client.get(f"/admin/utilisateurs/{user.id}"))
+    assert "Journal des rôles" in page and "Vérification par un coordinateur ou un administrateur" in page
