@@ -4,12 +4,15 @@ Views read the form, call one service function, then flash, redirect or render.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from marketplace.core.extensions import limiter
 from marketplace.accounts import services as accounts
+from marketplace.accounts import throttle
+from marketplace.accounts.proconnect_views import ID_TOKEN_KEY, provider_logout
+from marketplace.core.errors import ServiceError
+from marketplace.core.web import refuse
 from marketplace.accounts import onboarding as onboarding_service
 from marketplace.accounts.services import FieldError
 from marketplace.core.tokens import TokenExpired, TokenInvalid
@@ -33,10 +36,6 @@ def _attach(form, error: FieldError) -> None:
     form[error.field].errors = list(form[error.field].errors) + [error.message]
 
 
-def _login_rate_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/inscription", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
@@ -56,16 +55,20 @@ def register():
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            accounts.log_in(form.email.data, form.password.data)
+            # Only failed attempts count (per account and per address), see accounts/throttle.py.
+            throttle.guarded(form.email.data, request.remote_addr,
+                             lambda: accounts.log_in(form.email.data, form.password.data),
+                             refusals=(FieldError, ServiceError))
         except FieldError as error:
             _attach(form, error)
+        except ServiceError as error:
+            refuse(error, form)
         else:
             return redirect(safe_next(form.next.data) or url_for("main.dashboard"))
     return render_template("accounts/login.html", form=form)
@@ -74,9 +77,10 @@ def login():
 @bp.post("/deconnexion")
 def logout():
     # CSRFProtect has already refused a POST without a valid token.
+    id_token = session.get(ID_TOKEN_KEY)
     accounts.log_out()
     flash(_("Vous êtes déconnecté."), "info")
-    return redirect(url_for("main.home"))
+    return provider_logout(id_token) or redirect(url_for("main.home"))
 
 
 @bp.get("/verification/<token>")

@@ -182,21 +182,7 @@ def test_login_redirects_to_safe_next_only(client, make_user):
     assert response.location.endswith("/espace")
 
 
-def test_login_rate_limited_by_ip(client, make_user):
-    make_user(email="a@b.fr")
-    token = client.csrf_token("/compte/connexion")
-    statuses = [
-        client.post("/compte/connexion", data={"email": "a@b.fr", "password": "faux", "csrf_token": token}).status_code
-        for _ in range(10)
-    ]
-    assert statuses == [200] * 10
-    response = client.post("/compte/connexion", data={"email": "a@b.fr", "password": PASSWORD,
-                                                      "csrf_token": token})
-    assert response.status_code == 429
-    assert "Trop de tentatives" in text(response)
-    other_ip = client.post("/compte/connexion", environ_base={"REMOTE_ADDR": "10.0.0.9"},
-                           data={"email": "a@b.fr", "password": PASSWORD, "csrf_token": token})
-    assert other_ip.status_code == 302
+# Failed-login throttling (per account and per address) is tested in tests/views/test_throttle.py.
 
 
 def test_logout_only_by_post_with_csrf(client, make_user, login):
