@@ -25,7 +25,6 @@ from marketplace.accounts.passwords import hash_password, verify_password
 
 logger = logging.getLogger(__name__)
 
-DUPLICATE_EMAIL = _l("Un compte existe déjà avec cette adresse.")
 # Verifying against a constant hash when the address is unknown keeps response times alike, so
 # timing does not tell which addresses have an account.
 _DUMMY_HASH: dict[str, str] = {}
@@ -66,11 +65,24 @@ def _external_url(endpoint: str, **values) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
-def register_user(email: str, password: str, display_name: str, language: str) -> User:
-    """Create an account, log it in on a new session and send the verification e-mail."""
+def _send_account_exists(user: User) -> None:
+    # Registration must not tell a stranger that this address has an account: its owner is told.
+    send_email(
+        user.email, _l("Une inscription a été demandée avec votre adresse"), "account_exists",
+        user.preferred_language, user=user, login_link=_external_url("accounts.login"),
+        reset_link=_external_url("accounts.forgot_password"),
+    )
+
+
+def register_user(email: str, password: str, display_name: str, language: str) -> User | None:
+    """Create an account and send the verification e-mail. When the address already has an
+    account, create nothing and e-mail its owner instead (None): the page answers the same, so
+    registration does not reveal who has an account."""
     email = email.strip()
-    if find_by_email(email) is not None:
-        raise FieldError("email", DUPLICATE_EMAIL)
+    existing = find_by_email(email)
+    if existing is not None:
+        _send_account_exists(existing)
+        return None
     if language not in current_app.config["LANGUAGES"]:
         language = current_app.config["BABEL_DEFAULT_LOCALE"]
     user = User(
@@ -81,11 +93,10 @@ def register_user(email: str, password: str, display_name: str, language: str) -
     db.session.add(user)
     try:
         db.session.commit()
-    except IntegrityError as error:  # two registrations racing for the same address
+    except IntegrityError:  # two registrations racing for the same address: the other one won
         db.session.rollback()
-        raise FieldError("email", DUPLICATE_EMAIL) from error
+        return None
     logger.info("account created id=%s", user.id)
-    start_session(user)
     _send_verification(user)
     return user
 

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from marketplace.accounts import services as accounts
 from marketplace.accounts import throttle
 from marketplace.accounts.proconnect_views import ID_TOKEN_KEY, provider_logout
+from marketplace.accounts.rate_limit_views import limit_account_emails
 from marketplace.core.errors import ServiceError
 from marketplace.core.web import refuse
 from marketplace.accounts import onboarding as onboarding_service
@@ -37,6 +38,7 @@ def _attach(form, error: FieldError) -> None:
 
 
 @bp.route("/inscription", methods=["GET", "POST"])
+@limit_account_emails
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -48,9 +50,10 @@ def register():
         except FieldError as error:
             _attach(form, error)
         else:
-            flash(_("Votre compte est créé. Un lien de confirmation vous a été envoyé par e-mail."),
-                  "success")
-            return redirect(url_for("accounts.onboarding"))
+            # The same answer whether or not the address already had an account.
+            flash(_("Vérifiez votre messagerie : un e-mail vient d'être envoyé à %(email)s pour "
+                    "terminer votre inscription.", email=form.email.data.strip()), "success")
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form)
 
 
@@ -99,6 +102,7 @@ def verify_email(token: str):
 
 @bp.route("/verification/renvoyer", methods=["GET", "POST"])
 @login_required
+@limit_account_emails
 def resend_verification():
     form = ActionForm()
     if form.validate_on_submit():
@@ -112,6 +116,7 @@ def resend_verification():
 
 
 @bp.route("/mot-de-passe/oubli", methods=["GET", "POST"])
+@limit_account_emails
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
