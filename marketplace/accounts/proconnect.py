@@ -115,6 +115,7 @@ def sign_in(claims: dict) -> SignIn:
         if user.email.lower() == email.lower():
             user.email_verified = True
         user.last_login_at = utcnow()
+        after_proconnect_login(user, claims)
         return SignIn("signed_in", user)
     existing = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
     if existing is not None:
@@ -128,6 +129,7 @@ def sign_in(claims: dict) -> SignIn:
     db.session.flush()
     _link(user, subject, claims)
     logger.info("account created through ProConnect id=%s", user.id)
+    after_proconnect_login(user, claims)
     return SignIn("created", user)
 
 
@@ -149,6 +151,7 @@ def confirm_link(claims: dict, password: str) -> User:
         raise ServiceError(_("Ce compte est déjà relié à une autre identité ProConnect."), field="password")
     user.email_verified = True
     user.last_login_at = utcnow()
+    after_proconnect_login(user, claims)
     return user
 
 
@@ -156,12 +159,13 @@ def confirm_link(claims: dict, password: str) -> User:
 def set_local_password(user: User, password: str) -> None:
     """Give an account created through ProConnect a password of its own (profile page)."""
     if has_local_password(user):
-        raise ServiceError(_("Ce compte a déjà un mot de passe : changez-le plutôt."), field="password")
+        raise ServiceError(_("Ce compte a déjà un mot de passe : changez-le plutôt."))
     user.password_hash = hash_password(password)
 
 
 def after_proconnect_login(user: User, claims: dict) -> None:
-    """Called after every successful ProConnect sign-in. The integrator wires the role
-    verification by SIREN here (`marketplace.accounts.roles.verify_by_siret(user, siret)`)."""
+    """Called after every successful ProConnect sign-in, inside its unit of work (so what it
+    writes commits with the sign-in). The integrator wires the role verification by SIREN here
+    (`marketplace.accounts.roles.verify_by_siret(user, siret)`); for now it only logs."""
     logger.info("ProConnect sign-in user=%s siret=%s idp=%s acr=%s", user.id, claims.get("siret") or "-",
                 claims.get("idp_id") or "-", claims.get("acr") or "-")

@@ -34,7 +34,7 @@ SIGNING_ALGORITHMS = ["RS256", "ES256"]
 
 
 def init_proconnect(app: Flask) -> None:
-    """Attach a ProConnect client to this app when it is configured (nothing is fetched yet)."""
+    """Template helpers, and a ProConnect client when it is configured (nothing is fetched yet)."""
     config = app.config
 
     @app.context_processor
@@ -43,14 +43,24 @@ def init_proconnect(app: Flask) -> None:
                 "proconnect_password_form": lambda: SetPasswordForm(formdata=None),
                 "account_security": _account_security}
 
+    attach_client(app)
+
+
+def attach_client(app: Flask) -> None:
+    """Create the Authlib client for the ProConnect settings of this app, if there are any."""
+    config = app.config
     if not proconnect.is_configured(config):
+        app.extensions.pop("proconnect", None)
         return
     oauth = OAuth(app)
     client = oauth.register(
         "proconnect", client_id=config["PROCONNECT_CLIENT_ID"], client_secret=config["PROCONNECT_CLIENT_SECRET"],
         server_metadata_url=config["PROCONNECT_DISCOVERY_URL"],
         client_kwargs={"scope": config["PROCONNECT_SCOPES"], "code_challenge_method": "S256",
-                       "token_endpoint_auth_method": "client_secret_post", "timeout": 10},
+                       "token_endpoint_auth_method": "client_secret_post", "timeout": 10,
+                       # ProConnect's access tokens live 60 s: Authlib's default margin (60 s)
+                       # would call them expired before userinfo is even asked.
+                       "leeway": 5},
     )
     app.extensions["proconnect"] = client
 
@@ -112,13 +122,17 @@ def _signed_userinfo(client, token: dict, subject: str) -> dict:
 def callback():
     client = _client()
     try:
-        token = client.authorize_access_token(leeway=current_app.config["PROCONNECT_LEEWAY"])
+        issuer = client.load_server_metadata().get("issuer")
+        expected = {"iss": {"essential": True, "value": issuer}, "aud": {"essential": True, "value": client.client_id},
+                    "exp": {"essential": True}, "sub": {"essential": True}}
+        token = client.authorize_access_token(leeway=current_app.config["PROCONNECT_LEEWAY"], claims_options=expected)
         id_claims = token.get("userinfo")
         if not id_claims or not token.get("id_token"):
             raise ValueError("no verified ID token")
         claims = {**_signed_userinfo(client, token, id_claims["sub"]), "sub": id_claims["sub"],
                   "acr": id_claims.get("acr"), "amr": id_claims.get("amr")}
     except Exception as error:  # state, PKCE, signature, nonce, audience, expiry: any failure refuses
+        logger.debug("ProConnect callback failure", exc_info=True)
         return _failed(repr(error))
     try:
         outcome = proconnect.sign_in(claims)

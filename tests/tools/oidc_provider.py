@@ -4,7 +4,8 @@ It speaks what ProConnect speaks: discovery, authorisation code with PKCE (S256)
 posted to the token endpoint, RS256 ID tokens, userinfo as a signed JWT (`application/jwt`), JWKS and
 the end-session endpoint. Signing uses joserfc (Authlib's JOSE library). A test chooses who signs
 in (`provider.claims`) and may ask for one fault (`provider.fault`) to see the client refuse it:
-"wrong_nonce", "wrong_state", "expired", "wrong_audience", "unknown_key".
+"wrong_nonce", "wrong_state", "expired", "wrong_audience", "unknown_key", or "clock_skew" (an ID
+token that expired 30 seconds ago, which the client's leeway must accept).
 """
 from __future__ import annotations
 
@@ -146,6 +147,8 @@ class OIDCProvider:
             id_claims["nonce"] = secrets.token_urlsafe(32)
         if self.fault == "expired":
             id_claims.update(iat=now - 3600, exp=now - 1800)
+        if self.fault == "clock_skew":
+            id_claims.update(iat=now - 90, exp=now - 30)
         if self.fault == "wrong_audience":
             id_claims["aud"] = "another-client"
         access_token = secrets.token_urlsafe(32)
