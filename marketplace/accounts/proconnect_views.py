@@ -35,7 +35,6 @@ SIGNING_ALGORITHMS = ["RS256", "ES256"]
 
 def init_proconnect(app: Flask) -> None:
     """Template helpers, and a ProConnect client when it is configured (nothing is fetched yet)."""
-    config = app.config
 
     @app.context_processor
     def proconnect_helpers():
@@ -129,6 +128,9 @@ def callback():
         id_claims = token.get("userinfo")
         if not id_claims or not token.get("id_token"):
             raise ValueError("no verified ID token")
+        wanted_acr = current_app.config.get("PROCONNECT_ACR_VALUES", "").split()
+        if wanted_acr and id_claims.get("acr") not in wanted_acr:  # a weaker authentication than asked
+            raise ValueError(f"acr {id_claims.get('acr')!r} is not one of {wanted_acr}")
         claims = {**_signed_userinfo(client, token, id_claims["sub"]), "sub": id_claims["sub"],
                   "acr": id_claims.get("acr"), "amr": id_claims.get("amr")}
     except Exception as error:  # state, PKCE, signature, nonce, audience, expiry: any failure refuses

@@ -130,6 +130,14 @@ def test_a_token_that_fails_a_check_signs_nobody_in(pc_app, client, provider, db
     assert not _logged_in(client)
 
 
+def test_a_weaker_authentication_than_asked_is_refused(pc_app, client, provider, db, caplog):
+    pc_app.config["PROCONNECT_ACR_VALUES"] = "eidas2 eidas3"
+    sign_in(client, provider)  # the provider answers with acr=eidas1
+    assert provider.authorize_requests[0]["acr_values"] == "eidas2 eidas3"
+    assert "acr 'eidas1' is not one of" in caplog.text
+    assert db.session.query(User).count() == 0 and not _logged_in(client)
+
+
 def test_the_same_return_cannot_be_replayed(pc_app, client, provider, db):
     start = client.get("/compte/proconnect/connexion")
     back = urlsplit(requests.get(start.location, allow_redirects=False, timeout=10).headers["Location"])
