@@ -62,7 +62,31 @@ class Config:
     # Rate limits (Flask-Limiter). Storage in Redis when configured, memory otherwise.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Failed logins only (accounts/throttle.py): after this many failures in a row, each further
+    # failure doubles the wait, from LOGIN_DELAY_BASE seconds up to LOGIN_DELAY_MAX seconds.
+    LOGIN_FREE_FAILURES_ACCOUNT = _int("LOGIN_FREE_FAILURES_ACCOUNT", 5)
+    LOGIN_FREE_FAILURES_IP = _int("LOGIN_FREE_FAILURES_IP", 30)  # an office NAT shares one address
+    LOGIN_DELAY_BASE = _int("LOGIN_DELAY_BASE", 30)
+    LOGIN_DELAY_MAX = _int("LOGIN_DELAY_MAX", 3600)
+    # Reset and verification e-mails asked per address and per client address.
+    EMAIL_RATE_LIMIT_ADDRESS = os.environ.get("EMAIL_RATE_LIMIT_ADDRESS", "3 per hour")
+    EMAIL_RATE_LIMIT_IP = os.environ.get("EMAIL_RATE_LIMIT_IP", "20 per hour")
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (ProxyFix).
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+
+    # Server-side sessions (accounts/sessions.py): a row per login, checked on every request.
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 120)
+    SESSION_MAX_HOURS = _int("SESSION_MAX_HOURS", 12)
+    HSTS_MAX_AGE = _int("HSTS_MAX_AGE", 31536000)
+    HSTS_ENABLED = False
+
+    # ProConnect (OpenID Connect). No discovery URL or client id: the button is hidden.
+    PROCONNECT_DISCOVERY_URL = os.environ.get("PROCONNECT_DISCOVERY_URL", "")
+    PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
+    PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
+    PROCONNECT_SCOPES = os.environ.get("PROCONNECT_SCOPES", "openid email given_name usual_name siret uid idp_id")
+    PROCONNECT_ACR_VALUES = os.environ.get("PROCONNECT_ACR_VALUES", "")
+    PROCONNECT_LEEWAY = _int("PROCONNECT_LEEWAY", 60)  # seconds of clock skew accepted on tokens
 
     # E-mail: SMTP when MAIL_SERVER is set, else files in instance/mail/ plus a log line.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -80,7 +104,11 @@ class Config:
     EMAIL_VERIFY_MAX_AGE = _int("EMAIL_VERIFY_MAX_AGE", 3 * 24 * 3600)
     PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)
 
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # E-mail links: the embedded default follows the HOST/PORT `make run` serves on.
+    PUBLIC_BASE_URL = os.environ.get(
+        "PUBLIC_BASE_URL",
+        f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}",
+    )
     ITEMS_PER_PAGE = _int("ITEMS_PER_PAGE", 20)
     DEMO_ENABLED = _bool("DEMO_ENABLED", True)
     GEO_CACHE_DIR = os.environ.get("GEO_CACHE_DIR", str(INSTANCE_DIR / "geo"))
@@ -146,6 +174,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
+    PROCONNECT_DISCOVERY_URL = ""  # tests that use it start their own provider
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     # CSRF stays enabled in tests: the test client fetches and posts the token like a browser.
     WTF_CSRF_ENABLED = True
@@ -160,6 +189,32 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = True
     DEMO_ENABLED = False
+    HSTS_ENABLED = True
+    CHECK_UNSAFE_SETTINGS = True
+
+
+# Secrets that were ever published (this repository, its docs, the test settings): never in production.
+KNOWN_DEFAULT_SECRETS = {"", "dev-only-change-me", "test-secret", "prod-test", "change-me", "changeme",
+                         "secret", "dev", "development"}
+
+
+def unsafe_settings(settings) -> list[str]:
+    """The reasons, each naming its variable, why these settings must not serve production.
+
+    Called by create_app (never at import) when the configuration asks for the check, so the web
+    app and the Celery workers, both built by create_app, refuse to start on them."""
+    problems = []
+    if settings.get("SECRET_KEY") in KNOWN_DEFAULT_SECRETS or len(settings.get("SECRET_KEY") or "") < 32:
+        problems.append("SECRET_KEY is unset, a published default or shorter than 32 characters: "
+                        "anyone could forge the signed links and cookies")
+    database = settings.get("SQLALCHEMY_DATABASE_URI") or ""
+    if not database or database.startswith("sqlite"):
+        problems.append("DATABASE_URL is unset or SQLite: production needs PostgreSQL")
+    if not settings.get("MAIL_SERVER"):
+        problems.append("MAIL_SERVER is unset: e-mails would only be written to files")
+    if not str(settings.get("PUBLIC_BASE_URL") or "").startswith("https://"):
+        problems.append("PUBLIC_BASE_URL is not an https:// address: links in e-mails would be sent in clear")
+    return problems
 
 
 CONFIGS = {

@@ -31,6 +31,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     from marketplace import setup
 
+    setup.refuse_unsafe_settings(app)
     setup.register_extensions(app)
     setup.register_security(app)
     setup.register_blueprints(app)

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from urllib.parse import urlsplit
+
 from flask import Flask, jsonify, render_template, request, session
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from marketplace.core.anonymous import AnonymousVisitor
 from marketplace.core.errors import ServiceError
@@ -35,6 +38,17 @@ def current_app_languages():
     return current_app.config["LANGUAGES"]
 
 
+def refuse_unsafe_settings(app: Flask) -> None:
+    """In production, stop here (web app and Celery workers alike) on settings that are unsafe."""
+    from config import unsafe_settings
+
+    if not app.config.get("CHECK_UNSAFE_SETTINGS"):
+        return
+    problems = unsafe_settings(app.config)
+    if problems:
+        raise RuntimeError("Essaim refuses to start with ESSAIM_ENV=production: " + "; ".join(problems))
+
+
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
@@ -52,6 +66,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.anonymous_user = AnonymousVisitor
 
+    from marketplace.accounts import sessions as user_sessions
+    from marketplace.accounts.session_views import SESSION_KEY, connect_session_signals
     from marketplace.models import User
 
     @login_manager.user_loader
@@ -62,7 +78,16 @@ def register_extensions(app: Flask) -> None:
         user = db.session.get(User, int(user_id))
         if user is None or user.security_stamp != stamp:
             return None
+        # The cookie alone is not enough: its server-side session must still be open.
+        if not user_sessions.check_session(session.get(SESSION_KEY), user.id):
+            return None
         return user
+
+    connect_session_signals(app)
+
+    from marketplace.accounts.proconnect_views import init_proconnect
+
+    init_proconnect(app)
 
 
 def _lazy(text: str):
@@ -75,21 +100,61 @@ def register_security(app: Flask) -> None:
     from marketplace.core.request import EssaimRequest
 
     app.request_class = EssaimRequest
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        # Exactly this many proxies set X-Forwarded-*: more would let a client choose its address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
+    csp = content_security_policy(app.config)
+    hsts = f"max-age={app.config['HSTS_MAX_AGE']}; includeSubDomains" if app.config.get("HSTS_ENABLED") else ""
 
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'",
-        )
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if hsts:
+            response.headers.setdefault("Strict-Transport-Security", hsts)
+        if _private(response):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
         return response
 
 
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+                      "microphone=(), payment=(), usb=()")
+PRIVATE_MIMETYPES = {"application/json", "application/pdf", "application/feed+json"}
+
+
+def content_security_policy(config) -> str:
+    """The CSP: our own origin only; forms may also lead to ProConnect (its logout is reached by
+    a redirect after our logout form, which form-action governs in browsers that enforce it)."""
+    form_action = "'self'"
+    discovery = config.get("PROCONNECT_DISCOVERY_URL") or ""
+    if discovery:
+        parts = urlsplit(discovery)
+        form_action += f" {parts.scheme}://{parts.netloc}"
+    return ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            f"script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
+            f"form-action {form_action}")
+
+
+def _private(response) -> bool:
+    """Whether a response must not be kept by the browser or a proxy: any page a logged-in user
+    sees, JSON feeds and PDFs (a shared computer's history or cache must not reveal them)."""
+    from flask_login import current_user
+
+    if request.endpoint == "static":
+        return False
+    if response.mimetype in PRIVATE_MIMETYPES:
+        return True
+    return bool(getattr(current_user, "is_authenticated", False))
+
+
 def register_blueprints(app: Flask) -> None:
+    from marketplace.accounts.proconnect_views import bp as proconnect_bp
+    from marketplace.accounts.session_views import bp as sessions_bp
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
     import marketplace.admin.dead_letters_views  # noqa: F401  (its routes join the admin blueprint)
@@ -107,7 +172,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.practices.views_blueprint import bp as practices_bp
 
     for blueprint in (main_bp, accounts_bp, offers_bp, needs_bp, admin_bp, api_bp, practices_bp, notifications_bp,
-                      coordination_bp, pairings_bp, health_bp, statistics_bp, seo_bp, legal_bp):
+                      coordination_bp, pairings_bp, health_bp, statistics_bp, seo_bp, legal_bp, sessions_bp,
+                      proconnect_bp):
         app.register_blueprint(blueprint)
 
 

@@ -28,7 +28,7 @@ from marketplace.core.errors import NotAllowed, NotFound, ServiceError
 from marketplace.core.extensions import db
 from marketplace.core.taxonomy import ROLES, SELF_SERVICE_ROLES, label
 from marketplace.core.unit_of_work import transactional
-from marketplace.models import Collectivity, RoleAssignment, User
+from marketplace.models import Collectivity, ExternalIdentity, RoleAssignment, User
 from marketplace.models.base import utcnow
 from marketplace.models.user import (ROLE_ACTIVE, ROLE_PENDING, ROLE_REFUSED,
                                      CollectivityEmailDomain, RoleAuditEntry)
@@ -115,7 +115,20 @@ def request_roles(user: User, roles: list[str], collectivity: Collectivity) -> l
         audit(assignment, "requested", user)
         added.append(assignment)
     verify_by_email_domain(user)
+    verify_by_known_siret(user)
     return added
+
+
+def verify_by_known_siret(user: User) -> list[RoleAssignment]:
+    """Verify pending requests against the SIRETs ProConnect vouched for at this user's sign-ins
+    (a request filed after a ProConnect sign-in is verified as if filed before it)."""
+    sirets = db.session.scalars(select(ExternalIdentity.siret).where(
+        ExternalIdentity.user_id == user.id, ExternalIdentity.siret.is_not(None))).all()
+    verified = []
+    for siret in sirets:
+        if SIRET.fullmatch(siret or ""):
+            verified += verify_by_siret(user, siret)
+    return verified
 
 
 def email_domain(address: str) -> str:

@@ -28,10 +28,11 @@ from marketplace.models.base import utcnow
 
 logger = logging.getLogger(__name__)
 
-DUPLICATE_EMAIL = _l("Un compte existe déjà avec cette adresse.")
 # The public paths of the links sent by e-mail (routes of accounts/views.py; a test keeps them equal).
 VERIFY_PATH = "/compte/verification/{token}"
 RESET_PATH = "/compte/mot-de-passe/nouveau/{token}"
+LOGIN_PATH = "/compte/connexion"
+FORGOT_PATH = "/compte/mot-de-passe/oubli"
 # Verifying against a constant hash when the address is unknown keeps response times alike, so
 # timing does not tell which addresses have an account.
 _DUMMY_HASH: dict[str, str] = {}
@@ -72,12 +73,22 @@ def _queue_verification(user: User) -> None:
     )
 
 
+def _queue_account_exists(user: User) -> None:
+    # Registration must not tell a stranger that this address has an account: its owner is told.
+    queue_account_email(user, "account_exists", _l("Une inscription a été demandée avec votre adresse"),
+                        login_link=public_url(LOGIN_PATH), reset_link=public_url(FORGOT_PATH))
+
+
 @transactional
-def register_user(email: str, password: str, display_name: str, language: str) -> User:
-    """Create an account and write its verification e-mail; the view then opens its session."""
+def register_user(email: str, password: str, display_name: str, language: str) -> User | None:
+    """Create an account and write its verification e-mail. When the address already has an
+    account, create nothing and e-mail its owner instead (None): the page answers the same, so
+    registration does not reveal who has an account."""
     email = email.strip()
-    if find_by_email(email) is not None:
-        raise ServiceError(DUPLICATE_EMAIL, field="email")
+    existing = find_by_email(email)
+    if existing is not None:
+        _queue_account_exists(existing)
+        return None
     if language not in current_app.config["LANGUAGES"]:
         language = current_app.config["BABEL_DEFAULT_LOCALE"]
     user = User(
@@ -87,9 +98,10 @@ def register_user(email: str, password: str, display_name: str, language: str) -
     )
     db.session.add(user)
     try:
-        db.session.flush()
-    except IntegrityError as error:  # two registrations racing for the same address
-        raise ServiceError(DUPLICATE_EMAIL, field="email") from error
+        with db.session.begin_nested():  # a savepoint: losing the race leaves the unit of work usable
+            db.session.flush()
+    except IntegrityError:  # two registrations racing for the same address: the other one won
+        return None
     logger.info("account created id=%s", user.id)
     _queue_verification(user)
     return user

@@ -4,15 +4,18 @@ Views read the form, call one service function, then flash, redirect or render.
 """
 from __future__ import annotations
 
-from flask import (Blueprint, current_app, flash, g, redirect, render_template, request, session,
+from flask import (Blueprint, flash, g, redirect, render_template, request, session,
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from marketplace.core.errors import ServiceError
-from marketplace.core.extensions import limiter
-from marketplace.core.web import attempt, refuse
+from marketplace.core.web import attempt
 from marketplace.accounts import services as accounts
+from marketplace.accounts import throttle
+from marketplace.accounts.proconnect_views import ID_TOKEN_KEY, provider_logout
+from marketplace.accounts.rate_limit_views import limit_account_emails
+from marketplace.core.errors import ServiceError
+from marketplace.core.web import refuse
 from marketplace.accounts import onboarding as onboarding_service
 from marketplace.accounts import roles as role_service
 from marketplace.core.tokens import TokenExpired, TokenInvalid
@@ -55,38 +58,36 @@ def _end_session() -> None:
     _clear_session()
 
 
-def _login_rate_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/inscription", methods=["GET", "POST"])
+@limit_account_emails
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register_user(form.email.data, form.password.data,
-                                          form.display_name.data, form.language.data)
+            accounts.register_user(form.email.data, form.password.data,
+                                   form.display_name.data, form.language.data)
         except ServiceError as error:
             refuse(error, form)
         else:
-            _start_session(user)
-            flash(_("Votre compte est créé. Un lien de confirmation vous a été envoyé par e-mail."),
-                  "success")
-            return redirect(url_for("accounts.onboarding"))
+            # The same answer whether or not the address already had an account.
+            flash(_("Vérifiez votre messagerie : un e-mail vient d'être envoyé à %(email)s pour "
+                    "terminer votre inscription.", email=form.email.data.strip()), "success")
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form)
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            user = accounts.log_in(form.email.data, form.password.data)
+            # Only failed attempts count (per account and per address), see accounts/throttle.py.
+            user = throttle.guarded(form.email.data, request.remote_addr,
+                                    lambda: accounts.log_in(form.email.data, form.password.data))
         except ServiceError as error:
             refuse(error, form)
         else:
@@ -98,9 +99,10 @@ def login():
 @bp.post("/deconnexion")
 def logout():
     # CSRFProtect has already refused a POST without a valid token.
+    id_token = session.get(ID_TOKEN_KEY)
     _end_session()
     flash(_("Vous êtes déconnecté."), "info")
-    return redirect(url_for("main.home"))
+    return provider_logout(id_token) or redirect(url_for("main.home"))
 
 
 @bp.get("/verification/<token>")
@@ -119,6 +121,7 @@ def verify_email(token: str):
 
 @bp.route("/verification/renvoyer", methods=["GET", "POST"])
 @login_required
+@limit_account_emails
 def resend_verification():
     form = ActionForm()
     if form.validate_on_submit():
@@ -132,6 +135,7 @@ def resend_verification():
 
 
 @bp.route("/mot-de-passe/oubli", methods=["GET", "POST"])
+@limit_account_emails
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

@@ -7,6 +7,7 @@ from marketplace.models.geography import (
     GeoImport,
     Region,
 )
+from marketplace.models.identity import ExternalIdentity, LoginThrottle, UserSession
 from marketplace.models.listing import Need, SkillOffer
 from marketplace.models.matching import MatchingIndexState, Suggestion
 from marketplace.models.notifications import Notification, NotificationPreference
@@ -22,6 +23,9 @@ __all__ = [
     "CollectivityDepartement",
     "CollectivityRegion",
     "Departement",
+    "ExternalIdentity",
+    "LoginThrottle",
+    "UserSession",
     "GeoImport",
     "Need",
     "Region",

@@ -53,7 +53,9 @@ def _server_env(instance: Path) -> dict:
         "DATABASE_URL": f"sqlite:///{instance / 'browser.sqlite3'}",
         "MAIL_FILE_PATH": str(instance / "mail"),
         "SECRET_KEY": "browser-test",
-        "LOGIN_RATE_LIMIT": "1000 per minute",
+        # Every journey registers and resets from 127.0.0.1 (failed logins only are throttled).
+        "EMAIL_RATE_LIMIT_IP": "1000 per hour",
+        "EMAIL_RATE_LIMIT_ADDRESS": "100 per hour",
     }
     env.pop("REDIS_URL", None)
     env.pop("MAIL_SERVER", None)

@@ -29,13 +29,15 @@ def test_register_sends_verification_in_chosen_language(app, db, request_ctx):
     assert message.alternatives[0][1] == "text/html"
 
 
-def test_register_refuses_same_email_in_another_case(app, db, make_user, request_ctx):
+def test_register_with_a_taken_address_in_another_case_creates_nothing_and_tells_the_owner(
+        app, db, make_user, request_ctx):
+    from marketplace.models import OutboxEmail
+
     make_user(email="camille@commune.fr")
-    with pytest.raises(ServiceError) as error:
-        accounts.register_user("CAMILLE@Commune.FR", "une phrase solide", "Camille", "fr")
-    assert error.value.field == "email"
-    assert error.value.message == "Un compte existe déjà avec cette adresse."
+    assert accounts.register_user("CAMILLE@Commune.FR", "une phrase solide", "Camille", "fr") is None
     assert db.session.query(User).count() == 1
+    [email] = db.session.query(OutboxEmail).all()
+    assert email.to == "camille@commune.fr" and email.template == "account_exists"
 
 
 def test_authenticate_is_generic_and_refuses_inactive(app, make_user, request_ctx):

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from marketplace.accounts.sessions import open_session
 from marketplace.models import PracticeAttachment, PracticeRevision, PracticeSheet
 from marketplace.practices.services import editing
 from tests.fixtures.practices.helpers import (  # noqa: F401 (alice, place: fixtures)
@@ -16,6 +17,8 @@ def sign_in(client, user):
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        # The cookie alone opens nothing: a server-side session must exist (accounts/sessions.py).
+        session["sid"] = open_session(user)
 
 
 @pytest.fixture

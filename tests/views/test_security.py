@@ -12,8 +12,11 @@ def test_every_page_carries_the_security_headers(client):
 
 
 def test_production_session_cookie_is_secure_httponly_lax_and_demo_is_off(tmp_path):
+    # SQLite in memory and a short key: the unsafe-settings check (tests/views/test_production_config.py)
+    # is switched off here, this test is about the cookie flags.
     app = create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI="sqlite://", SECRET_KEY="prod-test",
-                     RATELIMIT_STORAGE_URI="memory://", MAIL_FILE_PATH=str(tmp_path / "mail"))
+                     RATELIMIT_STORAGE_URI="memory://", MAIL_FILE_PATH=str(tmp_path / "mail"),
+                     CHECK_UNSAFE_SETTINGS=False)
     assert app.config["DEMO_ENABLED"] is False
     with app.app_context():
         from marketplace.core.extensions import db
