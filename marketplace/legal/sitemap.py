@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 # Not pages: JSON and file downloads, and blueprints that answer machines.
-SKIPPED_BLUEPRINTS = {"api", "health", "seo"}  # machine endpoints, not pages
+# Machine endpoints and the steps of a sign-in flow (reached from a button, not from a plan).
+SKIPPED_BLUEPRINTS = {"api", "health", "seo", "proconnect", "sessions"}
 SKIPPED_SUFFIXES = (".json", ".pdf", ".csv", ".zip", ".xml", ".txt")
 # Pages that only make sense before logging in (they redirect a logged-in reader).
 ANONYMOUS_ONLY = {"accounts.login", "accounts.register", "accounts.forgot_password",

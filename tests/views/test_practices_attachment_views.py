@@ -9,21 +9,15 @@ import io
 
 import pytest
 
+from tests.tools.sessions import sign_in, sign_out  # noqa: F401
+
 from marketplace.models import PracticeAttachment, PracticeRevision
 from marketplace.practices.services import collections, editing, uploads
 from tests.fixtures.practices.helpers import PDF, alice, make_sheet, place  # noqa: F401 (fixtures)
 
 
-def sign_in(client, user):
-    """Log in through the session, as the login view does (its own tests cover /compte/connexion)."""
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
 
 
-def sign_out(client):
-    with client.session_transaction() as session:
-        session.clear()
 
 
 @pytest.fixture

@@ -5,18 +5,13 @@ import io
 
 import pytest
 
-from marketplace.accounts.sessions import open_session
+from tests.tools.sessions import sign_in, sign_out  # noqa: F401
+
 from marketplace.models import Collection, Follow, Notification, PracticeComment, PracticeReuse
 from marketplace.practices.services import collections, essaimage, uploads
 from tests.fixtures.practices.helpers import PDF, alice, make_sheet, place  # noqa: F401 (fixtures)
 
 
-def sign_in(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-        # The cookie alone opens nothing: a server-side session must exist (accounts/sessions.py).
-        session["sid"] = open_session(user)
 
 
 @pytest.fixture

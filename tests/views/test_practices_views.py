@@ -6,19 +6,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from marketplace.accounts.sessions import open_session
+from tests.tools.sessions import sign_in, sign_out  # noqa: F401
+
 from marketplace.models import PracticeAttachment, PracticeRevision, PracticeSheet
 from marketplace.practices.services import editing
 from tests.fixtures.practices.helpers import (  # noqa: F401 (alice, place: fixtures)
     EXE, PDF, alice, form_data, make_sheet, place, sheet_data)
 
-def sign_in(client, user):
-    """Log in through the session, as the login view does (its own tests cover /compte/connexion)."""
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-        # The cookie alone opens nothing: a server-side session must exist (accounts/sessions.py).
-        session["sid"] = open_session(user)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import pytest
 from marketplace.core.extensions import db
 from tests.conftest import FormClient
 from tests.workers import world as w
+from tests.tools.sessions import sign_in
 from tests.workers.stack import wait_for
 
 pytestmark = pytest.mark.services
@@ -28,9 +29,7 @@ def test_the_request_id_follows_its_tasks_into_the_worker_log(live_app):
     worker = stack.start_worker("trace", beat=False)
     client = FormClient(app.test_client())
     owner = world["authors"][0]
-    with client.session_transaction() as session:
-        session["_user_id"] = owner.get_id()
-        session["_fresh"] = True
+    sign_in(client, owner)
     data = {"collectivity_id": world["hosts"][0].id, "title": "Besoin tracé de bout en bout",
             "description": "Un besoin pour suivre l'identifiant de requête", "domain": "urbanisme",
             "modality": "remote", "estimated_days": "3", "action": "publish"}
