@@ -100,9 +100,10 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.notifications.views import bp as notifications_bp
     from marketplace.pairings.views import bp as pairings_bp
     from marketplace.practices.views import bp as practices_bp
+    from marketplace.communities.views import bp as communities_bp
 
     for blueprint in (main_bp, accounts_bp, offers_bp, needs_bp, admin_bp, api_bp, practices_bp, notifications_bp,
-                      coordination_bp, pairings_bp, health_bp, statistics_bp, seo_bp, legal_bp):
+                      coordination_bp, pairings_bp, health_bp, statistics_bp, seo_bp, legal_bp, communities_bp):
         app.register_blueprint(blueprint)
 
 

@@ -23,7 +23,7 @@ TEXT_MAX = 20_000
 
 def as_utc(value) -> datetime:
     """A typed local date and time as an aware UTC datetime; ServiceError when it is not one."""
-    if not isinstance(value, datetime):
+    if not isinstance(value, datetime) or not 2000 <= value.year <= 2100:
         raise ServiceError(_("Indiquez une date et une heure valides (ex. : 14/03/2027 à 10:00)."), "starts_at")
     if value.tzinfo is None:
         value = value.replace(tzinfo=LOCAL)

@@ -1,7 +1,7 @@
 """Moderation: pin, lock and hide with a reason (each act in the audit log), and members' reports."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace.communities.services import access
@@ -13,6 +13,15 @@ from marketplace.models import AuditEntry, Community, CommunityPost, CommunityRe
 from marketplace.models.base import utcnow
 
 REASON_MAX = 500
+# What each logged act reads as on the moderation page.
+ACTION_LABELS = {
+    "thread_pinned": _l("Discussion épinglée"), "thread_unpinned": _l("Discussion désépinglée"),
+    "thread_locked": _l("Discussion verrouillée"), "thread_unlocked": _l("Discussion déverrouillée"),
+    "post_hidden": _l("Message masqué"), "post_shown": _l("Message rendu visible"),
+    "report_closed": _l("Signalement clos"), "member_accepted": _l("Adhésion acceptée"),
+    "member_refused": _l("Adhésion refusée"), "moderator_named": _l("Modérateur nommé"),
+    "moderator_removed": _l("Rôle de modérateur retiré"),
+}
 ACTIONS = {
     "pin": ("pinned", True, "thread_pinned"), "unpin": ("pinned", False, "thread_unpinned"),
     "lock": ("locked", True, "thread_locked"), "unlock": ("locked", False, "thread_unlocked"),
