@@ -174,7 +174,8 @@ def moderate_thread(community_id: int, thread_id: int, action: str):
     if form.validate() and attempt(lambda: moderation.moderate_thread(community, thread_row, current_user, action,
                                                                       form.reason.data), _("C'est fait."), form):
         return redirect(url_for(".thread", community_id=community_id, thread_id=thread_id))
-    return thread_page(community_id, thread_id, 400, failed={"target": "thread", "id": thread_id, "form": form})
+    target = "thread" if action in ("pin", "unpin") else "thread-lock"  # the form the page shows the message on
+    return thread_page(community_id, thread_id, 400, failed={"target": target, "id": thread_id, "form": form})
 
 
 @bp.post("/<int:community_id>/messages/<int:post_id>/<any(masquer, afficher, signaler):action>")

@@ -240,3 +240,53 @@ def test_long_search_text_and_crlf_never_500(client, community, creator):
     discussion.create_thread(community, creator, "Fibre optique", "Déploiement en zone rurale")
     assert client.get("/communautes/?q=" + "fibre%0D%0A" * 50).status_code == 200
     assert client.get("/communautes/?q=" + "a" * 5000).status_code == 200
+
+
+def test_a_refused_lock_shows_its_message_on_the_lock_form(client, community, creator):
+    thread = discussion.create_thread(community, creator, "Sujet", "Texte")
+    sign_in(client, creator)
+    response = post(client, f"/communautes/{community.id}/discussions/{thread.id}/lock", {"reason": "r" * 501})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f'id="reason-thread-lock-{thread.id}-messages"' in page
+    assert f'id="reason-thread-{thread.id}-messages"' not in page
+
+
+def test_moderator_edits_the_community_and_members_cannot(client, db, make_user, place, community, creator):
+    member = make_user(roles=[("agent", place)])
+    spaces.join(community, member)
+    sign_in(client, member)
+    assert client.get(f"/communautes/{community.id}/modifier").status_code == 403
+    sign_in(client, creator)
+    page = client.get(f"/communautes/{community.id}/modifier").get_data(as_text=True)
+    assert 'value="23, 87"' in page and "Numérique rural" in page
+    response = post(client, f"/communautes/{community.id}/modifier", FORM | {"name": "Numérique en Creuse",
+                                                                              "is_open": ""})
+    assert response.status_code == 302
+    db.session.refresh(community)
+    assert community.name == "Numérique en Creuse" and not community.is_open
+
+
+def test_follow_leave_and_name_a_moderator_from_the_pages(client, db, make_user, place, community, creator):
+    member = make_user(name="Mona Membre", roles=[("agent", place)])
+    row = spaces.join(community, member)
+    sign_in(client, member)
+    post(client, f"/communautes/{community.id}/suivi/0")
+    db.session.refresh(row)
+    assert row.following is False
+    sign_in(client, creator)
+    response = post(client, f"/communautes/{community.id}/quitter", follow_redirects=True)
+    assert "dernier modérateur" in response.get_data(as_text=True)
+    post(client, f"/communautes/{community.id}/membres/{row.id}/moderateur/1")
+    assert "Mona Membre" in client.get(f"/communautes/{community.id}/membres").get_data(as_text=True)
+    response = post(client, f"/communautes/{community.id}/quitter", follow_redirects=True)
+    assert "Vous avez quitté la communauté." in response.get_data(as_text=True)
+    db.session.refresh(row)
+    assert row.role == "moderator"
+
+
+def test_english_readers_get_english_pages(client, make_user, place, community):
+    reader = make_user(roles=[("agent", place)], preferred_language="en")
+    sign_in(client, reader)
+    page = client.get(f"/communautes/{community.id}").get_data(as_text=True)
+    assert "Join the community" in page and "Rejoindre la communauté" not in page
