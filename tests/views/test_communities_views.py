@@ -10,6 +10,7 @@ import pytest
 from marketplace.communities.services import discussion, spaces
 from marketplace.models import Community, CommunityMeeting, CommunityPost, CommunityResource, CommunityThread
 from tests.fixtures.practices.helpers import EXE, PDF
+from tests.views.test_i18n import english  # noqa: F401 (fixture: the English catalogue compiled for the test)
 
 FORM = {"name": "Numérique rural", "domain": "numerique", "theme": "Inclusion numérique",
         "departements": "23, 87", "regions": "75", "description": "France services et médiateurs.",
@@ -285,7 +286,7 @@ def test_follow_leave_and_name_a_moderator_from_the_pages(client, db, make_user,
     assert row.role == "moderator"
 
 
-def test_english_readers_get_english_pages(client, make_user, place, community):
+def test_english_readers_get_english_pages(english, client, make_user, place, community):
     reader = make_user(roles=[("agent", place)], preferred_language="en")
     sign_in(client, reader)
     page = client.get(f"/communautes/{community.id}").get_data(as_text=True)
