@@ -42,8 +42,11 @@ def download(community_id: int, resource_id: int):
     resource = resources.get_resource(community, resource_id, current_user)
     if resource.kind == "link":
         return redirect(resource.url)
-    return send_file(resources.file_path(resource), mimetype=resource.mime_type, as_attachment=True,
-                     download_name=resource.original_name or "fichier")
+    response = send_file(resources.file_path(resource), mimetype=resource.mime_type, as_attachment=True,
+                         download_name=resource.original_name or "fichier")
+    # A shared file is never run by the browser, whatever it contains.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @bp.post("/<int:community_id>/ressources/<int:resource_id>/supprimer")

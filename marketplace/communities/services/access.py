@@ -57,6 +57,7 @@ def can_read(community: Community, user) -> bool:
 
 
 def require_reader(community: Community, user) -> None:
+    """Refuse anyone who may not read the community's space (see `can_read`)."""
     require_platform_role(user)
     if not can_read(community, user):
         raise NotAllowed(_("Cette communauté est fermée : seuls ses membres lisent ses échanges."))
@@ -70,6 +71,7 @@ def require_member(community: Community, user) -> None:
 
 
 def require_moderator(community: Community, user) -> None:
+    """Refuse anyone who neither moderates the community nor administers the platform."""
     require_platform_role(user)
     if not is_moderator(community, user):
         raise NotAllowed(_("Seuls les modérateurs de la communauté peuvent faire cela."))

@@ -67,6 +67,7 @@ def write_minutes(community: Community, meeting: CommunityMeeting, moderator, mi
 
 
 def get_meeting(community: Community, meeting_id, user) -> CommunityMeeting:
+    """A meeting of this community the user may read (NotFound otherwise)."""
     access.require_reader(community, user)
     meeting = db.session.get(CommunityMeeting, meeting_id) if isinstance(meeting_id, int) else None
     if meeting is None or meeting.community_id != community.id:

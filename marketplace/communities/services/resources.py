@@ -100,6 +100,7 @@ def resources(community: Community, user) -> list[CommunityResource]:
 
 
 def get_resource(community: Community, resource_id, user) -> CommunityResource:
+    """A resource of this community the user may read (NotFound for an unknown id or another community's)."""
     access.require_reader(community, user)
     resource = db.session.get(CommunityResource, resource_id) if isinstance(resource_id, int) else None
     if resource is None or resource.community_id != community.id:
@@ -141,6 +142,7 @@ def add_sheet(community: Community, moderator, sheet_id) -> PracticeSheet:
 
 @transactional
 def remove_sheet(community: Community, moderator, sheet_id) -> None:
+    """A moderator takes a sheet out of the selection (an id not in it changes nothing)."""
     access.require_moderator(community, moderator)
     community.sheet_ids = [i for i in (community.sheet_ids or []) if i != sheet_id]
     db.session.flush()
