@@ -13,6 +13,8 @@ from flask import current_app
 from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm.attributes import flag_modified
 
+from marketplace.admin.domains import seed_demo_domains
+from marketplace.demo.communities import seed_communities
 from marketplace.demo.collectivities import PLACES, Place, place_key
 from marketplace.demo.generator import DEFAULT_SEED, DemoPlan, PlannedListing, build_plan, places_used
 from marketplace.demo.people import DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD
@@ -76,8 +78,8 @@ def demo_counts() -> dict[str, int]:
 
 @transactional  # one commit for everything: a failure half-way leaves no partial demo behind
 def seed_demo(progress: Progress | None = None, seed: int = DEFAULT_SEED) -> dict:
-    """Create the demo content (collectivities when missing, accounts, offers, needs, practice
-    sheets and their reuses) in one
+    """Create the demo content (collectivities when missing, their e-mail domains, accounts,
+    offers, needs, practice sheets and their reuses, two communities of practice) in one
     transaction and return the counts; when the demo is already there, return its counts with
     already_seeded=True and change nothing. Raises DemoDisabled where the demo is switched off."""
     if not current_app.config.get("DEMO_ENABLED"):
@@ -94,6 +96,11 @@ def seed_demo(progress: Progress | None = None, seed: int = DEFAULT_SEED) -> dic
     _create_listings(plan, places, users)
     report("Fiches pratiques…")
     _create_practices(plan_practices(plan, seed), places, users)
+    report("Domaines de messagerie des collectivités…")
+    seed_demo_domains(places.values())
+    report("Communautés de pratique…")
+    db.session.flush()
+    seed_communities()
     db.session.flush()
     return {"already_seeded": False, "collectivities_created": created, **demo_counts()}
 

@@ -1,4 +1,5 @@
 """SQLAlchemy models, one module per aggregate."""
+from marketplace.models.community import Community, CommunityMeeting, CommunityMember, CommunityPost, CommunityReport, CommunityResource, CommunityThread  # noqa: E501
 from marketplace.models.geography import (
     Collectivity,
     CollectivityDepartement,
@@ -18,6 +19,7 @@ from marketplace.models.practices import Collection, CollectionItem, Follow, Pra
 from marketplace.models.user import RoleAssignment, User
 
 __all__ = [
+    "Community", "CommunityMeeting", "CommunityMember", "CommunityPost", "CommunityReport", "CommunityResource", "CommunityThread",  # noqa: E501
     "Collection", "CollectionItem", "Follow", "PracticeAttachment", "PracticeComment", "PracticeReuse", "PracticeRevision", "PracticeSheet",  # noqa: E501
     "Collectivity",
     "CollectivityDepartement",

@@ -25,6 +25,7 @@ EMAIL_KINDS = {
     "suggestions": _l("Nouvelles suggestions de mise en relation"),
     "practices": _l("Nouveautés des fiches pratiques que vous suivez"),
     "pairings": _l("Propositions de mise à disposition, consentements et conventions"),
+    "community": _l("Nouvelles discussions et réponses des communautés que vous suivez"),
 }
 DEFAULT_FREQUENCY = "immediate"
 FREQUENCY_LABELS = {

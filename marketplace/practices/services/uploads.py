@@ -95,7 +95,7 @@ def sniff(data: bytes) -> tuple[str, tuple[str, ...]]:
                           "documents OpenDocument ou Office, texte ou CSV en UTF-8."), "file")
 
 
-def _read_limited(stream) -> bytes:
+def read_limited(stream) -> bytes:
     limit = max_bytes()
     data = stream.read(limit + 1)
     if len(data) > limit:
@@ -110,7 +110,7 @@ def _read_limited(stream) -> bytes:
 def add_file(sheet: PracticeSheet, user, stream, filename: str, title: str = "") -> PracticeAttachment:
     """Check and store an uploaded file for a sheet; nothing is kept when it is refused."""
     require_member(user)
-    data = _read_limited(stream)
+    data = read_limited(stream)
     mime, extensions = sniff(data)
     name = os.path.basename((filename or "").replace("\\", "/")).strip()[:255] or "fichier"
     extension = os.path.splitext(name)[1].lower()

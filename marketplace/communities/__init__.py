@@ -1,0 +1,1 @@
+"""Communities of practice (`/communautes/`): members, discussions, resources, meetings."""
