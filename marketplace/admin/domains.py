@@ -53,9 +53,10 @@ def list_domains(collectivity_id: int | None = None) -> list[CollectivityEmailDo
 
 
 @transactional
-def add_domain(admin: User, collectivity_id: str | None, collectivity_query: str | None,
+def add_domain(admin: User | None, collectivity_id: str | None, collectivity_query: str | None,
                domain: str) -> CollectivityEmailDomain:
-    """List a domain for a collectivity; the pending requests it proves are verified at once."""
+    """List a domain for a collectivity (by an administrator, or by the `flask domains add`
+    command when `admin` is None); the pending requests it proves are verified at once."""
     collectivity = resolve_collectivity_choice(collectivity_id, collectivity_query)
     domain = normalise_domain(domain)
     if not DOMAIN.fullmatch(domain):
@@ -70,10 +71,12 @@ def add_domain(admin: User, collectivity_id: str | None, collectivity_query: str
     if exists:
         raise ServiceError(_("Ce domaine est déjà enregistré pour %(name)s.", name=collectivity.name),
                            field="domain")
-    entry = CollectivityEmailDomain(collectivity=collectivity, domain=domain, added_by_id=admin.id)
+    entry = CollectivityEmailDomain(collectivity=collectivity, domain=domain,
+                                    added_by_id=admin.id if admin else None)
     db.session.add(entry)
     db.session.flush()
-    logger.info("admin=%s listed domain %s for collectivity=%s", admin.id, domain, collectivity.id)
+    logger.info("admin=%s listed domain %s for collectivity=%s", admin.id if admin else "cli", domain,
+                collectivity.id)
     _verify_waiting_requests(domain)
     return entry
 

@@ -6,6 +6,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from marketplace.cli.demo import seed_demo_command
+    from marketplace.cli.domains import domains_cli
     from marketplace.geography.cli import geo_cli
     from marketplace.cli.i18n import i18n_cli
     from marketplace.cli.matching import matching_cli
@@ -18,3 +19,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(matching_cli)
     app.cli.add_command(i18n_cli)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(domains_cli)
