@@ -49,10 +49,21 @@ def tag_key(tag: str) -> str:
     return " ".join(stem(t) for t in tokens(tag))
 
 
-def analyse(text: str, tags) -> tuple[list[str], list[str]]:
-    """Folded content words of a document: (words of text and tags, words of tags)."""
+def analyse(text: str, tags, lexicon=None) -> tuple[list[str], list[str]]:
+    """Folded content words of a document: (words of text and tags, words of tags).
+
+    With a ``lexicon`` (see `matching.lexicon`), the words of the other form of every
+    acronym, abbreviation or synonym found in the text or the tags are added to the first
+    list (not to the tag block: a tag stays what its author chose).
+    """
     tag_words = [w for t in tags for w in tokens(t)]
-    return tokens(text) + tag_words, tag_words
+    words = tokens(text)
+    if lexicon is not None:
+        extra = lexicon.expand(words, text)
+        if tags:
+            extra += lexicon.expand(tag_words, " ; ".join(tags))
+        return words + tag_words + extra, tag_words
+    return words + tag_words, tag_words
 
 
 def _word_counts(word_lists, word_index: dict[str, int]):
