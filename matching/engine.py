@@ -25,7 +25,7 @@ def _as_float(x) -> float | None:
 
 
 # Calibrated in bench/calibrate_floor.py: see bench/README-matching.md.
-DEFAULT_MIN_SCORE = 0.1
+DEFAULT_MIN_SCORE = 0.15
 # A stem in more than this share of the fitted documents is not quoted in reasons
 # (only judged on indexes of at least COMMON_MIN_DOCS documents).
 COMMON_SHARE = 0.3
@@ -152,9 +152,16 @@ class MatchEngine(RetrievalMixin, BaseEstimator):
         analysed = [analyse(d.text, d.tags, lex) for d in docs]
         return vectorize(analysed, self.vocabs_, self.idfs_, self._weights())
 
-    def _vector_one(self, doc: Document) -> sp.csr_matrix:
+    def _vector_one(self, doc: Document, query: bool = False) -> sp.csr_matrix:
+        """One document's vector; a query's counts its unseen words in its norm (see
+        `vectorize.vectorize_one`), an indexed document's does not."""
         weights = self._weights()
-        cols, vals = vectorize_one(analyse(doc.text, doc.tags, self._lexicon()), self.vocabs_, self.idfs_, weights, self.offsets_, self._word_cache())
+        unseen_idf = None
+        if query:
+            # smoothed idf of a feature that no fitted document has
+            unseen_idf = float(np.log(1.0 + getattr(self, "n_fitted_", len(self.ids_))) + 1.0)
+        cols, vals = vectorize_one(analyse(doc.text, doc.tags, self._lexicon()), self.vocabs_, self.idfs_, weights,
+                                   self.offsets_, self._word_cache(), unseen_idf)
         return sp.csr_matrix((vals, cols, np.array([0, len(cols)])), shape=(1, self.index_.n_features))
 
     def _word_cache(self) -> dict:
@@ -188,7 +195,7 @@ class MatchEngine(RetrievalMixin, BaseEstimator):
             return list(pool.map(self._query_one, docs, [k] * len(docs), rules, chunksize=64))
 
     def _query_one(self, doc: Document, k: int, rules: Rules | None) -> list[Match]:
-        q = self._vector_one(doc)
+        q = self._vector_one(doc, query=True)
         rows, scores = self._search(q, rules, k)
         if len(rows) == 0:
             return []
@@ -205,7 +212,7 @@ class MatchEngine(RetrievalMixin, BaseEstimator):
         rules = Rules.coerce(where)
         if rules is None or k == 0:
             return []
-        rows, scores = self._search(self._vector_one(doc), None, k)
+        rows, scores = self._search(self._vector_one(doc, query=True), None, k)
         return [
             Exclusion(self.ids_[r], float(min(max(s, 0.0), 1.0)), f)
             for r, s, f in zip(rows.tolist(), scores.tolist(), failures(self.meta_, rows, rules))

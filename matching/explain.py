@@ -52,7 +52,7 @@ MAX_PHRASE = 6  # content words in a phrase
 
 def word_feature_ids(word: str, vocabs, offsets, gram_spec, is_tag: bool, cache: dict | None = None) -> set[int]:
     """Columns of the concatenated feature space that one folded query word produces."""
-    sid, grams = word_columns(word, vocabs, gram_spec, cache)
+    sid, grams, _missing = word_columns(word, vocabs, gram_spec, cache)
     ids = set()
     if sid >= 0:
         ids.add(offsets["stem"] + sid)

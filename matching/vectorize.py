@@ -202,8 +202,9 @@ _NO_GRAMS = np.zeros(0, dtype=np.int64)
 WORD_CACHE_SIZE = 500_000
 
 
-def word_columns(word: str, vocabs, gram_spec: tuple, cache: dict | None = None) -> tuple[int, np.ndarray]:
-    """(stem id or -1, n-gram ids) of one folded word in the frozen vocabularies.
+def word_columns(word: str, vocabs, gram_spec: tuple, cache: dict | None = None) -> tuple[int, np.ndarray, int]:
+    """(stem id or -1, n-gram ids, number of n-grams unknown to the vocabulary) of one folded
+    word in the frozen vocabularies.
 
     ``cache`` (a dict owned by the caller and tied to ``vocabs``) memoises the lookups:
     queries repeat the same words, so this is most of a query's analysis cost.
@@ -215,7 +216,7 @@ def word_columns(word: str, vocabs, gram_spec: tuple, cache: dict | None = None)
     s, grams = word_features(word, gram_spec)
     gram_vocab = vocabs["gram"]
     ids = [gram_vocab[g] for g in grams if g in gram_vocab]
-    out = (vocabs["stem"].get(s, -1), np.array(ids, dtype=np.int64) if ids else _NO_GRAMS)
+    out = (vocabs["stem"].get(s, -1), np.array(ids, dtype=np.int64) if ids else _NO_GRAMS, len(grams) - len(ids))
     if cache is not None:
         if len(cache) >= WORD_CACHE_SIZE:
             cache.clear()
@@ -223,38 +224,62 @@ def word_columns(word: str, vocabs, gram_spec: tuple, cache: dict | None = None)
     return out
 
 
-def vectorize_one(analysed_doc, vocabs, idfs, weights: Weights, offsets, cache: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+def vectorize_one(analysed_doc, vocabs, idfs, weights: Weights, offsets, cache: dict | None = None,
+                  unseen_idf: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(column ids, values) of one document's vector, without building sparse matrices.
 
     Same arithmetic as `vectorize` (float32 rounding aside): the fast path for a single
     query or an added document. ``cache``: see `word_columns`.
+
+    ``unseen_idf`` (for queries): features unknown to the vocabulary still count in the
+    norms, as features of that idf (the idf of a feature no fitted document has), though
+    they cannot match anything. The ranking of one query does not change, but a query made
+    mostly of words the index has never seen ("recette de la tarte aux pommes") gets low
+    scores instead of the full cosine of its one known word: what makes a fixed relevance
+    floor meaningful. Without it, unknown features are ignored (an indexed document's vector
+    depends only on the vocabulary, as with a refit).
     """
     words, tag_words = analysed_doc
     spec = weights.gram_spec
     stems, grams, tag_ids = [], [], []
+    unseen = {"stem": 0, "gram": 0, "tag": 0}
     for w in words:
-        sid, g = word_columns(w, vocabs, spec, cache)
+        sid, g, missing = word_columns(w, vocabs, spec, cache)
         if sid >= 0:
             stems.append(sid)
+        else:
+            unseen["stem"] += 1
         if len(g):
             grams.append(g)
+        unseen["gram"] += missing
     for w in tag_words:
         sid = word_columns(w, vocabs, spec, cache)[0]
         if sid >= 0:
             tag_ids.append(sid)
+        else:
+            unseen["tag"] += 1
     per_block = {
         "stem": np.array(stems, dtype=np.int64),
         "gram": np.concatenate(grams) if grams else _NO_GRAMS,
         "tag": np.array(tag_ids, dtype=np.int64),
     }
     cols, vals = [], []
+    full_norm2 = 0.0  # squared norm of the concatenation, unseen features included
     for block in BLOCKS:
+        extra = unseen[block] * unseen_idf**2 if unseen_idf else 0.0
         if not len(per_block[block]):
+            if extra:
+                full_norm2 += float(getattr(weights, block)) ** 2
             continue
         ids, tf = np.unique(per_block[block], return_counts=True)
         tf = tf.astype(DTYPE)
         v = (np.log(tf) + DTYPE(1.0)) * idfs[block][ids]
-        v *= DTYPE(getattr(weights, block)) / np.sqrt(np.dot(v, v))
+        block_norm = np.sqrt(np.dot(v, v) + extra)
+        if block_norm == 0:
+            continue
+        v *= DTYPE(getattr(weights, block)) / DTYPE(block_norm)
+        if getattr(weights, block):
+            full_norm2 += float(getattr(weights, block)) ** 2
         cols.append(ids + offsets[block])
         vals.append(v.astype(DTYPE))
     if not cols:
@@ -262,9 +287,9 @@ def vectorize_one(analysed_doc, vocabs, idfs, weights: Weights, offsets, cache: 
     cols_a, vals_a = np.concatenate(cols), np.concatenate(vals)
     keep = vals_a != 0
     cols_a, vals_a = cols_a[keep], vals_a[keep]
-    norm = np.sqrt(np.dot(vals_a, vals_a))
+    norm = np.sqrt(full_norm2) if unseen_idf else np.sqrt(np.dot(vals_a, vals_a))
     if norm > 0:
-        vals_a = vals_a / norm
+        vals_a = vals_a / DTYPE(norm)
     order = np.argsort(cols_a)
     return cols_a[order].astype(np.int32), vals_a[order].astype(DTYPE)
 

@@ -175,7 +175,7 @@ def test_property_champion_scores_are_true_cosines(q, k, with_rules):
     if not res:
         return
     assert res[0].score <= exact[0].score + 1e-6
-    q_vec = CHAMP._vector_one(q).toarray().ravel()
+    q_vec = CHAMP._vector_one(q, query=True).toarray().ravel()
     X = CHAMP.index_.matrix()
     for m in res:
         true = float(X[CHAMP.row_of_[m.id]].toarray().ravel() @ q_vec)
