@@ -25,7 +25,7 @@ def _as_float(x) -> float | None:
 
 
 # Calibrated in bench/calibrate_floor.py: see bench/README-matching.md.
-DEFAULT_MIN_SCORE = 0.15
+DEFAULT_MIN_SCORE = 0.2
 # A stem in more than this share of the fitted documents is not quoted in reasons
 # (only judged on indexes of at least COMMON_MIN_DOCS documents).
 COMMON_SHARE = 0.3

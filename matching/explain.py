@@ -34,6 +34,10 @@ QUIET_WORDS = frozenset(
     faire mettre place mise besoin appui accompagner accompagnement soutien renfort
     competence competences experience experiences expertise personne profil equipe
     service services travail travailler poste projet projets sujet sujets dossier dossiers
+    lancer lance lances lancee lancees attendu attendue attendus attendues demande demandes
+    demander pris prise prises charge porte portee portes portees prevu prevue prevus prevues
+    realiser realise realisee mener mene menee assurer assure permettre permet partir part
+    cours fin debut suite etre avoir faire fait faite peut pouvoir doit devoir
     """.split()
 )
 # Words of the names of the French regions (metadata, not topics).
