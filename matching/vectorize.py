@@ -21,6 +21,8 @@ from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.preprocessing import normalize
 
 from .text import normalize_word, stem, tokens, word_grams
 
@@ -124,26 +126,33 @@ def count_blocks(analysed, vocabs, gram_spec, grow: bool = False) -> dict[str, s
     return {b: sp.csr_matrix(m, dtype=DTYPE) for b, m in out.items()}
 
 
+def _transformer(idf: np.ndarray | None = None) -> TfidfTransformer:
+    """scikit-learn's tf-idf weighting as the engine uses it: sublinear tf (1 + ln tf),
+    smoothed idf ln((1+n)/(1+df)) + 1, rows L2-normalised."""
+    t = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True)
+    if idf is not None:
+        t.idf_ = idf  # a frozen idf: transform without refitting
+    return t
+
+
 def idf_from_counts(counts: sp.csr_matrix) -> np.ndarray:
-    """Smoothed idf, as scikit-learn's TfidfVectorizer: ln((1+n)/(1+df)) + 1."""
-    n = counts.shape[0]
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    return (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(DTYPE)
+    """Smoothed idf of each column of a count matrix (scikit-learn's TfidfTransformer)."""
+    if counts.shape[0] == 0:  # TfidfTransformer refuses empty input; the formula gives 1 + ln 1
+        return np.ones(counts.shape[1], dtype=DTYPE)
+    return _transformer().fit(counts).idf_.astype(DTYPE)
 
 
 def _l2_rows(m: sp.csr_matrix) -> sp.csr_matrix:
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags((1.0 / norms).astype(DTYPE)) @ m, dtype=DTYPE)
+    if m.shape[0] == 0:
+        return sp.csr_matrix(m, dtype=DTYPE)
+    return sp.csr_matrix(normalize(m, norm="l2", axis=1, copy=False), dtype=DTYPE)
 
 
 def weight_block(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-    """Sublinear tf (1 + ln tf) times idf, rows L2-normalised."""
-    m = counts.copy()
-    np.log(m.data, out=m.data)
-    m.data += 1.0
-    m = m @ sp.diags(idf)
-    return _l2_rows(sp.csr_matrix(m, dtype=DTYPE))
+    """Sublinear tf (1 + ln tf) times idf, rows L2-normalised (scikit-learn's TfidfTransformer)."""
+    if counts.shape[0] == 0:
+        return sp.csr_matrix(counts.shape, dtype=DTYPE)
+    return sp.csr_matrix(_transformer(idf).transform(sp.csr_matrix(counts, dtype=DTYPE)), dtype=DTYPE)
 
 
 def _drop_common(vocab: dict[str, int], counts: sp.csr_matrix, max_df: float):
