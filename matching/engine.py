@@ -11,11 +11,11 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from .explain import QueryWords, reasons_many
+from .explain import QueryWords, common_stems, reasons_many
 from .index import SparseIndex
 from .lexicon import load as load_lexicon
 from .retrieval import RetrievalMixin
-from .rules import MetaColumns, Rules, failures
+from .rules import MetaColumns, Rules, failures, rules_per_query
 from .types import Document, Exclusion, Match
 from .vectorize import BLOCKS, Weights, analyse, block_offsets, fit_space, vectorize, vectorize_one
 
@@ -186,7 +186,7 @@ class MatchEngine(RetrievalMixin, BaseEstimator):
         docs = [self._check_doc(d) for d in documents]
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
             raise ValueError(f"k must be a non-negative int, got {k!r}")
-        rules = self._rules_per_query(where, len(docs))
+        rules = rules_per_query(where, len(docs))
         if len(docs) < 64 or self.n_jobs == 1:
             return [self._query_one(d, k, r) for d, r in zip(docs, rules)]
         # Each query runs the same exact search as `query`; numpy and scipy release the
@@ -219,15 +219,6 @@ class MatchEngine(RetrievalMixin, BaseEstimator):
             if f
         ]
 
-    @staticmethod
-    def _rules_per_query(where, n: int) -> list[Rules | None]:
-        if where is None or isinstance(where, (dict, Rules)):
-            return [Rules.coerce(where)] * n
-        where = list(where)
-        if len(where) != n:
-            raise ValueError(f"where has {len(where)} rule sets for {n} documents")
-        return [Rules.coerce(w) for w in where]
-
     def _matches(self, doc, q_row, rows, scores, rules) -> list[Match]:
         origin = self._origin(doc, rules)
         words = QueryWords(doc.text, doc.tags, self.vocabs_, self.offsets_, self._weights().gram_spec,
@@ -243,20 +234,13 @@ class MatchEngine(RetrievalMixin, BaseEstimator):
         ]
 
     def _common_stems(self) -> frozenset:
-        """Stems found in more than ``COMMON_SHARE`` of the fitted documents: never quoted in
-        reasons (they say nothing about this match). Derived from the idf, cached."""
+        """Stems of more than ``COMMON_SHARE`` of the fitted documents (cached per fit)."""
         cached = self.__dict__.get("_common_stems_")
-        if cached is not None and cached[0] is self.idfs_:
-            return cached[1]
-        n = getattr(self, "n_fitted_", len(self.ids_))
-        common = frozenset()
-        if n >= COMMON_MIN_DOCS:
-            # smoothed idf = ln((1 + n) / (1 + df)) + 1, so df = (1 + n) / exp(idf - 1) - 1
-            df = (1.0 + n) / np.exp(self.idfs_["stem"].astype(np.float64) - 1.0) - 1.0
-            names = list(self.vocabs_["stem"])
-            common = frozenset(names[j] for j in np.flatnonzero(df > COMMON_SHARE * n).tolist())
-        self.__dict__["_common_stems_"] = (self.idfs_, common)
-        return common
+        if cached is None or cached[0] is not self.idfs_:
+            n = getattr(self, "n_fitted_", len(self.ids_))
+            common = common_stems(self.vocabs_["stem"], self.idfs_["stem"], n, COMMON_SHARE, COMMON_MIN_DOCS)
+            cached = self.__dict__["_common_stems_"] = (self.idfs_, common)
+        return cached[1]
 
     @staticmethod
     def _origin(doc: Document, rules: Rules | None):

@@ -66,6 +66,17 @@ def word_feature_ids(word: str, vocabs, offsets, gram_spec, is_tag: bool, cache:
     return ids
 
 
+def common_stems(stem_vocab: dict, idf: np.ndarray, n: int, share: float, min_docs: int) -> frozenset:
+    """Stems found in more than ``share`` of the ``n`` fitted documents (never quoted: they say
+    nothing about one match), derived from the smoothed idf; none below ``min_docs`` documents."""
+    if n < min_docs:
+        return frozenset()
+    # smoothed idf = ln((1 + n) / (1 + df)) + 1, so df = (1 + n) / exp(idf - 1) - 1
+    df = (1.0 + n) / np.exp(idf.astype(np.float64) - 1.0) - 1.0
+    names = list(stem_vocab)
+    return frozenset(names[j] for j in np.flatnonzero(df > share * n).tolist())
+
+
 def _place_words(meta) -> set[str]:
     names = meta.get("place_names") if meta else None
     if not names:

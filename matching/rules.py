@@ -85,6 +85,17 @@ class Rules:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
+def rules_per_query(where, n: int) -> list[Rules | None]:
+    """One rule set per query from ``where``: None, one rule set for all (a dict or
+    ``Rules``), or a sequence with one rule set (or None) per query."""
+    if where is None or isinstance(where, (dict, Rules)):
+        return [Rules.coerce(where)] * n
+    where = list(where)
+    if len(where) != n:
+        raise ValueError(f"where has {len(where)} rule sets for {n} documents")
+    return [Rules.coerce(w) for w in where]
+
+
 def haversine_km(lat1, lon1, lat2, lon2):
     """Great-circle distance in km, vectorised over numpy arrays."""
     lat1, lon1, lat2, lon2 = (np.radians(np.asarray(x, dtype=np.float64)) for x in (lat1, lon1, lat2, lon2))

@@ -13,7 +13,9 @@ class Document:
 
     ``id`` is a str or an int (it must survive JSON for save/load); ``tags`` are short
     labels (skills, themes) that weigh more than free text; ``meta`` carries the fields
-    that rules read (see ``matching.rules``) and anything else the caller wants.
+    that rules read (see ``matching.rules``) and anything else the caller wants; a query's
+    ``meta["place_names"]`` (a str or a list: its collectivity, département, région names)
+    are words never quoted in reasons (they are metadata, not what the need is about).
     """
 
     id: Any
