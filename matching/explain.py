@@ -38,6 +38,8 @@ QUIET_WORDS = frozenset(
     demander pris prise prises charge porte portee portes portees prevu prevue prevus prevues
     realiser realise realisee mener mene menee assurer assure permettre permet partir part
     cours fin debut suite etre avoir faire fait faite peut pouvoir doit devoir
+    rediger redige redigee redaction elaborer elaboration etude etudes inventaire creer
+    creation realisation
     """.split()
 )
 # Words of the names of the French regions (metadata, not topics).
@@ -123,10 +125,10 @@ class QueryWords:
                 for p in range(start, end):
                     feature_sets[index[content[p]]] |= added
         self.keys = [stem(w) for w in self.words]
-        self.quotable = [
-            not (normalize_word(w) in quiet or w.isdigit() or key in common_stems)
-            for w, key in zip(self.words, self.keys)
-        ]
+        # empty words, numbers and places are never quoted, not even at a phrase's edge; a
+        # common word is kept inside a phrase ("plan local d'urbanisme") but never alone
+        self.empty = [normalize_word(w) in quiet or w.isdigit() for w in self.words]
+        self.quotable = [not (e or key in common_stems) for e, key in zip(self.empty, self.keys)]
         self.text_words = len(set(content))
         self.features = np.array(sorted(set().union(*feature_sets)), dtype=np.int64)
         share = np.zeros((len(self.words), len(self.features)), dtype=np.float64)
@@ -204,12 +206,13 @@ def top_phrases(query: QueryWords, scores, skip_keys=frozenset(), n: int = 3, mi
 
 
 def _run_phrases(query: QueryWords, run: list[int], scores) -> list:
-    """The phrase of one run of matched content positions, trimmed of words not to quote."""
-    quotable = [query.quotable[query.position_word[p]] for p in run]
-    if not any(quotable):
+    """The phrase of one run of matched content positions, trimmed of empty words at its edges;
+    none when no word of it is worth quoting on its own."""
+    if not any(query.quotable[query.position_word[p]] for p in run):
         return []
-    first = quotable.index(True)
-    last = len(run) - 1 - quotable[::-1].index(True)
+    keep = [not query.empty[query.position_word[p]] for p in run]
+    first = keep.index(True)
+    last = len(run) - 1 - keep[::-1].index(True)
     run = run[first : last + 1]
     words = {query.position_word[p] for p in run}
     keys = {query.keys[w] for w in words if query.quotable[w]}
