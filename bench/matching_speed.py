@@ -214,6 +214,7 @@ def main() -> None:
     parser.add_argument("--gram-mode", choices=["char", "affix"], default=None, help="MatchEngine(gram_mode=...)")
     parser.add_argument("--champion-size", type=int, default=None, help="MatchEngine(champion_size=...), 0: exhaustive")
     parser.add_argument("--rerank-size", type=int, default=None, help="MatchEngine(rerank_size=...)")
+    parser.add_argument("--min-score", type=float, default=None, help="MatchEngine(min_score=...); 0: no floor")
     parser.add_argument("--bulk-baseline", type=int, default=1000, help="queries the bulk baseline runs on (scaled)")
     parser.add_argument("--vocab", choices=sorted(VOCAB_SIZE), default="large", help="synthetic vocabulary")
     args = parser.parse_args()
@@ -229,6 +230,8 @@ def main() -> None:
         params["champion_size"] = args.champion_size or None
     if args.rerank_size is not None:
         params["rerank_size"] = args.rerank_size
+    if args.min_score is not None:
+        params["min_score"] = args.min_score
     print(f"MatchEngine(**{params}), vocabulary {args.vocab!r}", file=sys.stderr)
     for n in sizes:
         for row in run(n, args.bulk if n <= 100_000 else 200, args.repeat if n <= 100_000 else 50, args.vocab, params, args.bulk_baseline):

@@ -3,8 +3,9 @@
 Pure library: no Flask, SQLAlchemy or Celery. See ``MatchEngine``.
 """
 
-from .engine import MatchEngine, NotFittedError
+from .engine import DEFAULT_MIN_SCORE, MatchEngine, NotFittedError
 from .rules import Rules
-from .types import Document, Match, Reasons
+from .types import Document, Exclusion, Match, Reasons, RuleFailure
 
-__all__ = ["Document", "Match", "MatchEngine", "NotFittedError", "Reasons", "Rules"]
+__all__ = ["DEFAULT_MIN_SCORE", "Document", "Exclusion", "Match", "MatchEngine", "NotFittedError", "Reasons",
+           "RuleFailure", "Rules"]

@@ -7,26 +7,35 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
 
-from .explain import QueryWords, make_reasons, top_words_many
+from .explain import QueryWords, common_stems, reasons_many
 from .index import SparseIndex
+from .lexicon import load as load_lexicon
 from .retrieval import RetrievalMixin
-from .rules import MetaColumns, Rules
-from .types import Document, Match
+from .rules import MetaColumns, Rules, failures, rules_per_query
+from .types import Document, Exclusion, Match
 from .vectorize import BLOCKS, Weights, analyse, block_offsets, fit_space, vectorize, vectorize_one
-
-
-class NotFittedError(ValueError, AttributeError):
-    """Raised when the engine is used before ``fit`` (same bases as scikit-learn's)."""
 
 
 def _as_float(x) -> float | None:
     return None if x is None or x == "" else float(x)
 
 
-class MatchEngine(RetrievalMixin):
+# Calibrated in bench/calibrate_floor.py: see bench/README-matching.md.
+DEFAULT_MIN_SCORE = 0.2
+# A stem in more than this share of the fitted documents is not quoted in reasons
+# (only judged on indexes of at least COMMON_MIN_DOCS documents).
+COMMON_SHARE = 0.3
+COMMON_MIN_DOCS = 20
+
+
+class MatchEngine(RetrievalMixin, BaseEstimator):
     """Lexical, French-aware, explainable matching over sparse tf-idf vectors.
 
+    A scikit-learn estimator (``get_params``, ``set_params``, ``clone``, ``check_is_fitted``).
     Parameters (the defaults are the best measured on the French benchmarks in bench/):
     - ``stem_weight``, ``gram_weight``, ``tag_weight``: weights of the three feature
       blocks (light French stems, character n-grams of words, stems of tags);
@@ -46,10 +55,16 @@ class MatchEngine(RetrievalMixin):
       with the index (20,000 with ``rerank_size=200`` at 2,000,000: see bench/);
     - ``rerank_size``: eligible candidates (by partial score) re-scored exactly; the
       returned scores are always exact cosines;
+    - ``min_score``: relevance floor; ``query`` and ``query_many`` return only documents
+      scoring at least this (never padded to k). The default is calibrated so that
+      unrelated queries return nothing (bench/README-matching.md);
+    - ``lexicon``: the dictionary of acronyms and synonyms applied at analysis on both
+      sides ("fr-admin": French local public administration, shipped with the library;
+      None: no expansion);
     - ``n_jobs``: threads for ``query_many`` (results do not depend on it).
 
     Learned attributes: ``vocabs_``, ``idfs_``, ``offsets_``, ``index_``, ``meta_``,
-    ``ids_``, ``tags_``, ``row_of_``, ``n_dead_``.
+    ``ids_``, ``tags_``, ``row_of_``, ``n_dead_``, ``n_fitted_``.
     """
 
     def __init__(
@@ -64,6 +79,8 @@ class MatchEngine(RetrievalMixin):
         compact_ratio: float = 0.25,
         champion_size: int | None = 2000,
         rerank_size: int = 100,
+        min_score: float = DEFAULT_MIN_SCORE,
+        lexicon: str | None = "fr-admin",
         n_jobs: int = 2,
     ):
         self.stem_weight = stem_weight
@@ -76,43 +93,18 @@ class MatchEngine(RetrievalMixin):
         self.compact_ratio = compact_ratio
         self.champion_size = champion_size
         self.rerank_size = rerank_size
+        self.min_score = min_score
+        self.lexicon = lexicon
         self.n_jobs = n_jobs
 
-    # -- scikit-learn style parameters ------------------------------------------------
-    def get_params(self, deep: bool = True) -> dict:
-        """Constructor parameters, as scikit-learn's BaseEstimator."""
-        return {
-            "stem_weight": self.stem_weight,
-            "gram_weight": self.gram_weight,
-            "tag_weight": self.tag_weight,
-            "gram_mode": self.gram_mode,
-            "gram_sizes": tuple(self.gram_sizes),
-            "max_df": self.max_df,
-            "merge_every": self.merge_every,
-            "compact_ratio": self.compact_ratio,
-            "champion_size": self.champion_size,
-            "rerank_size": self.rerank_size,
-            "n_jobs": self.n_jobs,
-        }
-
-    def set_params(self, **params) -> "MatchEngine":
-        """Set constructor parameters (takes effect at the next ``fit``)."""
-        for key, value in params.items():
-            if key not in self.get_params():
-                raise ValueError(f"unknown parameter {key!r}")
-            setattr(self, key, value)
-        return self
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"MatchEngine({args})"
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "index_")
 
     def _weights(self) -> Weights:
         return Weights(self.stem_weight, self.gram_weight, self.tag_weight, (self.gram_mode, tuple(self.gram_sizes)))
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "index_"):
-            raise NotFittedError("this MatchEngine is not fitted yet: call fit(documents) first")
+        check_is_fitted(self, msg="this MatchEngine is not fitted yet: call fit(documents) first")
 
     # -- fitting and vectors -----------------------------------------------------------
     def fit(self, documents: Iterable[Document]) -> "MatchEngine":
@@ -123,12 +115,19 @@ class MatchEngine(RetrievalMixin):
             dup = next(i for i in ids if ids.count(i) > 1)
             raise ValueError(f"duplicate document id {dup!r} in fit")
         weights = self._weights()
-        analysed = [analyse(d.text, d.tags) for d in docs]
+        lex = self._lexicon()
+        analysed = [analyse(d.text, d.tags, lex) for d in docs]
         self.vocabs_, self.idfs_, counts = fit_space(analysed, weights.gram_spec, self.max_df)
         self.offsets_ = block_offsets(self.vocabs_)
         matrix = vectorize(analysed, self.vocabs_, self.idfs_, weights, counts)
         self._set_rows(matrix, docs)
+        self.n_fitted_ = len(docs)
+        self.lexicon_version_ = lex.version if lex is not None else None
         return self
+
+    def _lexicon(self):
+        """The lexicon object named by the ``lexicon`` parameter (loaded once per process)."""
+        return load_lexicon(self.lexicon)
 
     def _set_rows(self, matrix: sp.csr_matrix, docs: Sequence[Document]) -> None:
         self.index_ = SparseIndex(matrix, self.merge_every, self.champion_size)
@@ -149,12 +148,20 @@ class MatchEngine(RetrievalMixin):
         """L2-normalised vectors of documents in the fitted feature space (CSR, one row each)."""
         self._check_fitted()
         docs = [self._check_doc(d) for d in documents]
-        analysed = [analyse(d.text, d.tags) for d in docs]
+        lex = self._lexicon()
+        analysed = [analyse(d.text, d.tags, lex) for d in docs]
         return vectorize(analysed, self.vocabs_, self.idfs_, self._weights())
 
-    def _vector_one(self, doc: Document) -> sp.csr_matrix:
+    def _vector_one(self, doc: Document, query: bool = False) -> sp.csr_matrix:
+        """One document's vector; a query's counts its unseen words in its norm (see
+        `vectorize.vectorize_one`), an indexed document's does not."""
         weights = self._weights()
-        cols, vals = vectorize_one(analyse(doc.text, doc.tags), self.vocabs_, self.idfs_, weights, self.offsets_, self._word_cache())
+        unseen_idf = None
+        if query:
+            # smoothed idf of a feature that no fitted document has
+            unseen_idf = float(np.log(1.0 + getattr(self, "n_fitted_", len(self.ids_))) + 1.0)
+        cols, vals = vectorize_one(analyse(doc.text, doc.tags, self._lexicon()), self.vocabs_, self.idfs_, weights,
+                                   self.offsets_, self._word_cache(), unseen_idf)
         return sp.csr_matrix((vals, cols, np.array([0, len(cols)])), shape=(1, self.index_.n_features))
 
     def _word_cache(self) -> dict:
@@ -179,7 +186,7 @@ class MatchEngine(RetrievalMixin):
         docs = [self._check_doc(d) for d in documents]
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
             raise ValueError(f"k must be a non-negative int, got {k!r}")
-        rules = self._rules_per_query(where, len(docs))
+        rules = rules_per_query(where, len(docs))
         if len(docs) < 64 or self.n_jobs == 1:
             return [self._query_one(d, k, r) for d, r in zip(docs, rules)]
         # Each query runs the same exact search as `query`; numpy and scipy release the
@@ -188,36 +195,52 @@ class MatchEngine(RetrievalMixin):
             return list(pool.map(self._query_one, docs, [k] * len(docs), rules, chunksize=64))
 
     def _query_one(self, doc: Document, k: int, rules: Rules | None) -> list[Match]:
-        q = self._vector_one(doc)
+        q = self._vector_one(doc, query=True)
         rows, scores = self._search(q, rules, k)
         if len(rows) == 0:
             return []
         return self._matches(doc, q, rows, scores, rules)
 
-    @staticmethod
-    def _rules_per_query(where, n: int) -> list[Rules | None]:
-        if where is None or isinstance(where, (dict, Rules)):
-            return [Rules.coerce(where)] * n
-        where = list(where)
-        if len(where) != n:
-            raise ValueError(f"where has {len(where)} rule sets for {n} documents")
-        return [Rules.coerce(w) for w in where]
+    def excluded(self, document: Document, k: int = 10, where=None) -> list[Exclusion]:
+        """The documents that would be among the ``k`` best for ``document`` (scoring at least
+        ``min_score``) if it were not for the hard rules of ``where``, best first, each with
+        the rules it fails and the values involved (distance 80 km for 50 km accepted, 1 day
+        for 30 asked, modality). Pure data: the caller words it for people.
+        """
+        self._check_fitted()
+        doc = self._check_doc(document)
+        rules = Rules.coerce(where)
+        if rules is None or k == 0:
+            return []
+        rows, scores = self._search(self._vector_one(doc, query=True), None, k)
+        return [
+            Exclusion(self.ids_[r], float(min(max(s, 0.0), 1.0)), f)
+            for r, s, f in zip(rows.tolist(), scores.tolist(), failures(self.meta_, rows, rules))
+            if f
+        ]
 
     def _matches(self, doc, q_row, rows, scores, rules) -> list[Match]:
         origin = self._origin(doc, rules)
-        words = QueryWords(doc.text, doc.tags, self.vocabs_, self.offsets_, self._weights().gram_spec, self._word_cache())
+        words = QueryWords(doc.text, doc.tags, self.vocabs_, self.offsets_, self._weights().gram_spec,
+                           self._word_cache(), self._lexicon(), self._common_stems(), doc.meta)
         lat, lon = self.meta_["lat"], self.meta_["lon"]
         rows = rows.tolist()
         x_rows = [self.index_.row_arrays(r) for r in rows]
-        top = top_words_many(words, q_row, x_rows)
+        reasons = reasons_many(words, q_row, x_rows, doc.tags, [self.tags_[r] for r in rows], origin,
+                               [lat[r] for r in rows], [lon[r] for r in rows])
         return [
-            Match(
-                id=self.ids_[r],
-                score=float(min(max(s, 0.0), 1.0)),
-                reasons=make_reasons(words, q_row, x, doc.tags, self.tags_[r], origin, lat[r], lon[r], w),
-            )
-            for r, s, x, w in zip(rows, scores.tolist(), x_rows, top)
+            Match(id=self.ids_[r], score=float(min(max(s, 0.0), 1.0)), reasons=why)
+            for r, s, why in zip(rows, scores.tolist(), reasons)
         ]
+
+    def _common_stems(self) -> frozenset:
+        """Stems of more than ``COMMON_SHARE`` of the fitted documents (cached per fit)."""
+        cached = self.__dict__.get("_common_stems_")
+        if cached is None or cached[0] is not self.idfs_:
+            n = getattr(self, "n_fitted_", len(self.ids_))
+            common = common_stems(self.vocabs_["stem"], self.idfs_["stem"], n, COMMON_SHARE, COMMON_MIN_DOCS)
+            cached = self.__dict__["_common_stems_"] = (self.idfs_, common)
+        return cached[1]
 
     @staticmethod
     def _origin(doc: Document, rules: Rules | None):
@@ -293,4 +316,4 @@ class MatchEngine(RetrievalMixin):
         return load(cls, path)
 
 
-__all__ = ["MatchEngine", "NotFittedError", "BLOCKS"]
+__all__ = ["DEFAULT_MIN_SCORE", "MatchEngine", "NotFittedError", "BLOCKS"]

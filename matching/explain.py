@@ -1,21 +1,64 @@
-"""Reasons for a match, in words a person reads: query words that weighed most,
-shared tags, and the distance when both sides have a place."""
+"""Reasons for a match, in words a person reads: the phrases of the query that weighed
+most, shared tags, and the distance when both sides have a place.
+
+Only meaningful terms are quoted: no stop words, no words of no topic ("ponctuel",
+"plusieurs", "déjà"), no numbers, no words found in most indexed documents, no place
+names (French regions, and the query's ``meta["place_names"]``), nothing twice. Query words
+that matched next to each other are quoted together as they were written ("plan local
+d'urbanisme" rather than "urbanisme"); an acronym whose expansion matched is quoted as
+written ("PLU").
+"""
 
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
-from .rules import EARTH_RADIUS_KM
-from .text import normalize_word, stem, surface_tokens, is_stop_word
+from .rules import haversine_km
+from .text import MAX_TOKEN_LEN, fold, is_stop_word, normalize_word, stem, tokens
 from .types import Reasons
 from .vectorize import tag_key, word_columns
+
+# Words that say how or how much, not what: never quoted (they still count in scores).
+QUIET_WORDS = frozenset(
+    normalize_word(w)
+    for w in """
+    ponctuel ponctuelle ponctuels ponctuelles ponctuellement cadrer cadrage plusieurs deja
+    besoin besoins aide aider recherche recherchons cherche cherchons souhaite souhaitons
+    souhaiterait souhaiterions agent agents collectivite collectivites commune communes
+    mission missions jour jours mois semaine semaines an ans annee annees temps
+    quelques certains certaines divers diverses autre autres nouveau nouvelle nouveaux
+    nouvelles premier premiere prochain prochaine actuel actuelle actuellement bien mieux
+    faire mettre place mise besoin appui accompagner accompagnement soutien renfort
+    competence competences experience experiences expertise personne profil equipe
+    service services travail travailler poste projet projets sujet sujets dossier dossiers
+    lancer lance lances lancee lancees attendu attendue attendus attendues demande demandes
+    demander pris prise prises charge porte portee portes portees prevu prevue prevus prevues
+    realiser realise realisee mener mene menee assurer assure permettre permet partir part
+    cours fin debut suite etre avoir faire fait faite peut pouvoir doit devoir
+    rediger redige redigee redaction elaborer elaboration etude etudes inventaire creer
+    creation realisation
+    """.split()
+)
+# Words of the names of the French regions (metadata, not topics).
+REGION_WORDS = frozenset(
+    """
+    auvergne rhone bourgogne franche comte bretagne corse normandie aquitaine occitanie
+    provence azur hauts ile guadeloupe martinique guyane reunion mayotte
+    """.split()
+)
+# A phrase never spans these (sentence or list boundaries).
+_BREAK_RE = re.compile(r"[.;:!?,()\[\]\n/]")
+_TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_GAP = 2  # stop words allowed inside a phrase ("plan local d'urbanisme": 1)
+MAX_PHRASE = 6  # content words in a phrase
 
 
 def word_feature_ids(word: str, vocabs, offsets, gram_spec, is_tag: bool, cache: dict | None = None) -> set[int]:
     """Columns of the concatenated feature space that one folded query word produces."""
-    sid, grams = word_columns(word, vocabs, gram_spec, cache)
+    sid, grams, _missing = word_columns(word, vocabs, gram_spec, cache)
     ids = set()
     if sid >= 0:
         ids.add(offsets["stem"] + sid)
@@ -25,47 +68,93 @@ def word_feature_ids(word: str, vocabs, offsets, gram_spec, is_tag: bool, cache:
     return ids
 
 
-class QueryWords:
-    """A query's content words and their feature columns, computed once per query.
+def common_stems(stem_vocab: dict, idf: np.ndarray, n: int, share: float, min_docs: int) -> frozenset:
+    """Stems found in more than ``share`` of the ``n`` fitted documents (never quoted: they say
+    nothing about one match), derived from the smoothed idf; none below ``min_docs`` documents."""
+    if n < min_docs:
+        return frozenset()
+    # smoothed idf = ln((1 + n) / (1 + df)) + 1, so df = (1 + n) / exp(idf - 1) - 1
+    df = (1.0 + n) / np.exp(idf.astype(np.float64) - 1.0) - 1.0
+    names = list(stem_vocab)
+    return frozenset(names[j] for j in np.flatnonzero(df > share * n).tolist())
 
-    ``share`` is a (words x features) matrix: a feature produced by several query
-    words splits its contribution between them.
+
+def _place_words(meta) -> set[str]:
+    names = meta.get("place_names") if meta else None
+    if not names:
+        return set()
+    if isinstance(names, str):
+        names = [names]
+    return {normalize_word(w) for n in names for w in tokens(str(n))}
+
+
+class QueryWords:
+    """A query's content words, their feature columns and positions, computed once per query.
+
+    ``share`` is a (words x features) matrix: a feature produced by several query words
+    splits its contribution between them; the features that a lexicon entry added are
+    credited to the words that triggered it.
     """
 
-    def __init__(self, text: str, tags, vocabs, offsets, gram_spec, cache: dict | None = None):
-        tag_words = {w for t in tags for w in surface_tokens(t)}
-        words, feature_sets = [], []
-        seen = set()
-        for w in surface_tokens(text) + [w for t in tags for w in surface_tokens(t)]:
-            if is_stop_word(w) or w in seen:
-                continue
-            seen.add(w)
-            words.append(w)
-            feature_sets.append(word_feature_ids(w, vocabs, offsets, gram_spec, w in tag_words, cache))
-        self.words = words
-        self.keys = [stem(w) for w in words]
+    def __init__(self, text: str, tags, vocabs, offsets, gram_spec, cache: dict | None = None,
+                 lexicon=None, common_stems=frozenset(), meta=None):
+        tag_words = [w for t in tags for w in tokens(t)]
+        tag_set = set(tag_words)
+        # content tokens of the text with their spans in the text as written
+        self.text = text
+        self.spans: list[tuple[int, int]] = []
+        content: list[str] = []
+        for m in _TOKEN_RE.finditer(text):
+            for w in fold(m.group()).split():
+                if len(w) <= MAX_TOKEN_LEN and not is_stop_word(w):
+                    content.append(w)
+                    self.spans.append(m.span())
+        quiet = _place_words(meta) | REGION_WORDS | QUIET_WORDS
+        self.words: list[str] = []
+        index: dict[str, int] = {}
+        feature_sets: list[set[int]] = []
+        for w in content + tag_words:
+            if w not in index:
+                index[w] = len(self.words)
+                self.words.append(w)
+                feature_sets.append(word_feature_ids(w, vocabs, offsets, gram_spec, w in tag_set, cache))
+        self.position_word = [index[w] for w in content]
+        if lexicon is not None:
+            for start, end, extra in lexicon.find(content, text):
+                added = set().union(*(word_feature_ids(x, vocabs, offsets, gram_spec, False, cache) for x in extra))
+                for p in range(start, end):
+                    feature_sets[index[content[p]]] |= added
+        self.keys = [stem(w) for w in self.words]
+        # empty words, numbers and places are never quoted, not even at a phrase's edge; a
+        # common word is kept inside a phrase ("plan local d'urbanisme") but never alone
+        self.empty = [normalize_word(w) in quiet or w.isdigit() for w in self.words]
+        self.quotable = [not (e or key in common_stems) for e, key in zip(self.empty, self.keys)]
+        self.text_words = len(set(content))
         self.features = np.array(sorted(set().union(*feature_sets)), dtype=np.int64)
-        share = np.zeros((len(words), len(self.features)), dtype=np.float64)
+        share = np.zeros((len(self.words), len(self.features)), dtype=np.float64)
         for i, ids in enumerate(feature_sets):
             if ids:
                 share[i, np.searchsorted(self.features, sorted(ids))] = 1.0
         counts = share.sum(axis=0)
         self.share = share / np.where(counts == 0, 1.0, counts)
 
+    def phrase(self, first: int, last: int) -> str:
+        """The text as written from content position ``first`` to ``last``, in lower case
+        except acronyms (two capitals or more)."""
+        raw = " ".join(self.text[self.spans[first][0] : self.spans[last][1]].split())
+        return _TOKEN_RE.sub(lambda m: m.group() if sum(c.isupper() for c in m.group()) >= 2 else m.group().lower(), raw)
 
-def top_words(query: QueryWords, q_row, x_row, n: int = 3, min_share: float = 0.1) -> tuple[str, ...]:
-    """The ``n`` query words whose features contributed most to q.x, one per stem.
-
-    ``x_row`` is (column ids, values) of the indexed document.
-    """
-    return top_words_many(query, q_row, [x_row], n, min_share)[0]
+    def joinable(self, a: int, b: int) -> bool:
+        """Whether content positions a < b can sit in one phrase (few stop words between, no break)."""
+        between = self.text[self.spans[a][1] : self.spans[b][0]]
+        return not _BREAK_RE.search(between) and len(_TOKEN_RE.findall(between)) <= MAX_GAP
 
 
-def top_words_many(query: QueryWords, q_row, x_rows, n: int = 3, min_share: float = 0.1) -> list[tuple[str, ...]]:
-    """`top_words` for several indexed rows at once (one matrix product for all)."""
+def word_scores_many(query: QueryWords, q_row, x_rows) -> np.ndarray:
+    """(rows x query words) contributions of each query word to q.x (one product for all)."""
     F = query.features
     if F.size == 0:
-        return [()] * len(x_rows)
+        return np.zeros((len(x_rows), len(query.words)))
     last = len(F) - 1
     # the query's weight on each of its words' features (0 where the vector has none)
     q_pos = np.searchsorted(F, q_row.indices)
@@ -77,26 +166,62 @@ def top_words_many(query: QueryWords, q_row, x_rows, n: int = 3, min_share: floa
         pos = np.searchsorted(F, x_indices)
         hit = (pos <= last) & (F[np.minimum(pos, last)] == x_indices)
         contrib[i, pos[hit]] = qf[pos[hit]] * x_data[hit]
-    scores = contrib @ query.share.T
-    return [_ranked_words(query, row.tolist(), n, min_share) for row in scores]
+    return contrib @ query.share.T
 
 
-def _ranked_words(query: QueryWords, word_scores, n: int, min_share: float) -> tuple[str, ...]:
-    if not any(s > 0 for s in word_scores):
+def top_phrases(query: QueryWords, scores, skip_keys=frozenset(), n: int = 3, min_share: float = 0.1) -> tuple[str, ...]:
+    """The ``n`` query phrases that weighed most in one match, each with a meaningful word.
+
+    ``scores``: each query word's contribution; ``skip_keys``: stems not to quote (the words
+    of tags already shown as shared).
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    best = scores.max() if scores.size else 0.0
+    if best <= 0:
         return ()
-    best: dict[str, tuple[float, str]] = {}
-    for word, key, score in zip(query.words, query.keys, word_scores):
-        if score > best.get(key, (0.0, ""))[0]:
-            best[key] = (score, word)
-    ranked = sorted(best.values(), key=lambda t: (-t[0], normalize_word(t[1])))
-    if not ranked:
-        return ()
-    floor = ranked[0][0] * min_share
-    return tuple(word for score, word in ranked[:n] if score > 0 and score >= floor)
+    hit = scores > best * 0.05
+    candidates = []  # (score, text, quotable stems)
+    run: list[int] = []
+    for p in (p for p, w in enumerate(query.position_word) if hit[w]):
+        if run and (p != run[-1] + 1 or not query.joinable(run[-1], p) or len(run) >= MAX_PHRASE):
+            candidates.extend(_run_phrases(query, run, scores))
+            run = []
+        run.append(p)
+    candidates.extend(_run_phrases(query, run, scores))
+    # tag words that are not in the text: quoted alone
+    for w in range(query.text_words, len(query.words)):
+        if hit[w] and query.quotable[w]:
+            candidates.append((scores[w], query.words[w], {query.keys[w]}))
+    candidates = [c for c in candidates if c[2] - set(skip_keys)]
+    candidates.sort(key=lambda c: (-c[0], c[1]))
+    out, covered = [], set()
+    for score, text, keys in candidates:
+        if score < best * min_share or keys <= covered:
+            continue
+        out.append(text)
+        covered |= keys
+        if len(out) == n:
+            break
+    return tuple(out)
+
+
+def _run_phrases(query: QueryWords, run: list[int], scores) -> list:
+    """The phrase of one run of matched content positions, trimmed of empty words at its edges;
+    none when no word of it is worth quoting on its own."""
+    if not any(query.quotable[query.position_word[p]] for p in run):
+        return []
+    keep = [not query.empty[query.position_word[p]] for p in run]
+    first = keep.index(True)
+    last = len(run) - 1 - keep[::-1].index(True)
+    run = run[first : last + 1]
+    words = {query.position_word[p] for p in run}
+    keys = {query.keys[w] for w in words if query.quotable[w]}
+    score = float(sum(scores[w] for w in words))
+    return [(score, query.phrase(run[0], run[-1]), keys)]
 
 
 def shared_tags(query_tags, doc_tags) -> tuple[str, ...]:
-    """The indexed document's tags that the query also has (compared by stems)."""
+    """The indexed document's tags that the query also has (compared by stems), as given."""
     keys = {tag_key(t) for t in query_tags} - {""}
     return tuple(t for t in doc_tags if tag_key(t) in keys)
 
@@ -105,15 +230,15 @@ def distance_km(origin, lat, lon) -> float | None:
     """Rounded distance in km between the query's place and a document's, or None."""
     if origin is None or lat is None or lon is None or math.isnan(lat) or math.isnan(lon):
         return None
-    p1, p2 = math.radians(origin[0]), math.radians(lat)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon - origin[1]) / 2) ** 2
-    return round(2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a))), 1)
+    return round(float(haversine_km(origin[0], origin[1], lat, lon)), 1)
 
 
-def make_reasons(query: QueryWords, q_row, x_row, query_tags, doc_tags, origin, lat, lon, words=None) -> Reasons:
-    """All reasons for one (query, indexed document) pair (``words``: precomputed `top_words`)."""
-    return Reasons(
-        words=top_words(query, q_row, x_row) if words is None else words,
-        tags=shared_tags(query_tags, doc_tags),
-        distance_km=distance_km(origin, lat, lon),
-    )
+def reasons_many(query: QueryWords, q_row, x_rows, query_tags, docs_tags, origin, lats, lons) -> list[Reasons]:
+    """Reasons for several indexed rows of one query (one matrix product for the words)."""
+    scores = word_scores_many(query, q_row, x_rows)
+    out = []
+    for row_scores, doc_tags, lat, lon in zip(scores, docs_tags, lats, lons):
+        tags = shared_tags(query_tags, doc_tags)
+        skip = {stem(w) for t in tags for w in tokens(t)}
+        out.append(Reasons(words=top_phrases(query, row_scores, skip), tags=tags, distance_km=distance_km(origin, lat, lon)))
+    return out

@@ -86,6 +86,15 @@ class SparseIndex:
         full = np.diff(self.main_csc.indptr)
         # per feature: True when its champion list is shorter than its postings
         self._cut = (np.diff(self.champions.indptr) if self.champions is not None else full) < full
+        # per cut feature: the smallest weight kept, an upper bound of every weight left out
+        self._cut_max = np.zeros(len(full), dtype=DTYPE)
+        if self._cut.any():
+            ch = self.champions
+            filled = np.flatnonzero(np.diff(ch.indptr) > 0)
+            # reduceat over the starts of the non-empty columns: each range is one column
+            mins = np.minimum.reduceat(ch.data, ch.indptr[filled])
+            self._cut_max[filled] = mins
+            self._cut_max[~self._cut] = 0
 
     @property
     def n_features(self) -> int:
@@ -157,14 +166,16 @@ class SparseIndex:
     def champion_scores(self, cols: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
         """Partial scores of main rows from the champion lists of the query's features.
 
-        Returns (rows, partial scores, exact): ``exact`` is True when none of the
-        query's lists was cut, so the partial scores are the exact dot products.
+        Returns (rows, partial scores, exact, bound): ``exact`` is True when none of the
+        query's lists was cut, so the partial scores are the exact dot products; ``bound``
+        is the most that the postings left out of the lists can add to any row's score.
         """
         ch = self.champions if self.champions is not None else self.main_csc
         scores = np.asarray(ch[:, cols] @ weights, dtype=DTYPE)
         rows = np.flatnonzero(scores > 0).astype(np.int64)
         exact = self.champions is None or not self._cut[cols].any()
-        return rows, scores[rows], exact
+        bound = 0.0 if exact else float(np.dot(self._cut_max[cols], weights))
+        return rows, scores[rows], exact, bound
 
     def exact_scores(self, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Exact dot products of main ``rows`` with the query (``cols``, ``weights``)."""

@@ -12,8 +12,9 @@ from .rules import MetaColumns
 from .vectorize import BLOCKS
 
 FORMAT = "essaim-matching"
-VERSION = 2  # 2: champion_size and rerank_size in params (champion lists rebuilt at load)
-READABLE = (1, 2)
+VERSION = 3  # 2: champion_size and rerank_size in params (champion lists rebuilt at load)
+# 3: min_score, lexicon (name and version) and n_fitted
+READABLE = (1, 2, 3)
 
 
 def _json_array(obj) -> np.ndarray:
@@ -34,6 +35,8 @@ def save(engine, path) -> None:
         "tags": [list(t) for t in engine.tags_],
         "code_tables": {c: list(t) for c, t in engine.meta_.code_tables.items()},
         "shape": list(matrix.shape),
+        "n_fitted": engine.n_fitted_,
+        "lexicon_version": engine.lexicon_version_,
     }
     arrays = {f"idf_{b}": engine.idfs_[b] for b in BLOCKS}
     arrays.update({f"meta_{name}": engine.meta_[name] for name in engine.meta_.arrays})
@@ -56,6 +59,9 @@ def load(cls, path):
             raise ValueError(f"{path}: not a {FORMAT} file of version {READABLE}")
         params = header["params"]
         params["gram_sizes"] = tuple(params["gram_sizes"])
+        if header["version"] < 3:
+            # files written before the floor and the lexicon keep their old behaviour
+            params.update(min_score=0.0, lexicon=None)
         engine = cls(**params)
         engine.vocabs_ = {
             "stem": {f: i for i, f in enumerate(header["vocab_stem"])},
@@ -79,4 +85,6 @@ def load(cls, path):
     engine.tags_ = [tuple(t) for t in header["tags"]]
     engine.row_of_ = {i: r for r, i in enumerate(engine.ids_)}
     engine.n_dead_ = 0
+    engine.n_fitted_ = header.get("n_fitted", len(engine.ids_))
+    engine.lexicon_version_ = header.get("lexicon_version")
     return engine

@@ -13,24 +13,30 @@ from .rules import eligible
 
 
 class RetrievalMixin:
-    """Search methods of `MatchEngine`; they read ``index_``, ``meta_``, ``champion_size`` and
-    ``rerank_size``."""
+    """Search methods of `MatchEngine`; they read ``index_``, ``meta_``, ``champion_size``,
+    ``rerank_size`` and ``min_score``."""
+
+    def _floor(self) -> float:
+        """Lowest score returned: ``min_score``, and never a document without shared features."""
+        return max(float(self.min_score or 0.0), 1e-6)
 
     def _search(self, q, rules, k):
-        """Top k eligible rows for the query vector ``q``, with exact scores.
+        """Top k eligible rows for the query vector ``q`` scoring at least the floor, exact scores.
 
+        Never padded: fewer than k rows (or none) come back when fewer qualify.
         Champion path: partial scores of the main rows from the champion lists of the
         query's features; the ``rerank_size`` best eligible candidates are re-scored
-        exactly, with every pending (not yet merged) row; the top k of those is
-        returned. When none of the query's lists was cut, the partial scores are
-        exact and this is the exhaustive search. When fewer than k eligible
-        candidates are found, it falls back to the exhaustive search, so k results
-        come back whenever k eligible documents exist.
+        exactly, with every pending (not yet merged) row; the top k of those above the
+        floor is returned. When none of the query's lists was cut, the partial scores
+        are exact and this is the exhaustive search. When fewer than k qualify and the
+        postings left out of the lists could still lift a row to the floor, it falls
+        back to the exhaustive search.
         """
         idx = self.index_
+        floor = self._floor()
         if k == 0 or not self.champion_size:
             return self._search_exact(q, rules, k)
-        rows, partial, exact = idx.champion_scores(q.indices, q.data)
+        rows, partial, exact, bound = idx.champion_scores(q.indices, q.data)
         if exact:
             d_rows, d_scores = idx.delta_scores(q.indices, q.data)
             rows, scores = np.concatenate([rows, d_rows]), np.concatenate([partial, d_scores])
@@ -40,7 +46,9 @@ class RetrievalMixin:
         d_rows, d_scores = idx.delta_scores(q.indices, q.data)
         ok = eligible(self.meta_, d_rows, rules)
         rows, scores = np.concatenate([rows, d_rows[ok]]), np.concatenate([scores, d_scores[ok]])
-        if len(rows) < k:
+        above = scores >= floor
+        rows, scores = rows[above], scores[above]
+        if len(rows) < k and bound >= floor:
             return self._search_exact(q, rules, k)
         return top_k(rows, scores, k)
 
@@ -66,11 +74,14 @@ class RetrievalMixin:
         return self._eligible_top(rows, scores, rules, k)
 
     def _eligible_top(self, rows, scores, rules, k):
-        """Top k of the eligible rows, checking rules on a growing best-first prefix.
+        """Top k of the eligible rows scoring at least the floor, checking rules on a growing
+        best-first prefix.
 
         Exactly "filter, then rank": a prefix is accepted only when its k-th eligible
         score is strictly above every score left outside it.
         """
+        above = scores >= self._floor()
+        rows, scores = rows[above], scores[above]
         if k == 0:
             return rows[:0], scores[:0]
         m = max(8 * k, 256)
@@ -84,17 +95,4 @@ class RetrievalMixin:
                     return r, s
             m *= 8
         ok = eligible(self.meta_, rows, rules)
-        rows, scores = rows[ok], scores[ok]
-        if len(rows) < k:
-            rows, scores = self._fill(rows, scores, rules, k)
-        return top_k(rows, scores, k)
-
-    def _fill(self, rows, scores, rules, k):
-        # Rules filter before ranking: when fewer than k documents share a feature with
-        # the query, eligible documents without any overlap complete the list at score 0.
-        n = self.index_.n_rows
-        all_rows = np.arange(n)
-        ok = eligible(self.meta_, all_rows, rules)
-        ok[rows] = False
-        extra = np.flatnonzero(ok)[: k - len(rows)]
-        return np.concatenate([rows, extra]), np.concatenate([scores, np.zeros(len(extra), dtype=np.float32)])
+        return top_k(rows[ok], scores[ok], k)

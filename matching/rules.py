@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
+from .types import RuleFailure
+
 UNKNOWN, REMOTE, ON_SITE, BOTH = 0, 1, 2, 3
 _MODALITIES = {
     "remote": REMOTE, "distanciel": REMOTE, "a_distance": REMOTE, "à distance": REMOTE,
@@ -81,6 +83,17 @@ class Rules:
     def to_dict(self) -> dict:
         """Plain dict of the set fields."""
         return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+def rules_per_query(where, n: int) -> list[Rules | None]:
+    """One rule set per query from ``where``: None, one rule set for all (a dict or
+    ``Rules``), or a sequence with one rule set (or None) per query."""
+    if where is None or isinstance(where, (dict, Rules)):
+        return [Rules.coerce(where)] * n
+    where = list(where)
+    if len(where) != n:
+        raise ValueError(f"where has {len(where)} rule sets for {n} documents")
+    return [Rules.coerce(w) for w in where]
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
@@ -158,31 +171,86 @@ class MetaColumns:
         return out
 
 
+MODALITY_NAMES = {UNKNOWN: None, REMOTE: "remote", ON_SITE: "on_site", BOTH: "both"}
+RULE_NAMES = ("collectivity", "epci", "modality", "days", "distance")
+
+
+def _distances(cols: MetaColumns, rows: np.ndarray, rules: Rules, ok: np.ndarray):
+    """(positions in ``rows``, distances in km, accepted limits in km) of the rows where the
+    distance rule applies: the work would be on site and both sides have coordinates."""
+    mod = cols["modality"][rows]
+    wanted = modality_code(rules.modality)
+    on_site = (mod == ON_SITE) | ((mod != REMOTE) & (wanted == ON_SITE))
+    idx = np.flatnonzero(ok & on_site & ~np.isnan(cols["lat"][rows]))
+    r = rows[idx]
+    dist = haversine_km(rules.lat, rules.lon, cols["lat"][r], cols["lon"][r])
+    limit = cols["max_km"][r]
+    limit = np.where(np.isnan(limit), np.inf, limit)
+    if rules.max_distance_km is not None:
+        limit = np.minimum(limit, rules.max_distance_km)
+    return idx, dist, limit
+
+
+def checks(cols: MetaColumns, rows: np.ndarray, rules: Rules | None) -> dict[str, np.ndarray]:
+    """Per hard rule that ``rules`` sets, a boolean mask over ``rows``: True where the row passes.
+
+    One implementation for filtering (`eligible`) and for telling why a row was excluded
+    (`failures`).
+    """
+    out: dict[str, np.ndarray] = {}
+    if rules is None:
+        return out
+    if rules.exclude_collectivity is not None:
+        out["collectivity"] = cols["collectivity"][rows] != cols.lookup("collectivity", rules.exclude_collectivity)
+    if rules.exclude_epci is not None:
+        out["epci"] = cols["epci"][rows] != cols.lookup("epci", rules.exclude_epci)
+    wanted = modality_code(rules.modality)
+    if wanted in (REMOTE, ON_SITE):
+        mod = cols["modality"][rows]
+        out["modality"] = (mod == wanted) | (mod == BOTH) | (mod == UNKNOWN)
+    if rules.min_days is not None:
+        out["days"] = cols["days"][rows] >= rules.min_days
+    if rules.lat is not None:
+        # distance is only checked where the modality allows on-site work at all
+        passes = out.get("modality", np.ones(len(rows), dtype=bool))
+        idx, dist, limit = _distances(cols, rows, rules, passes)
+        ok = np.ones(len(rows), dtype=bool)
+        ok[idx[dist > limit]] = False
+        out["distance"] = ok
+    return out
+
+
 def eligible(cols: MetaColumns, rows: np.ndarray, rules: Rules | None) -> np.ndarray:
     """Boolean mask over ``rows``: alive and satisfying ``rules``."""
-    ok = cols["alive"][rows]
-    if rules is None:
-        return ok
-    if rules.exclude_collectivity is not None:
-        ok &= cols["collectivity"][rows] != cols.lookup("collectivity", rules.exclude_collectivity)
-    if rules.exclude_epci is not None:
-        ok &= cols["epci"][rows] != cols.lookup("epci", rules.exclude_epci)
-    wanted = modality_code(rules.modality)
-    mod = cols["modality"][rows]
-    if wanted in (REMOTE, ON_SITE):
-        ok &= (mod == wanted) | (mod == BOTH) | (mod == UNKNOWN)
-    if rules.min_days is not None:
-        ok &= cols["days"][rows] >= rules.min_days
-    if rules.lat is not None:
-        on_site = (mod == ON_SITE) | ((mod != REMOTE) & (wanted == ON_SITE))
-        check = ok & on_site & ~np.isnan(cols["lat"][rows])
-        idx = np.flatnonzero(check)
-        if idx.size:
-            r = rows[idx]
-            dist = haversine_km(rules.lat, rules.lon, cols["lat"][r], cols["lon"][r])
-            limit = cols["max_km"][r]
-            too_far = dist > np.where(np.isnan(limit), np.inf, limit)
-            if rules.max_distance_km is not None:
-                too_far |= dist > rules.max_distance_km
-            ok[idx[too_far]] = False
+    ok = cols["alive"][rows].copy()
+    for mask in checks(cols, rows, rules).values():
+        ok &= mask
     return ok
+
+
+def _number(x) -> float | None:
+    return None if x is None or np.isnan(x) else round(float(x), 1)
+
+
+def failures(cols: MetaColumns, rows: np.ndarray, rules: Rules | None) -> list[tuple[RuleFailure, ...]]:
+    """For each of ``rows``, the hard rules it fails, with the values involved (pure data:
+    wording for people is the caller's job). Empty tuples for rows that pass."""
+    rows = np.asarray(rows, dtype=np.int64)
+    masks = checks(cols, rows, rules)
+    out: list[list[RuleFailure]] = [[] for _ in range(len(rows))]
+    if rules is None:
+        return [()] * len(rows)
+    for i in np.flatnonzero(~masks.get("collectivity", np.ones(len(rows), bool))).tolist():
+        out[i].append(RuleFailure("collectivity", rules.exclude_collectivity, None))
+    for i in np.flatnonzero(~masks.get("epci", np.ones(len(rows), bool))).tolist():
+        out[i].append(RuleFailure("epci", rules.exclude_epci, None))
+    wanted = MODALITY_NAMES[modality_code(rules.modality)]
+    for i in np.flatnonzero(~masks.get("modality", np.ones(len(rows), bool))).tolist():
+        out[i].append(RuleFailure("modality", MODALITY_NAMES[int(cols["modality"][rows[i]])], wanted))
+    for i in np.flatnonzero(~masks.get("days", np.ones(len(rows), bool))).tolist():
+        out[i].append(RuleFailure("days", _number(cols["days"][rows[i]]), rules.min_days))
+    if "distance" in masks:
+        idx, dist, limit = _distances(cols, rows, rules, masks.get("modality", np.ones(len(rows), bool)))
+        for j in np.flatnonzero(dist > limit).tolist():
+            out[idx[j]].append(RuleFailure("distance", _number(dist[j]), _number(limit[j])))
+    return [tuple(f) for f in out]

@@ -13,7 +13,9 @@ class Document:
 
     ``id`` is a str or an int (it must survive JSON for save/load); ``tags`` are short
     labels (skills, themes) that weigh more than free text; ``meta`` carries the fields
-    that rules read (see ``matching.rules``) and anything else the caller wants.
+    that rules read (see ``matching.rules``) and anything else the caller wants; a query's
+    ``meta["place_names"]`` (a str or a list: its collectivity, département, région names)
+    are words never quoted in reasons (they are metadata, not what the need is about).
     """
 
     id: Any
@@ -69,3 +71,36 @@ class Match:
     id: Any
     score: float
     reasons: Reasons = field(default_factory=Reasons)
+
+
+@dataclass(frozen=True)
+class RuleFailure:
+    """One hard rule an indexed document fails, with the values involved (pure data).
+
+    ``rule`` is one of "collectivity", "epci" (same collectivity or EPCI as the asker:
+    ``value`` is that code), "modality" (``value``: the document's modality, ``limit``: the
+    asker's), "days" (``value``: days the document offers, ``limit``: days asked),
+    "distance" (``value``: km between the two places, ``limit``: km accepted, the smaller
+    of the document's and the asker's limits).
+    """
+
+    rule: str
+    value: Any = None
+    limit: Any = None
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {"rule": self.rule, "value": self.value, "limit": self.limit}
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A document that would rank among the best for a query but fails hard rules."""
+
+    id: Any
+    score: float
+    failures: tuple[RuleFailure, ...] = ()
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {"id": self.id, "score": self.score, "failures": [f.to_dict() for f in self.failures]}

@@ -21,6 +21,8 @@ from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.preprocessing import normalize
 
 from .text import normalize_word, stem, tokens, word_grams
 
@@ -49,10 +51,21 @@ def tag_key(tag: str) -> str:
     return " ".join(stem(t) for t in tokens(tag))
 
 
-def analyse(text: str, tags) -> tuple[list[str], list[str]]:
-    """Folded content words of a document: (words of text and tags, words of tags)."""
+def analyse(text: str, tags, lexicon=None) -> tuple[list[str], list[str]]:
+    """Folded content words of a document: (words of text and tags, words of tags).
+
+    With a ``lexicon`` (see `matching.lexicon`), the words of the other form of every
+    acronym, abbreviation or synonym found in the text or the tags are added to the first
+    list (not to the tag block: a tag stays what its author chose).
+    """
     tag_words = [w for t in tags for w in tokens(t)]
-    return tokens(text) + tag_words, tag_words
+    words = tokens(text)
+    if lexicon is not None:
+        extra = lexicon.expand(words, text)
+        if tags:
+            extra += lexicon.expand(tag_words, " ; ".join(tags))
+        return words + tag_words + extra, tag_words
+    return words + tag_words, tag_words
 
 
 def _word_counts(word_lists, word_index: dict[str, int]):
@@ -113,26 +126,33 @@ def count_blocks(analysed, vocabs, gram_spec, grow: bool = False) -> dict[str, s
     return {b: sp.csr_matrix(m, dtype=DTYPE) for b, m in out.items()}
 
 
+def _transformer(idf: np.ndarray | None = None) -> TfidfTransformer:
+    """scikit-learn's tf-idf weighting as the engine uses it: sublinear tf (1 + ln tf),
+    smoothed idf ln((1+n)/(1+df)) + 1, rows L2-normalised."""
+    t = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True)
+    if idf is not None:
+        t.idf_ = idf  # a frozen idf: transform without refitting
+    return t
+
+
 def idf_from_counts(counts: sp.csr_matrix) -> np.ndarray:
-    """Smoothed idf, as scikit-learn's TfidfVectorizer: ln((1+n)/(1+df)) + 1."""
-    n = counts.shape[0]
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    return (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(DTYPE)
+    """Smoothed idf of each column of a count matrix (scikit-learn's TfidfTransformer)."""
+    if counts.shape[0] == 0:  # TfidfTransformer refuses empty input; the formula gives 1 + ln 1
+        return np.ones(counts.shape[1], dtype=DTYPE)
+    return _transformer().fit(counts).idf_.astype(DTYPE)
 
 
 def _l2_rows(m: sp.csr_matrix) -> sp.csr_matrix:
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags((1.0 / norms).astype(DTYPE)) @ m, dtype=DTYPE)
+    if m.shape[0] == 0:
+        return sp.csr_matrix(m, dtype=DTYPE)
+    return sp.csr_matrix(normalize(m, norm="l2", axis=1, copy=False), dtype=DTYPE)
 
 
 def weight_block(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-    """Sublinear tf (1 + ln tf) times idf, rows L2-normalised."""
-    m = counts.copy()
-    np.log(m.data, out=m.data)
-    m.data += 1.0
-    m = m @ sp.diags(idf)
-    return _l2_rows(sp.csr_matrix(m, dtype=DTYPE))
+    """Sublinear tf (1 + ln tf) times idf, rows L2-normalised (scikit-learn's TfidfTransformer)."""
+    if counts.shape[0] == 0:
+        return sp.csr_matrix(counts.shape, dtype=DTYPE)
+    return sp.csr_matrix(_transformer(idf).transform(sp.csr_matrix(counts, dtype=DTYPE)), dtype=DTYPE)
 
 
 def _drop_common(vocab: dict[str, int], counts: sp.csr_matrix, max_df: float):
@@ -191,8 +211,9 @@ _NO_GRAMS = np.zeros(0, dtype=np.int64)
 WORD_CACHE_SIZE = 500_000
 
 
-def word_columns(word: str, vocabs, gram_spec: tuple, cache: dict | None = None) -> tuple[int, np.ndarray]:
-    """(stem id or -1, n-gram ids) of one folded word in the frozen vocabularies.
+def word_columns(word: str, vocabs, gram_spec: tuple, cache: dict | None = None) -> tuple[int, np.ndarray, int]:
+    """(stem id or -1, n-gram ids, number of n-grams unknown to the vocabulary) of one folded
+    word in the frozen vocabularies.
 
     ``cache`` (a dict owned by the caller and tied to ``vocabs``) memoises the lookups:
     queries repeat the same words, so this is most of a query's analysis cost.
@@ -204,7 +225,7 @@ def word_columns(word: str, vocabs, gram_spec: tuple, cache: dict | None = None)
     s, grams = word_features(word, gram_spec)
     gram_vocab = vocabs["gram"]
     ids = [gram_vocab[g] for g in grams if g in gram_vocab]
-    out = (vocabs["stem"].get(s, -1), np.array(ids, dtype=np.int64) if ids else _NO_GRAMS)
+    out = (vocabs["stem"].get(s, -1), np.array(ids, dtype=np.int64) if ids else _NO_GRAMS, len(grams) - len(ids))
     if cache is not None:
         if len(cache) >= WORD_CACHE_SIZE:
             cache.clear()
@@ -212,38 +233,62 @@ def word_columns(word: str, vocabs, gram_spec: tuple, cache: dict | None = None)
     return out
 
 
-def vectorize_one(analysed_doc, vocabs, idfs, weights: Weights, offsets, cache: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+def vectorize_one(analysed_doc, vocabs, idfs, weights: Weights, offsets, cache: dict | None = None,
+                  unseen_idf: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(column ids, values) of one document's vector, without building sparse matrices.
 
     Same arithmetic as `vectorize` (float32 rounding aside): the fast path for a single
     query or an added document. ``cache``: see `word_columns`.
+
+    ``unseen_idf`` (for queries): features unknown to the vocabulary still count in the
+    norms, as features of that idf (the idf of a feature no fitted document has), though
+    they cannot match anything. The ranking of one query does not change, but a query made
+    mostly of words the index has never seen ("recette de la tarte aux pommes") gets low
+    scores instead of the full cosine of its one known word: what makes a fixed relevance
+    floor meaningful. Without it, unknown features are ignored (an indexed document's vector
+    depends only on the vocabulary, as with a refit).
     """
     words, tag_words = analysed_doc
     spec = weights.gram_spec
     stems, grams, tag_ids = [], [], []
+    unseen = {"stem": 0, "gram": 0, "tag": 0}
     for w in words:
-        sid, g = word_columns(w, vocabs, spec, cache)
+        sid, g, missing = word_columns(w, vocabs, spec, cache)
         if sid >= 0:
             stems.append(sid)
+        else:
+            unseen["stem"] += 1
         if len(g):
             grams.append(g)
+        unseen["gram"] += missing
     for w in tag_words:
         sid = word_columns(w, vocabs, spec, cache)[0]
         if sid >= 0:
             tag_ids.append(sid)
+        else:
+            unseen["tag"] += 1
     per_block = {
         "stem": np.array(stems, dtype=np.int64),
         "gram": np.concatenate(grams) if grams else _NO_GRAMS,
         "tag": np.array(tag_ids, dtype=np.int64),
     }
     cols, vals = [], []
+    full_norm2 = 0.0  # squared norm of the concatenation, unseen features included
     for block in BLOCKS:
+        extra = unseen[block] * unseen_idf**2 if unseen_idf else 0.0
         if not len(per_block[block]):
+            if extra:
+                full_norm2 += float(getattr(weights, block)) ** 2
             continue
         ids, tf = np.unique(per_block[block], return_counts=True)
         tf = tf.astype(DTYPE)
         v = (np.log(tf) + DTYPE(1.0)) * idfs[block][ids]
-        v *= DTYPE(getattr(weights, block)) / np.sqrt(np.dot(v, v))
+        block_norm = np.sqrt(np.dot(v, v) + extra)
+        if block_norm == 0:
+            continue
+        v *= DTYPE(getattr(weights, block)) / DTYPE(block_norm)
+        if getattr(weights, block):
+            full_norm2 += float(getattr(weights, block)) ** 2
         cols.append(ids + offsets[block])
         vals.append(v.astype(DTYPE))
     if not cols:
@@ -251,9 +296,9 @@ def vectorize_one(analysed_doc, vocabs, idfs, weights: Weights, offsets, cache: 
     cols_a, vals_a = np.concatenate(cols), np.concatenate(vals)
     keep = vals_a != 0
     cols_a, vals_a = cols_a[keep], vals_a[keep]
-    norm = np.sqrt(np.dot(vals_a, vals_a))
+    norm = np.sqrt(full_norm2) if unseen_idf else np.sqrt(np.dot(vals_a, vals_a))
     if norm > 0:
-        vals_a = vals_a / norm
+        vals_a = vals_a / DTYPE(norm)
     order = np.argsort(cols_a)
     return cols_a[order].astype(np.int32), vals_a[order].astype(DTYPE)
 

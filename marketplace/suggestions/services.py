@@ -87,6 +87,16 @@ def _store_need_suggestions(need_id: int, engine, refit_due: bool) -> list[int]:
     return sorted(offer for offer, _need in new)
 
 
+def excluded_for_need(need: Need) -> list:
+    """Offers close to the need that a hard rule excluded (distance, days, modality), as
+    matching.Exclusion rows with the values, for the page to say what to relax. Same
+    collectivity or EPCI is not a constraint anyone can relax: left out."""
+    engine = matching_index.current("offers")
+    found = engine.excluded(matching_index.need_document(need), k=current_app.config["MATCHING_TOP_K"],
+                            where=_rules(need, asker_days=need.estimated_days)) if engine else []
+    return [e for e in found if not {f.rule for f in e.failures} & {"collectivity", "epci"}]
+
+
 def match_offer(offer_id: int) -> list[int]:
     """Update the offer in the index and store the needs it suits; the newly suggested need ids."""
     refit_due = _refresh_index("offers", offer_id)

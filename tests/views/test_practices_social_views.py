@@ -52,7 +52,7 @@ def test_other_roles_cannot_declare_reuse(client, db, make_user, sheet, rennes, 
 
 
 def test_list_sorted_by_spread_and_filtered(client, make_user, alice, place, rennes, sheet):
-    roads = make_sheet(alice, place, title="Voirie partagée", domain="voirie", summary="Routes")
+    roads = make_sheet(alice, place, title="Voirie partagée", domain="voirie", summary="Routes", tags=["voirie"])
     essaimage.declare_reuse(roads, make_user(roles=[("representative", rennes)]), rennes.id, "inspired")
     page = client.get("/pratiques/?tri=spread").get_data(as_text=True)
     assert page.index("Voirie partagée") < page.index("Cantine 100 % bio")
