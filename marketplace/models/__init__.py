@@ -1,4 +1,5 @@
 """SQLAlchemy models, one module per aggregate."""
+from marketplace.models.api_token import ApiToken
 from marketplace.models.geography import (
     Collectivity,
     CollectivityDepartement,
@@ -16,6 +17,7 @@ from marketplace.models.practices import Collection, CollectionItem, Follow, Pra
 from marketplace.models.user import RoleAssignment, User
 
 __all__ = [
+    "ApiToken",
     "Collection", "CollectionItem", "Follow", "PracticeAttachment", "PracticeComment", "PracticeReuse", "PracticeRevision", "PracticeSheet",  # noqa: E501
     "Collectivity",
     "CollectivityDepartement",
