@@ -45,9 +45,9 @@ def Text(max_length: int, min_length: int | None = None, **kwargs) -> fields.Str
     return fields.String(validate=[Length(min=min_length, max=max_length), clean_text], **kwargs)
 
 
-def Id(**kwargs) -> fields.Integer:
-    """A database id: a positive 64-bit integer."""
-    return fields.Integer(strict=True, validate=Range(min=1, max=INT64_MAX), **kwargs)
+def Id(strict: bool = True, **kwargs) -> fields.Integer:
+    """A database id: a positive 64-bit integer (`strict=False` in query strings, which are text)."""
+    return fields.Integer(strict=strict, validate=Range(min=1, max=INT64_MAX), **kwargs)
 
 
 class FiniteFloat(fields.Float):

@@ -237,8 +237,8 @@ class SuggestionSchema(Schema):
 
 
 class SuggestionQuery(PageQuery):
-    offer_id = Id()
-    need_id = Id()
+    offer_id = Id(strict=False)
+    need_id = Id(strict=False)
 
 
 class ConsentSchema(Schema):

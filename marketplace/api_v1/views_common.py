@@ -44,6 +44,7 @@ KNOWN_MESSAGES = {
     "Not a valid integer.": _l("Ce champ doit être un nombre entier."),
     "Not a valid number.": _l("Ce champ doit être un nombre."),
     "Special numeric values (nan or infinity) are not permitted.": _l("Ce champ doit être un nombre fini."),
+    "Number too large.": _l("Ce nombre est trop grand."),
     "Not a valid string.": _l("Ce champ doit être un texte."),
     "Not a valid boolean.": _l("Ce champ doit valoir true ou false."),
     "Not a valid date.": _l("Ce champ doit être une date au format AAAA-MM-JJ."),
