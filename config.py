@@ -63,6 +63,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Every /api/v1/ endpoint, per token (or per address without one).
+    API_V1_RATE_LIMIT = os.environ.get("API_V1_RATE_LIMIT", "60 per minute;1000 per hour")
 
     # E-mail: SMTP when MAIL_SERVER is set, else files in instance/mail/ plus a log line.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
