@@ -11,7 +11,9 @@ from datetime import timezone
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate
 
-INT64_MAX = 2**63 - 1  # what PostgreSQL's bigint holds; beyond, SQLite and psycopg overflow
+# Ids are `integer` columns: PostgreSQL refuses a query comparing them with anything beyond 2**31 - 1
+# (SQLite stops at 2**63 - 1): such an id cannot exist, and must never reach the database.
+ID_MAX = 2**31 - 1
 CONTROL_CHARACTERS = set("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f")
 
 
@@ -46,8 +48,8 @@ def Text(max_length: int, min_length: int | None = None, **kwargs) -> fields.Str
 
 
 def Id(strict: bool = True, **kwargs) -> fields.Integer:
-    """A database id: a positive 64-bit integer (`strict=False` in query strings, which are text)."""
-    return fields.Integer(strict=strict, validate=Range(min=1, max=INT64_MAX), **kwargs)
+    """A database id: a positive 32-bit integer (`strict=False` in query strings, which are text)."""
+    return fields.Integer(strict=strict, validate=Range(min=1, max=ID_MAX), **kwargs)
 
 
 class FiniteFloat(fields.Float):

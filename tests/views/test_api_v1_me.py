@@ -122,6 +122,7 @@ BAD_BODIES = [
     ({"days_per_month": "deux"}, "days_per_month", "nombre"),
     ({"days_per_month": 10**400}, "days_per_month", "nombre"),
     ({"collectivity_id": 2**70}, "collectivity_id", "comprise entre"),
+    ({"collectivity_id": 2**31}, "collectivity_id", "comprise entre"),
     ({"collectivity_id": 1.5}, "collectivity_id", "entier"),
     ({"max_distance_km": 10**30}, "max_distance_km", "comprise entre"),
     ({"title": "x" * 201}, "title", "200"),
@@ -159,10 +160,20 @@ def test_bad_patch_keeps_what_was_saved(client, world, agent, db):
     assert db.session.get(SkillOffer, offer.id).title == "Accompagnement marchés publics"
 
 
-@pytest.mark.parametrize("item_id", ["0", str(2**63), str(10**30)])
+@pytest.mark.parametrize("item_id", ["0", str(2**31), str(2**63 - 2), str(2**63), str(10**30)])
 def test_ids_beyond_the_database_are_404(client, world, agent, item_id):
+    # Ids are PostgreSQL `integer` columns: beyond 2**31 - 1 psycopg refuses the query (found by
+    # the contract test on PostgreSQL); such an id simply does not exist.
     response = client.get(f"/api/v1/me/offres/{item_id}", headers=agent)
     assert response.status_code == 404 and response.is_json
+    moved = client.post(f"/api/v1/me/offres/{item_id}/statut", json={"status": "paused"}, headers=agent)
+    assert moved.status_code == 404 and moved.is_json
+
+
+@pytest.mark.parametrize("query", [f"need_id={2**31}", f"offer_id={2**63 - 2}", "offer_id=0"])
+def test_suggestion_filters_beyond_the_database_are_refused(client, world, agent, query):
+    response = client.get(f"/api/v1/me/suggestions?{query}", headers=agent)
+    assert response.status_code == 400 and response.get_json()["field"] in ("need_id", "offer_id")
 
 
 def test_suggestions_the_user_may_see(client, world):

@@ -107,3 +107,10 @@ def test_deactivated_account_token_is_refused(client, world, db):
     world["agent"].active = False
     db.session.commit()
     assert client.get("/api/v1/me/offres", headers=bearer(secret)).status_code == 401
+
+
+@pytest.mark.parametrize("token_id", [0, 2**31, 10**30])
+def test_revoking_an_impossible_token_is_404(client, login, world, token_id):
+    login(world["agent"])
+    response = client.post_form(f"/compte/jetons-api/{token_id}/revoquer", {}, token_from="/compte/jetons-api")
+    assert response.status_code == 404

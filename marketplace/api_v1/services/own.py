@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from marketplace.api_v1.fields import INT64_MAX
+from marketplace.api_v1.fields import ID_MAX
 from marketplace.api_v1.services.public import Page, paginate
 from marketplace.core.errors import NotFound
 from marketplace.core.extensions import db
@@ -32,7 +32,7 @@ def get_own(kind_name: str, user, item_id: int):
     """One offer or need the user may change (theirs, or any for an administrator); 404 otherwise,
     so that the API does not confirm that someone else's draft exists."""
     kind: ListingKind = KINDS[kind_name]
-    item = db.session.get(kind.model, item_id) if 0 < item_id <= INT64_MAX else None
+    item = db.session.get(kind.model, item_id) if 0 < item_id <= ID_MAX else None
     if item is None or not can_edit(user, item):
         raise NotFound(_("Cet élément n'existe pas ou ne vous appartient pas."))
     return item

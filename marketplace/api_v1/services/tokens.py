@@ -12,6 +12,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from marketplace.api_v1.fields import ID_MAX
 from marketplace.core.errors import NotFound, ServiceError
 from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import transactional
@@ -64,7 +65,7 @@ def create_token(user, name: str, scope: str) -> tuple[ApiToken, str]:
 @transactional
 def revoke_token(user, token_id: int) -> ApiToken:
     """Revoke one of the user's tokens (revoking twice is harmless)."""
-    token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**63 else None
+    token = db.session.get(ApiToken, token_id) if 0 < token_id <= ID_MAX else None
     if token is None or token.user_id != user.id:
         raise NotFound(_("Ce jeton n'existe pas."))
     if token.revoked_at is None:
