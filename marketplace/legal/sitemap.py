@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 # Not pages: JSON and file downloads, and blueprints that answer machines.
-SKIPPED_BLUEPRINTS = {"api", "health", "seo"}  # machine endpoints, not pages
+SKIPPED_BLUEPRINTS = {"api", "api_v1", "health", "seo"}  # machine endpoints, not pages
 SKIPPED_SUFFIXES = (".json", ".pdf", ".csv", ".zip", ".xml", ".txt")
 # Pages that only make sense before logging in (they redirect a logged-in reader).
 ANONYMOUS_ONLY = {"accounts.login", "accounts.register", "accounts.forgot_password",
@@ -32,6 +32,7 @@ GROUPS = {
     "notifications": _l("Notifications"),
     "statistics": _l("Statistiques"),
     "admin": _l("Administration"),
+    "api_v1_pages": _l("API et données ouvertes"),
     "legal": _l("Informations légales"),
 }
 
@@ -63,6 +64,8 @@ LABELS = {
     "notifications.preferences": _l("Préférences de notification"),
     "statistics.index": _l("Statistiques"),
     "admin.index": _l("Administration"),
+    "api_v1_pages.docs": _l("Documentation de l'API"),
+    "api_v1_pages.token_list": _l("Mes jetons d'API"),
     "legal.accessibility": _l("Accessibilité"),
     "legal.notice": _l("Mentions légales"),
     "legal.privacy": _l("Données personnelles"),
