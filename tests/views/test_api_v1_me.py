@@ -2,6 +2,8 @@
 pages), the suggestions they may see, their pairings; bad bodies get 400 with the field."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from marketplace.models import Need, Pairing, SkillOffer
@@ -210,3 +212,17 @@ def test_need_status_moves_follow_the_table(client, world):
     edit = client.patch(f"/api/v1/me/besoins/{need.id}", json={"estimated_days": 3}, headers=headers)
     assert edit.status_code == 400 and "clos" in edit.get_json()["error"]
     assert Need  # the model is used by the factories
+
+
+def test_dates_in_the_past_are_refused_unless_already_stored(client, world, agent, db):
+    past = client.post("/api/v1/me/offres", json=offer_body(world, available_from="2020-01-01"), headers=agent)
+    assert past.status_code == 400 and past.get_json()["field"] == "available_from"
+    need = world["need"]
+    headers = bearer(token_for(world["representative"], "write"))
+    moved = client.patch(f"/api/v1/me/besoins/{need.id}", json={"start_date": "2021-05-01"}, headers=headers)
+    assert moved.status_code == 400 and moved.get_json()["field"] == "start_date"
+    # A start date that has passed since it was saved does not block other changes.
+    need.start_date = date(2021, 5, 1)
+    db.session.commit()
+    kept = client.patch(f"/api/v1/me/besoins/{need.id}", json={"estimated_days": 4}, headers=headers)
+    assert kept.status_code == 200, kept.get_json()

@@ -3,12 +3,14 @@ see, their pairings. Every change goes through marketplace.listings.services, th
 pages call, so the API follows the same rules (roles, bounds, status moves, publication)."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from marketplace.api_v1.fields import ID_MAX
 from marketplace.api_v1.services.public import Page, paginate
-from marketplace.core.errors import NotFound
+from marketplace.core.errors import NotFound, ServiceError
 from marketplace.core.extensions import db
 from marketplace.core.permissions import can_edit
 from marketplace.core.unit_of_work import transactional
@@ -21,6 +23,16 @@ KINDS = {"offers": OFFER, "needs": NEED}
 CREATE = {"offers": listings.create_offer, "needs": listings.create_need}
 UPDATE = {"offers": listings.update_offer, "needs": listings.update_need}
 CHANGE_STATUS = {"offers": listings.change_offer_status, "needs": listings.change_need_status}
+DATES = {"offers": ("available_from", "available_until"), "needs": ("start_date", "deadline")}
+
+
+def _check_dates(kind_name: str, data: dict, item=None) -> None:
+    # The forms refuse a date in the past, unless it is the one already stored (an offer that
+    # started last month stays editable); the API keeps the same rule.
+    for name in DATES[kind_name]:
+        value = data.get(name)
+        if value and value < date.today() and (item is None or getattr(item, name) != value):
+            raise ServiceError(_("La date ne peut pas être dans le passé."), field=name)
 
 
 def own_items(kind_name: str, user, page: int, per_page: int) -> Page:
@@ -44,6 +56,7 @@ def create(kind_name: str, user, data: dict):
     publish = bool(data.pop("publish", False))
     data.setdefault("description", "")
     data.setdefault("tags", [])
+    _check_dates(kind_name, data)
     return CREATE[kind_name](user, data, publish=publish)
 
 
@@ -54,6 +67,7 @@ def update(kind_name: str, user, item_id: int, changes: dict):
     item = get_own(kind_name, user, item_id)
     data = {name: getattr(item, name) for name in COMMON_FIELDS + kind.extra_fields}
     data.update(changes)
+    _check_dates(kind_name, data, item)
     return UPDATE[kind_name](item, data, user)
 
 
