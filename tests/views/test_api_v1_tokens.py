@@ -114,3 +114,13 @@ def test_revoking_an_impossible_token_is_404(client, login, world, token_id):
     login(world["agent"])
     response = client.post_form(f"/compte/jetons-api/{token_id}/revoquer", {}, token_from="/compte/jetons-api")
     assert response.status_code == 404
+
+
+def test_rate_limit_counts_per_token(app, client, world):
+    """An office shares one address: each token has its own budget."""
+    app.config["API_V1_RATE_LIMIT"] = "2 per minute"
+    first, second = bearer(token_for(world["agent"], "read")), bearer(token_for(world["representative"], "read"))
+    assert [client.get("/api/v1/me/offres", headers=first).status_code for _ in range(3)] == [200, 200, 429]
+    assert client.get("/api/v1/me/besoins", headers=second).status_code == 200
+    limited = client.get("/api/v1/me/offres", headers=first)
+    assert limited.status_code == 429 and limited.is_json
