@@ -87,6 +87,8 @@ class Config:
     PROCONNECT_SCOPES = os.environ.get("PROCONNECT_SCOPES", "openid email given_name usual_name siret uid idp_id")
     PROCONNECT_ACR_VALUES = os.environ.get("PROCONNECT_ACR_VALUES", "")
     PROCONNECT_LEEWAY = _int("PROCONNECT_LEEWAY", 60)  # seconds of clock skew accepted on tokens
+    # Every /api/v1/ endpoint, per token (or per address without one).
+    API_V1_RATE_LIMIT = os.environ.get("API_V1_RATE_LIMIT", "60 per minute;1000 per hour")
 
     # E-mail: SMTP when MAIL_SERVER is set, else files in instance/mail/ plus a log line.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

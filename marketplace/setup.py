@@ -159,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.admin.views import bp as admin_bp
     import marketplace.admin.dead_letters_views  # noqa: F401  (its routes join the admin blueprint)
     from marketplace.api.views import bp as api_bp
+    from marketplace.api_v1 import spec as api_v1
     from marketplace.pairings.coordination_views import bp as coordination_bp
     from marketplace.health.views import bp as health_bp
     from marketplace.main.views import bp as main_bp
@@ -176,6 +177,7 @@ def register_blueprints(app: Flask) -> None:
                       coordination_bp, pairings_bp, health_bp, statistics_bp, seo_bp, legal_bp, sessions_bp,
                       proconnect_bp, communities_bp):
         app.register_blueprint(blueprint)
+    api_v1.register(app)  # /api/v1/, its OpenAPI document and documentation, the profile's tokens
 
 
 ERROR_MESSAGES = {

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 # Not pages: JSON and file downloads, and blueprints that answer machines.
 # Machine endpoints and the steps of a sign-in flow (reached from a button, not from a plan).
-SKIPPED_BLUEPRINTS = {"api", "health", "seo", "proconnect", "sessions"}
+SKIPPED_BLUEPRINTS = {"api", "api_v1", "health", "seo", "proconnect", "sessions"}
 SKIPPED_SUFFIXES = (".json", ".pdf", ".csv", ".zip", ".xml", ".txt")
 # Pages that only make sense before logging in (they redirect a logged-in reader).
 ANONYMOUS_ONLY = {"accounts.login", "accounts.register", "accounts.forgot_password",
@@ -34,6 +34,7 @@ GROUPS = {
     "notifications": _l("Notifications"),
     "statistics": _l("Statistiques"),
     "admin": _l("Administration"),
+    "api_v1_pages": _l("API et données ouvertes"),
     "legal": _l("Informations légales"),
 }
 
@@ -67,6 +68,8 @@ LABELS = {
     "notifications.preferences": _l("Préférences de notification"),
     "statistics.index": _l("Statistiques"),
     "admin.index": _l("Administration"),
+    "api_v1_pages.docs": _l("Documentation de l'API"),
+    "api_v1_pages.token_list": _l("Mes jetons d'API"),
     "legal.accessibility": _l("Accessibilité"),
     "legal.notice": _l("Mentions légales"),
     "legal.privacy": _l("Données personnelles"),

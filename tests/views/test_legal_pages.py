@@ -145,7 +145,9 @@ def test_sitemap_for_a_visitor_lists_public_pages_only(client, db):
     assert set(PAGES) <= links
     assert not any(link.startswith("/admin") for link in links)
     assert not {"/espace", "/offres/mes", "/besoins/nouveau", "/notifications/", "/coordination/"} & links
-    assert not any("<" in link or link.startswith(("/api", "/static")) for link in links)
+    # Machine endpoints are not pages; the API's documentation page is one.
+    assert "/api/v1/docs" in links
+    assert not any("<" in link or link.startswith(("/api", "/static")) for link in links - {"/api/v1/docs"})
 
 
 def test_sitemap_for_an_agent_adds_their_pages(client, agent, login):
