@@ -120,3 +120,11 @@ def test_each_rule_catches_an_offence(rule, tmp_path):
             rule()
     finally:
         globals()["PACKAGE"] = saved
+
+
+def test_one_text_folding_function():
+    """Text is folded in core/text.py only (issue 9 found four copies that could drift apart)."""
+    offences = [relative for relative, tree in modules() if relative != "core/text.py"
+                and any(isinstance(node, ast.Attribute) and node.attr == "normalize"
+                        and getattr(node.value, "id", "") == "unicodedata" for node in ast.walk(tree))]
+    assert not offences, "fold text with marketplace.core.text instead: " + ", ".join(offences)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace.accounts import roles as role_service
 from marketplace.accounts.onboarding import resolve_collectivity_choice
+from marketplace.core.text import slug
 from marketplace.core.errors import NotFound, ServiceError
 from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import transactional
@@ -101,9 +101,8 @@ def remove_domain(admin: User, domain_id: int) -> None:
 
 def demo_domain(collectivity: Collectivity) -> str:
     """The made-up domain a demo collectivity uses, e.g. "lyon.essaim-demo.fr"."""
-    ascii_name = unicodedata.normalize("NFKD", collectivity.name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:50].strip("-") or "collectivite"
-    return f"{slug}.{DEMO_DOMAIN_SUFFIX}"
+    name = re.sub(r"[^a-z0-9]+", "-", slug(collectivity.name)).strip("-")[:50].strip("-") or "collectivite"
+    return f"{name}.{DEMO_DOMAIN_SUFFIX}"
 
 
 def seed_demo_domains(collectivities) -> int:

@@ -2,7 +2,6 @@
 discussion, follows and curated collections."""
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 
 from sqlalchemy import (
@@ -20,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.extensions import db
+from marketplace.core.text import fold_text
 from marketplace.models.base import TimestampMixin, utcnow
 from marketplace.models.geography import Collectivity
 from marketplace.models.user import User
@@ -72,12 +72,6 @@ class PracticeSheet(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<PracticeSheet {self.id} {self.title!r}>"
-
-
-def fold_text(text: str) -> str:
-    """Lower case without accents, so that search is accent-insensitive on every engine."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def _refresh_search_text(_mapper, _connection, target) -> None:
