@@ -135,6 +135,12 @@ class Config:
     OUTBOX_RETRY_BASE = _int("OUTBOX_RETRY_BASE", 30)  # seconds; doubles at each failed attempt
     # A task intent handed to the broker this many times without completing goes to "dead".
     TASK_INTENT_MAX_ATTEMPTS = _int("TASK_INTENT_MAX_ATTEMPTS", 8)
+    # Roles: how many collectivities one account may hold or request roles in.
+    MAX_COLLECTIVITIES_PER_ACCOUNT = _int("MAX_COLLECTIVITIES_PER_ACCOUNT", 3)
+    # Uploaded files (practice resources, community files, signed conventions); empty = instance/uploads.
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", "")
+    SIGNED_PDF_MAX_BYTES = _int("SIGNED_PDF_MAX_BYTES", 10 * 1024 * 1024)
+    PRACTICE_UPLOAD_MAX_BYTES = _int("PRACTICE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
     # Pairings: a suggestion waiting longer is flagged; proposals are reminded, then expire (days).
     SUGGESTION_STALE_DAYS = _int("SUGGESTION_STALE_DAYS", 7)
     PAIRING_REMINDER_DAYS = os.environ.get("PAIRING_REMINDER_DAYS", "7,14")
