@@ -53,7 +53,7 @@ test: $(VENV)/.dev translations
 # Pure and database tests in two processes; the tests that drive real workers, Redis, SMTP
 # and Chromium one at a time (they start servers and flush a Redis database of their own).
 test-sqlite:
-	$(BIN)/pytest -q -p no:cacheprovider -n 2 tests/matching tests/models tests/services tests/views
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 tests/test_architecture.py tests/test_practices_layout.py tests/matching tests/models tests/services tests/views
 	$(BIN)/pytest -q -p no:cacheprovider tests/workers tests/browser
 
 # The database-backed tests again, on PostgreSQL (skipped with a message when it is not there,
