@@ -70,12 +70,12 @@ def _serve(tmp_path: Path, env: dict, *commands: list[str]):
         done = subprocess.run(FLASK + command, cwd=ROOT, env=env, capture_output=True, text=True)
         assert done.returncode == 0, f"flask {' '.join(command)}: {done.stdout[-2000:]}{done.stderr[-3000:]}"
     port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
     log = open(tmp_path / "server.log", "w")
     server = subprocess.Popen(
         FLASK + ["run", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env={**env, "PUBLIC_BASE_URL": base_url}, stdout=log, stderr=subprocess.STDOUT,
     )
-    base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
