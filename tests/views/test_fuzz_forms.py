@@ -1,0 +1,162 @@
+"""Property-based fuzzing of every form of the url map: no input ever gets a server error.
+
+The crawler (tests/fuzz_world.py) reads every GET page as each role of a small world and keeps
+the forms it finds. For each form, Hypothesis posts generated values (hostile ones first: huge
+and Unicode digits, NaN, infinities, extreme dates, CR/LF, 10,000-character strings) with the
+CSRF token, logged in as a role that was shown the form; every GET page gets generated query
+parameters the same way. A 500 is recorded with the logged traceback; all are reported together.
+
+Reproducible: `derandomize=True` and no example database. FUZZ_EXAMPLES raises the number of
+examples per form for a deeper local run (the default keeps the CI run under two minutes).
+"""
+from __future__ import annotations
+
+import io
+import logging
+import os
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+
+from tests.fuzz_world import SKIPPED_ENDPOINTS, build_world, clients, crawl
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+HOSTILE = [
+    "", " ", "0", "-1", "1", "2", "²", "١٢", "٣", "9" * 25, str(2**31), str(2**63), str(2**64), f"-{2**63}",
+    "1e308", "-1e308", "nan", "NaN", "inf", "-inf", "Infinity", "1,5", "0,5", "1_000",
+    "9999-12-31", "9998-06-01", "0001-01-01", "1899-12-31", "1900-01-01", "31/12/9999", "2026-02-30",
+    "x" * 10_000, "é" * 10_000, "/\r\nSet-Cookie: x=y", "/ok\r\n", "\r\n", "a\nb", "\x00", "\ufffd",
+    "//evil.example", "/\\evil.example", "https://evil.example/", "sheet:²", f"sheet:{2**64}", "attachment:1",
+    "sheet:1", "<script>alert(1)</script>", "' OR 1=1 --", "%", "_", "true", "on", "fr", "en", "host",
+]
+QUERY_NAMES = ("page", "next", "de", "a", "q", "sort", "domain", "departement", "region", "essaimage", "tri")
+FILE_NAMES = ["guide.pdf", "a\r\nb.pdf", "../../etc/passwd.pdf", "x" * 300 + ".pdf", "\x00.pdf", "².pdf", ""]
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+                    phases=(Phase.explicit, Phase.generate), suppress_health_check=list(HealthCheck),
+                    report_multiple_bugs=False)
+
+
+def value_for(entry: dict):
+    """A strategy for one field: a value the page offered, a hostile one, generated text, or nothing."""
+    offered = [v for v in entry["values"] if v is not None]
+    choices = [st.sampled_from(HOSTILE), st.text(max_size=30), st.integers().map(str), st.none()]
+    if offered:
+        choices.insert(0, st.sampled_from(offered))
+    single = st.one_of(*choices)
+    if entry["multiple"]:
+        return st.lists(single, max_size=4)
+    return single
+
+
+def baseline(name: str, entry: dict):
+    """A plausible value, so that a form gets past its other fields and the hostile value of
+    one field reaches the service behind it."""
+    kind = entry["kind"]
+    offered = [v for v in entry["values"] if v]
+    if kind == "file":
+        return (b"%PDF-1.4\n%%EOF\n", "guide.pdf")
+    if kind == "date":
+        return (date.today() + timedelta(days=1)).isoformat()
+    if kind == "number":
+        return offered[0] if offered else "2"
+    if kind == "email":
+        return "personne@example.fr"
+    if kind == "password":
+        return "motdepasse-solide-42"
+    if offered:
+        return [offered[0]] if entry["multiple"] else offered[0]
+    if kind in ("checkbox", "radio", "submit"):
+        return None
+    return "https://example.org/page" if "url" in name else "Un texte tout à fait correct"
+
+
+def form_data(form) -> st.SearchStrategy:
+    """Generated form data: plausible values, with one to three fields given hostile values."""
+    names = sorted(name for name in form.fields if name != "csrf_token")
+    if not names:
+        return st.just({})
+
+    def fill(chosen):
+        fields = {}
+        for name in names:
+            entry = form.fields[name]
+            if name not in chosen:
+                fields[name] = st.just(baseline(name, entry))
+            elif entry["kind"] == "file":
+                fields[name] = st.tuples(st.sampled_from([b"Bonjour", b"%PDF-1.4\n%%EOF\n"]),
+                                         st.sampled_from(FILE_NAMES))
+            else:
+                fields[name] = value_for(entry)
+        return st.fixed_dictionaries(fields)
+
+    return st.sets(st.sampled_from(names), min_size=1, max_size=3).flatmap(fill)
+
+
+class Traceback(logging.Handler):
+    """Keeps the last logged exception, to say why a request answered 500."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.last = ""
+
+    def emit(self, record):
+        self.last = self.format(record) if record.exc_info else record.getMessage()
+
+
+def _send(client, form, data, token):
+    body = {"csrf_token": token} if form.method == "POST" else {}
+    for name, value in data.items():
+        if value is None:
+            continue
+        body[name] = (io.BytesIO(value[0]), value[1]) if isinstance(value, tuple) else value
+    if form.method == "POST":
+        return client.post(form.action, data=body, content_type="multipart/form-data")
+    return client.get(form.action, query_string=body)
+
+
+def _fuzz(form, role_clients, tokens, traceback, failures):
+    @SETTINGS
+    @given(role=st.sampled_from(form.roles), data=form_data(form))
+    def run(role, data):
+        traceback.last = ""
+        response = _send(role_clients[role], form, data, tokens[role])
+        if os.environ.get("FUZZ_TRACE"):
+            print("TRACE", form.method, form.action, role, response.status_code)
+        if response.status_code >= 500:
+            failures[(form.method, form.action)] = (f"{form.method} {form.action} as {role}: {response.status_code} with "
+                            f"{ {k: (v if not isinstance(v, str) or len(v) < 60 else v[:20] + '…') for k, v in data.items()} }"
+                            f"\n{traceback.last[-1500:]}")
+            raise AssertionError(form.action)
+
+    try:
+        run()
+    except AssertionError:
+        pass  # recorded: go on with the other forms and report everything at the end
+
+
+def test_no_form_or_query_gets_a_server_error(app, make_collectivity, make_user):
+    world = build_world(app, make_collectivity, make_user)
+    role_clients = clients(app, world)
+    tokens = {role: client.csrf_token("/compte/connexion" if role == "anonymous" else "/espace")
+              for role, client in role_clients.items()}
+    forms, readable = crawl(app, world, role_clients)
+    skipped = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint in SKIPPED_ENDPOINTS}
+    targets = [f for key, f in sorted(forms.items()) if f.action not in skipped]
+    # Every readable page also gets generated query parameters (pagination, filters, diffs).
+    from tests.fuzz_world import Form
+
+    for url, roles in sorted(readable.items()):
+        query = Form("GET", url, roles=roles)
+        for name in QUERY_NAMES:
+            query.add(name, "text")
+        targets.append(query)
+    assert len([f for f in targets if f.method == "POST"]) >= 30, "the crawler lost the forms"
+    traceback = Traceback()
+    app.logger.addHandler(traceback)
+    failures: dict[tuple[str, str], str] = {}
+    try:
+        for form in targets:
+            _fuzz(form, role_clients, tokens, traceback, failures)
+    finally:
+        app.logger.removeHandler(traceback)
+    assert not failures, f"{len(failures)} form(s) answered 500:\n\n" + "\n\n".join(failures.values())
