@@ -36,7 +36,8 @@ def offer_days_available(offer: SkillOffer, today: date | None = None) -> float:
     """Days the agent can give over the next twelve months of their availability window."""
     today = today or date.today()
     start = max(today, offer.available_from or today)
-    end_limit = date(start.year + 1, start.month, min(start.day, 28))
+    # A date typed as year 9999 has no "one year later": clamp to the last day there is.
+    end_limit = date(start.year + 1, start.month, min(start.day, 28)) if start.year < date.max.year else date.max
     end = min(offer.available_until or end_limit, end_limit)
     if end <= start:
         return 0.0
@@ -76,6 +77,16 @@ def need_document(need: Need) -> Document:
 
 
 DOCUMENT = {"offers": offer_document, "needs": need_document}
+
+
+def _document(kind: str, item) -> Document | None:
+    """The matching document of a row, or None (logged) when the row cannot make one: one bad
+    row must cost its own suggestions, never the whole index."""
+    try:
+        return DOCUMENT[kind](item)
+    except (ArithmeticError, TypeError, ValueError):
+        logger.exception("%s %s skipped: no matching document can be built from it", kind, item.id)
+        return None
 
 
 def is_indexed(kind: str, item) -> bool:
@@ -179,8 +190,9 @@ def apply_change(kind: str, item_id: int, attempts: int = 5) -> bool:
         item = db.session.get(MODELS[kind], item_id)
         if item_id in engine:
             engine.remove(item_id)
-        if is_indexed(kind, item):
-            engine.add(DOCUMENT[kind](item))
+        document = _document(kind, item) if is_indexed(kind, item) else None
+        if document is not None:
+            engine.add(document)
         if _commit_new_version(kind, state, engine, changes_since_refit=changes):
             return _refit_due(state, changes)
     raise RuntimeError(f"could not update the {kind} index after {attempts} attempts")
@@ -214,7 +226,9 @@ def refit(kind: str, progress=None, force: bool = True) -> int | None:
 def _refit_locked(kind: str, state: MatchingIndexState, progress=None) -> int | None:
     docs = []
     for item in indexed_items(kind):
-        docs.append(DOCUMENT[kind](item))
+        document = _document(kind, item)
+        if document is not None:
+            docs.append(document)
         if progress is not None:
             progress(1)
     engine = MatchEngine().fit(docs)
