@@ -67,8 +67,10 @@ def _lazy(text: str):
 
 def register_security(app: Flask) -> None:
     from marketplace.core.request import EssaimRequest
+    from marketplace.core.urls import register_converters
 
     app.request_class = EssaimRequest
+    register_converters(app)
 
     @app.after_request
     def security_headers(response):

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from marketplace.core.extensions import db
+from marketplace.core.forms import parse_id
 from marketplace.models import Collectivity, Need, RoleAssignment, SkillOffer, User
 from marketplace.models.geography import CollectivityPostalCode
 from marketplace.core.taxonomy import SELF_SERVICE_ROLES
@@ -138,8 +139,8 @@ def resolve_collectivity_choice(collectivity_id: str | None, query: str | None,
                                 field: str = "collectivity_query") -> Collectivity:
     """The collectivity picked in the list (its id) or typed as an INSEE code, a SIREN or its
     exact name. A postal code alone is refused: it does not identify a collectivity."""
-    if collectivity_id and str(collectivity_id).isdigit():
-        found = db.session.get(Collectivity, int(collectivity_id))
+    if parse_id(collectivity_id):
+        found = db.session.get(Collectivity, parse_id(collectivity_id))
         if found is None:
             raise FieldError(field, UNKNOWN_COLLECTIVITY)
         return found

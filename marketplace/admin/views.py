@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.core.extensions import db, login_manager
+from marketplace.core.forms import parse_page
 from marketplace.models import User
 from marketplace.admin import services as admin_service
 from marketplace.accounts.services import FieldError
@@ -52,7 +53,7 @@ def _refused(user: User, error: FieldError, form_name: str | None = None, form=N
 def index():
     form = UserFilterForm(request.args)
     form.validate()
-    page = request.args.get("page", 1, type=int)
+    page = parse_page(request.args.get("page"))
     users = admin_service.list_users(
         search=form.q.data if not form.q.errors else "", role=form.role.data or "",
         pending=bool(form.pending.data), page=page,

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.core.extensions import db
+from marketplace.core.forms import parse_id
 from marketplace.models import User
 from marketplace.pairings.services import capacity, consents, convention, engagement as engagements, feedback, page
 from marketplace.pairings.services.errors import NotAllowed, PairingError
@@ -211,7 +212,7 @@ def set_capacity():
 def set_cap():
     form = CapForm(prefix="cap")
     agent_id = form.agent_id.data or ""
-    agent = db.session.get(User, int(agent_id)) if agent_id.isdigit() else None
+    agent = db.session.get(User, parse_id(agent_id)) if parse_id(agent_id) else None
     if agent is None:
         abort(404)
     done = _save_capacity(form, lambda: capacity.set_cap(current_user, agent, form.employer_cap.data))

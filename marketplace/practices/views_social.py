@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace.core.forms import parse_id
 from marketplace.practices.services import collections, discussion, essaimage, pages
 from marketplace.practices.services.access import PracticeError, can_curate
 from marketplace.core.taxonomy import DOMAINS
@@ -64,8 +65,8 @@ def unfollow():
 
 
 def _return_to(form) -> str:
-    if form.kind.data == "sheet" and (form.key.data or "").isdigit():
-        return url_for(".detail", sheet_id=int(form.key.data))
+    if form.kind.data == "sheet" and parse_id(form.key.data):
+        return url_for(".detail", sheet_id=parse_id(form.key.data))
     return url_for(".following")
 
 

@@ -105,7 +105,7 @@ def test_collectivity_id_in_forms(world, as_user, value):
     assert response.status_code == 200 and "Choisissez une" in text(response)
     sheet = {"title": "Fiche", "domain": "marches_publics", "collectivity_id": value, "status": "draft"}
     response = post(client, "/pratiques/nouvelle", sheet)
-    assert response.status_code == 200 and "Choisissez la collectivité" in text(response)
+    assert response.status_code == 200 and "Choisissez une valeur dans la liste" in text(response)
     response = post(client, f"/pratiques/{world['sheet'].id}/reprise",
                     {"collectivity_id": value, "stage": "inspired"}, follow_redirects=True)
     assert response.status_code == 200
@@ -128,13 +128,22 @@ def test_line_breaks_in_next_are_ignored(world, as_user):
             assert "\r" not in location and "\n" not in location and "evil" not in location
 
 
+def raw_upload(client, url: str, encoded_name: str, content: bytes):
+    """A multipart upload whose file name uses RFC 2231 (`filename*=UTF-8''...`): the way a
+    client gets CR/LF into a file name (browsers escape them in the plain form)."""
+    token = client.csrf_token("/espace")
+    body = (f'--XX\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+            f"--XX\r\nContent-Disposition: form-data; name=\"file\"; filename*=UTF-8''{encoded_name}\r\n"
+            "Content-Type: application/pdf\r\n\r\n").encode() + content + b"\r\n--XX--\r\n"
+    return client.post(url, data=body, content_type="multipart/form-data; boundary=XX")
+
+
 def test_line_breaks_in_an_upload_file_name(db, world, as_user):
     client = as_user(world["agent"])
     sheet_id = world["sheet"].id
-    response = post(client, f"/pratiques/{sheet_id}/ressources",
-                    {"file": (io.BytesIO(PDF), "rapport\r\nX-Injected: 1.pdf"), "title": ""},
-                    content_type="multipart/form-data")
+    response = raw_upload(client, f"/pratiques/{sheet_id}/ressources", "rapport%0D%0AX-Injected%3A%201.pdf", PDF)
     assert response.status_code == 302
+    assert db.session.query(PracticeAttachment).filter_by(kind="file").count() == 2
     stored = db.session.query(PracticeAttachment).order_by(PracticeAttachment.id.desc()).first()
     assert "\r" not in stored.original_name and "\n" not in stored.original_name
     download = client.get(f"/pratiques/ressources/{stored.id}")

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from marketplace.core.extensions import db
+from marketplace.core.forms import clean_file_name
 from marketplace.models import PracticeAttachment, PracticeSheet
 from marketplace.practices.services.access import PracticeError, require_member
 
@@ -105,7 +106,7 @@ def add_file(sheet: PracticeSheet, user, stream, filename: str, title: str = "")
     require_member(user)
     data = _read_limited(stream)
     mime, extensions = sniff(data)
-    name = os.path.basename((filename or "").replace("\\", "/")).strip()[:255] or "fichier"
+    name = clean_file_name(filename)
     extension = os.path.splitext(name)[1].lower()
     if extension not in extensions:
         raise PracticeError(_("Le contenu du fichier ne correspond pas à son extension "
