@@ -11,24 +11,34 @@ examples per form for a deeper local run (the default keeps the CI run under two
 """
 from __future__ import annotations
 
+import html
 import io
 import logging
 import os
+import re
 from datetime import date, timedelta
 
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from tests.fuzz_world import SKIPPED_ENDPOINTS, build_world, clients, crawl
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
-HOSTILE = [
-    "", " ", "0", "-1", "1", "2", "²", "١٢", "٣", "9" * 25, str(2**31), str(2**63), str(2**64), f"-{2**63}",
-    "1e308", "-1e308", "nan", "NaN", "inf", "-inf", "Infinity", "1,5", "0,5", "1_000",
-    "9999-12-31", "9998-06-01", "0001-01-01", "1899-12-31", "1900-01-01", "31/12/9999", "2026-02-30",
-    "x" * 10_000, "é" * 10_000, "/\r\nSet-Cookie: x=y", "/ok\r\n", "\r\n", "a\nb", "\x00", "\ufffd",
-    "//evil.example", "/\\evil.example", "https://evil.example/", "sheet:²", f"sheet:{2**64}", "attachment:1",
-    "sheet:1", "<script>alert(1)</script>", "' OR 1=1 --", "%", "_", "true", "on", "fr", "en", "host",
-]
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+HUGE = [str(2**31), str(2**63), str(2**64), "9" * 40, f"-{2**63}"]
+UNICODE_DIGITS = ["²", "١٢", "٣", "𝟗"]
+NON_FINITE = ["nan", "NaN", "inf", "-inf", "Infinity", "1e308", "1e400"]
+DATES = ["9999-12-31", "9998-06-01", "0001-01-01", "1899-12-31", "2026-02-30", "31/12/9999"]
+LONG = ["x" * 10_000, "é" * 10_000]
+LINE_BREAKS = ["/\r\nSet-Cookie: x=y", "/ok\r\n", "a\nb", "//evil.example", "/\\evil.example", "\x00", "\ufffd"]
+# Hostile values by the kind of input they are aimed at (all kinds also get the others, rarer).
+HOSTILE = {
+    "number": HUGE + UNICODE_DIGITS + NON_FINITE + ["-1", "0", "1,5", "1_000"],
+    "date": DATES + UNICODE_DIGITS + ["nan", str(2**64)],
+    "choice": HUGE + UNICODE_DIGITS + ["-1", "0", "", "sheet:²", f"sheet:{2**64}", f"attachment:{2**63}",
+                                       "sheet:1", "attachment:1"] + LINE_BREAKS + LONG,
+    "text": LONG + LINE_BREAKS + HUGE + UNICODE_DIGITS + NON_FINITE + DATES + ["<script>", "' OR 1=1 --", "%", "_"],
+}
+KIND_OF_INPUT = {"number": "number", "date": "date", "hidden": "choice", "select": "choice", "radio": "choice",
+                 "checkbox": "choice", "submit": "choice"}
 QUERY_NAMES = ("page", "next", "de", "a", "q", "sort", "domain", "departement", "region", "essaimage", "tri")
 FILE_NAMES = ["guide.pdf", "a\r\nb.pdf", "../../etc/passwd.pdf", "x" * 300 + ".pdf", "\x00.pdf", "².pdf", ""]
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
@@ -37,12 +47,15 @@ SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, data
 
 
 def value_for(entry: dict):
-    """A strategy for one field: a value the page offered, a hostile one, generated text, or nothing."""
+    """A strategy for one field: mostly a hostile value aimed at its kind of input, else any
+    hostile value, a value the page offered, generated text, or nothing."""
+    aimed = HOSTILE[KIND_OF_INPUT.get(entry["kind"], "text")]
     offered = [v for v in entry["values"] if v is not None]
-    choices = [st.sampled_from(HOSTILE), st.text(max_size=30), st.integers().map(str), st.none()]
+    others = [st.sampled_from(sorted({v for values in HOSTILE.values() for v in values})),
+              st.text(max_size=30), st.integers().map(str), st.none()]
     if offered:
-        choices.insert(0, st.sampled_from(offered))
-    single = st.one_of(*choices)
+        others.insert(0, st.sampled_from(offered))
+    single = st.one_of(st.sampled_from(aimed), st.sampled_from(aimed), st.one_of(*others))
     if entry["multiple"]:
         return st.lists(single, max_size=4)
     return single
@@ -134,6 +147,34 @@ def _fuzz(form, role_clients, tokens, traceback, failures):
         pass  # recorded: go on with the other forms and report everything at the end
 
 
+LINK = re.compile(r'href="(/[^"#]*)')
+
+
+def _reread(app, role_clients, readable, traceback, failures):
+    adapter = app.url_map.bind("localhost")
+    seen = set()
+    for url, roles in sorted(readable.items()):
+        for role in roles:
+            page = role_clients[role].get(url)
+            links = [url]
+            if page.status_code == 200 and page.mimetype == "text/html":
+                links += sorted(set(LINK.findall(page.get_data(as_text=True))))
+            for link in links:
+                path = html.unescape(link)
+                if (role, path) in seen or path.startswith("/static/"):
+                    continue
+                seen.add((role, path))
+                try:
+                    adapter.match(path.split("?")[0], method="GET")
+                except Exception:  # not a GET route of ours (404, 405): nothing to read
+                    continue
+                traceback.last = ""
+                response = role_clients[role].get(path)
+                if response.status_code >= 500:
+                    failures[("GET after the posts", path)] = f"GET {path} as {role} after the posts: " \
+                                                              f"{response.status_code}\n{traceback.last[-1500:]}"
+
+
 def test_no_form_or_query_gets_a_server_error(app, make_collectivity, make_user):
     world = build_world(app, make_collectivity, make_user)
     role_clients = clients(app, world)
@@ -157,6 +198,9 @@ def test_no_form_or_query_gets_a_server_error(app, make_collectivity, make_user)
     try:
         for form in targets:
             _fuzz(form, role_clients, tokens, traceback, failures)
+        # What the posts stored must not break any page afterwards (a file name with CR/LF once
+        # made every download of it fail): read every page again, and every link on them.
+        _reread(app, role_clients, readable, traceback, failures)
     finally:
         app.logger.removeHandler(traceback)
     assert not failures, f"{len(failures)} form(s) answered 500:\n\n" + "\n\n".join(failures.values())
