@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import delete, event, select
 
 from marketplace.core.extensions import db
+from marketplace.core.forms import parse_id
 from marketplace.models import TaskIntent
 from marketplace.models.base import utcnow
 
@@ -88,7 +89,7 @@ def intent_id_of(task_id: str | None) -> int | None:
     if not task_id or not task_id.startswith(TASK_ID_PREFIX):
         return None
     head = task_id[len(TASK_ID_PREFIX):].split("-", 1)[0]
-    return int(head) if head.isdigit() else None
+    return parse_id(head)
 
 
 def mark_done(task_id: str | None) -> None:

@@ -226,3 +226,28 @@ def test_a_long_decline_reason_fits_the_notification(db, world, as_user):
 def test_long_and_odd_query_strings(world, as_user, url, args):
     client = as_user(world["coordinator"])
     assert client.get(url, query_string=args).status_code in (200, 400)
+
+
+def test_forms_use_the_safe_number_date_and_id_fields():
+    """WTForms' own IntegerField, FloatField, DateField and `coerce=int` let Unicode digits, huge
+    numbers, NaN and year 9999 through: every form takes the fields of core/forms.py instead."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "marketplace"
+    unsafe = re.compile(r"from wtforms import[^\n]*\b(IntegerField|FloatField|DateField|DecimalField)\b"
+                        r"|coerce=int\b|\.isdigit\(\)[^\n]*(?:\n[^\n]*)?\bint\(|\bint\([^\n]*\.isdigit\(\)")
+    # Where the parsed text is never user input: the settings and core/forms.py itself.
+    trusted = {"core/forms.py", "pairings/services/consents.py"}
+    found = [f"{path.relative_to(root)}: {match.group(0)}" for path in sorted(root.rglob("*.py"))
+             if str(path.relative_to(root)) not in trusted
+             for match in unsafe.finditer(path.read_text(encoding="utf-8"))]
+    assert not found, found
+
+
+def test_collectivity_typed_as_odd_digits(world, as_user):
+    client = as_user(world["agent"])
+    for query in ("²", "99999999999", "١٢٣"):
+        sheet = {"title": "Fiche", "domain": "marches_publics", "collectivity_query": query, "status": "draft"}
+        response = post(client, "/pratiques/nouvelle", sheet)
+        assert response.status_code == 200 and "Collectivité introuvable" in text(response), query
