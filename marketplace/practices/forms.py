@@ -100,8 +100,8 @@ def base_number(field) -> int:
 class TargetForm(FlaskForm):
     """A button posting a follow, unfollow, revert, withdraw or delete (carries the CSRF token)."""
 
-    kind = HiddenField()
-    key = HiddenField()
+    kind = HiddenField(validators=[CleanText(), Length(max=40)])
+    key = HiddenField(validators=[CleanText(), Length(max=40)])
     item_id = IntegerField(validators=[Optional()])
     base_revision = HiddenField()
 

@@ -251,3 +251,15 @@ def test_collectivity_typed_as_odd_digits(world, as_user):
         sheet = {"title": "Fiche", "domain": "marches_publics", "collectivity_query": query, "status": "draft"}
         response = post(client, "/pratiques/nouvelle", sheet)
         assert response.status_code == 200 and "Collectivité introuvable" in text(response), query
+
+
+def test_nul_characters_in_filters_and_follow_buttons(db, world, as_user):
+    # PostgreSQL refuses NUL in any text parameter: filters drop it, buttons refuse it.
+    client = as_user(world["admin"])
+    assert client.get("/admin/", query_string={"role": "\x00", "q": "a\x00b"}).status_code == 200
+    for url in ("/offres/", "/besoins/", "/pratiques/"):
+        assert client.get(url, query_string={"region": "\x00", "departement": "6\x009", "q": "\x00"}).status_code == 200
+    client = as_user(world["agent"])
+    for url in ("/pratiques/suivre", "/pratiques/ne-plus-suivre"):
+        response = post(client, url, {"kind": "\x00", "key": "1\x00"}, follow_redirects=True)
+        assert response.status_code == 200
