@@ -68,14 +68,16 @@ def register_extensions(app: Flask) -> None:
 
     from marketplace.accounts import sessions as user_sessions
     from marketplace.accounts.session_views import SESSION_KEY, connect_session_signals
+    from marketplace.core.forms import parse_id
     from marketplace.models import User
 
     @login_manager.user_loader
     def load_user(identity: str):
         user_id, _sep, stamp = identity.partition(":")
-        if not user_id.isdigit():
+        user_id = parse_id(user_id)
+        if user_id is None:
             return None
-        user = db.session.get(User, int(user_id))
+        user = db.session.get(User, user_id)
         if user is None or user.security_stamp != stamp:
             return None
         # The cookie alone is not enough: its server-side session must still be open.
@@ -98,6 +100,7 @@ def _lazy(text: str):
 
 def register_security(app: Flask) -> None:
     from marketplace.core.request import EssaimRequest
+    from marketplace.core.urls import register_converters
 
     app.request_class = EssaimRequest
     hops = int(app.config.get("TRUSTED_PROXIES") or 0)
@@ -106,6 +109,7 @@ def register_security(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
     csp = content_security_policy(app.config)
     hsts = f"max-age={app.config['HSTS_MAX_AGE']}; includeSubDomains" if app.config.get("HSTS_ENABLED") else ""
+    register_converters(app)
 
     @app.after_request
     def security_headers(response):

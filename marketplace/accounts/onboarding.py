@@ -15,6 +15,7 @@ from marketplace.core.errors import ServiceError
 from marketplace.core.extensions import db
 from marketplace.core.taxonomy import ROLES, SELF_SERVICE_ROLES, label
 from marketplace.core.unit_of_work import transactional
+from marketplace.core.forms import parse_id
 from marketplace.models import Collectivity, Need, RoleAssignment, SkillOffer, User
 from marketplace.models.geography import CollectivityPostalCode
 from marketplace.geography.search import INSEE_CODE, SIREN, resolve_collectivity
@@ -170,8 +171,8 @@ def resolve_collectivity_choice(collectivity_id: str | None, query: str | None,
                                 field: str = "collectivity_query") -> Collectivity:
     """The collectivity picked in the list (its id) or typed as an INSEE code, a SIREN or its
     exact name. A postal code alone is refused: it does not identify a collectivity."""
-    if collectivity_id and str(collectivity_id).isdigit():
-        found = db.session.get(Collectivity, int(collectivity_id))
+    if parse_id(collectivity_id):
+        found = db.session.get(Collectivity, parse_id(collectivity_id))
         if found is None:
             raise ServiceError(field=field, message=UNKNOWN_COLLECTIVITY)
         return found

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from marketplace.core.forms import CleanText
+from marketplace.core.forms import CleanText, IntegerField
 from marketplace.admin.services import APPROVER_BUDGET_MAX
 from marketplace.core.taxonomy import ROLES
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.accounts import roles as role_service
+from marketplace.core.forms import parse_page
 from marketplace.accounts.forms import ActionForm
 from marketplace.admin import domains as domain_service
 from marketplace.admin import services as admin_service
@@ -57,7 +58,7 @@ def _refused(user: User, error: ServiceError, form_name: str | None = None, form
 def index():
     form = UserFilterForm(request.args)
     form.validate()
-    page = request.args.get("page", 1, type=int)
+    page = parse_page(request.args.get("page"))
     users = admin_service.list_users(
         search=form.q.data if not form.q.errors else "", role=form.role.data or "",
         pending=bool(form.pending.data), page=page,

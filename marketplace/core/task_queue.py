@@ -23,6 +23,7 @@ from marketplace.core.errors import Conflict, NotFound
 from marketplace.core.extensions import db
 from marketplace.core.logging import current_request_id
 from marketplace.core.unit_of_work import transactional
+from marketplace.core.forms import parse_id
 from marketplace.models import TaskIntent
 from marketplace.models.base import utcnow
 
@@ -111,7 +112,7 @@ def intent_id_of(task_id: str | None) -> int | None:
     if not task_id or not task_id.startswith(TASK_ID_PREFIX):
         return None
     head = task_id[len(TASK_ID_PREFIX):].split("-", 1)[0]
-    return int(head) if head.isdigit() else None
+    return parse_id(head)
 
 
 def run_intent(task_id: str | None, function, *args, **kwargs) -> bool:

@@ -13,6 +13,7 @@ from sqlalchemy import case, func, or_, select
 
 from marketplace.core.errors import ServiceError
 from marketplace.core.extensions import db
+from marketplace.core.forms import parse_id
 from marketplace.models import Collectivity
 from marketplace.models.geography import CollectivityPostalCode
 from marketplace.core.taxonomy import COLLECTIVITY_KINDS, EPCI_NATURES, label
@@ -126,6 +127,6 @@ def resolve_collectivity(query_or_code) -> Collectivity | None:
         ).first()
     if SIREN.fullmatch(value):
         return db.session.scalars(select(Collectivity).where(Collectivity.siren == value)).first()
-    if value.isdigit() and len(value) < 12:
-        return db.session.get(Collectivity, int(value))
+    if parse_id(value):  # "²" passes isdigit(), and 11 digits overflow an id column
+        return db.session.get(Collectivity, parse_id(value))
     return None

@@ -1,58 +1,29 @@
 """The form fields offers and needs have in common, with French messages next to each field."""
 from __future__ import annotations
 
-import math
 from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FloatField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from marketplace.core import taxonomy
-from marketplace.core.forms import CleanText, NotInPast, TagsField, strip_filter
+from marketplace.core.forms import (CleanText, DateField, FloatField, IdSelectField, IntegerField, NotInPast, TagsField,
+                                    strip_filter)
 from marketplace.listings import services as rules
 
 
 class NumberField(FloatField):
-    """A decimal number typed the French way ("1,5") or the English way ("1.5")."""
-
-    message = _l("Saisissez un nombre, par exemple 2 ou 1,5.")
-
-    def process_formdata(self, valuelist):
-        raw = (valuelist[0] if valuelist else "").strip().replace(" ", "").replace(",", ".")
-        if not raw:
-            self.data = None
-            return
-        try:
-            value = float(raw)
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value):  # "nan" and "inf" parse as floats but are no number of days
-            self.data = None
-            raise ValueError(self.message)
-        self.data = value
+    """A decimal number typed the French way ("1,5") or the English way ("1.5"), finite
+    ("nan" and "inf" parse as floats but are no number of days)."""
 
 
 class WholeNumberField(IntegerField):
-    def process_formdata(self, valuelist):
-        raw = (valuelist[0] if valuelist else "").strip().replace(" ", "")
-        if not raw:
-            self.data = None
-            return
-        try:
-            self.data = int(raw)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Saisissez un nombre entier, par exemple 50.")) from None
+    message = _l("Saisissez un nombre entier, par exemple 50.")
 
 
-class FrenchDateField(DateField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Saisissez une date valide, par exemple 15/09/2027.")) from None
+FrenchDateField = DateField  # French messages and a bounded year range (core.forms)
 
 
 class CleanTags(CleanText):
@@ -89,7 +60,7 @@ class ListingForm(FlaskForm):
     date_fields: tuple[str, ...] = ()
     days_name = ""
 
-    collectivity_id = SelectField(_l("Collectivité"), coerce=int, validate_choice=False)
+    collectivity_id = IdSelectField(_l("Collectivité"))
     title = StringField(
         _l("Titre"),
         filters=[strip_filter],

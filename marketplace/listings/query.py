@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, select
 
 from marketplace.core import taxonomy
+from marketplace.core.forms import parse_page as parse_page_number
 from marketplace.core.extensions import db
 from marketplace.models import CollectivityDepartement, CollectivityRegion, Departement, Region
 from marketplace.models.listing import fold_text
@@ -45,12 +46,9 @@ class Filters:
 
 
 def parse_page(raw) -> int:
-    """A page number from the query string; anything that is not a positive integer is page 1."""
-    try:
-        page = int(str(raw))
-    except (TypeError, ValueError):
-        return 1
-    return page if page >= 1 else 1
+    """A page number from the query string; anything that is not a plausible page number (Unicode
+    digits, a number beyond what an SQL OFFSET takes) is page 1."""
+    return parse_page_number(raw)
 
 
 def parse_filters(args) -> Filters:

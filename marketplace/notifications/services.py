@@ -34,6 +34,7 @@ FREQUENCY_LABELS = {
     "none": _l("Jamais (seulement dans l'application)"),
 }
 UNSUBSCRIBE_PATH = "/notifications/desabonnement/"
+MESSAGE_MAX = 500  # Notification.message
 
 
 def _serializer() -> URLSafeSerializer:
@@ -117,7 +118,9 @@ def notify(user: User, kind: str, key: str, message: str, link: str | None = Non
         return None
     with force_locale(user.preferred_language or "fr"):
         message = str(message)  # a lazy string is translated in the user's language
-    item = Notification(user_id=user.id, kind=kind, key=key, message=message, link=link, data=context)
+    # The in-app line has a 500-character column (PostgreSQL refuses longer); the e-mail keeps it all.
+    short = message if len(message) <= MESSAGE_MAX else message[:MESSAGE_MAX - 1] + "…"
+    item = Notification(user_id=user.id, kind=kind, key=key, message=short, link=link, data=context)
     db.session.add(item)
     if template and frequency(user.id, kind) == "immediate":
         outbox.queue_email(to=user.email, kind=kind, key=f"{kind}:{user.id}:{key}", subject=subject,

@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (DateField, FloatField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
-                     StringField, SubmitField, TextAreaField)
+from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
-from marketplace.core.forms import CleanText
+from marketplace.core.forms import CleanText, DateField, FloatField, IdMultipleField, IntegerField
 from marketplace.core.taxonomy import DOMAINS
 
 PARTY = [AnyOf(("agent", "employer", "host"), message=_l("Partie inconnue."))]
@@ -158,7 +157,7 @@ class QueueFilterForm(FlaskForm):
 class DecisionForm(FlaskForm):
     """Approve or reject the selected suggestions (one or many)."""
 
-    suggestion_ids = SelectMultipleField(_l("Suggestions sélectionnées"), coerce=int, validate_choice=False)
+    suggestion_ids = IdMultipleField(_l("Suggestions sélectionnées"))
     reason = TextAreaField(_l("Motif du rejet"), validators=[Optional(), Length(max=2000), CleanText()])
     approve = SubmitField(_l("Approuver"))
     reject = SubmitField(_l("Rejeter"))

@@ -7,18 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.core.extensions import db
+from marketplace.core.forms import parse_id
 from marketplace.core.web import attempt
 from marketplace.models import User
 from marketplace.pairings.forms import AskForm, BudgetForm, CapacityForm, CapForm
 from marketplace.pairings.services import budget, capacity, requests
 from marketplace.pairings.views_common import bp
 
-MAX_ID_DIGITS = 9  # beyond this, an id cannot exist (and would overflow a database integer)
-
-
-def _id(raw) -> int | None:
-    raw = str(raw or "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS else None
 
 
 def _capacity_page(own=None, cap=None, budget_form=None, status: int = 200):
@@ -53,7 +48,7 @@ def set_capacity():
 @login_required
 def set_cap():
     form = CapForm(prefix="cap")
-    agent_id = _id(form.agent_id.data)
+    agent_id = parse_id(form.agent_id.data)
     agent = db.session.get(User, agent_id) if agent_id else None
     if agent is None:
         abort(404)
@@ -66,7 +61,7 @@ def set_cap():
 @login_required
 def set_budget():
     form = BudgetForm(prefix="budget")
-    collectivity_id = _id(form.collectivity_id.data)
+    collectivity_id = parse_id(form.collectivity_id.data)
     if collectivity_id is None:
         abort(404)
     done = _save(form, lambda: budget.set_budget(current_user, collectivity_id, form.yearly_day_budget.data),

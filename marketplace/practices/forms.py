@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import FloatField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from marketplace.core.forms import CleanText, TagsField
+from marketplace.core.forms import CleanText, FloatField, IdSelectField, IntegerField, TagsField, parse_id, parse_int
 from marketplace.models.practices import CONTENT_FIELDS
 from marketplace.core.taxonomy import DOMAINS
 
@@ -20,7 +20,7 @@ PROSE = [Optional(), CleanText(), Length(max=20_000, message=_l("Ce texte fait a
 
 def optional_int(value):
     """An id from a select, or None when nothing was chosen (no error: the service says what is missing)."""
-    return int(value) if str(value).isdigit() else None
+    return parse_id(value)
 
 
 def _prose(label, description=""):
@@ -39,8 +39,7 @@ class SheetForm(FlaskForm):
         Optional(), NumberRange(0, 10_000, message=_l("Indiquez un nombre de jours entre 0 et 10 000."))],
         render_kw={"inputmode": "decimal"})
     contacts = _prose(_l("Contacts"))
-    collectivity_id = SelectField(_l("Collectivité où la pratique a été menée"), coerce=optional_int,
-                                  validate_choice=False)
+    collectivity_id = IdSelectField(_l("Collectivité où la pratique a été menée"))
     collectivity_query = StringField(
         _l("Ou une autre collectivité"), validators=[Optional(), CleanText(), Length(max=20)],
         description=_l("Code INSEE de la commune ou SIREN du groupement."))
@@ -87,22 +86,22 @@ class CommentForm(FlaskForm):
 
 
 class ReuseForm(FlaskForm):
-    collectivity_id = SelectField(_l("Collectivité"), coerce=int, validate_choice=False)
+    collectivity_id = IdSelectField(_l("Collectivité"))
     stage = RadioField(_l("Où en êtes-vous ?"), choices=list(REUSE_STAGE_LABELS.items()), default="inspired",
                        validators=[InputRequired(_l("Choisissez « je m'en inspire » ou « mis en place »."))])
 
 
 def base_number(field) -> int:
     """The revision number an edit started from; -1 (always stale) when missing or damaged."""
-    value = str(field.data or "")
-    return int(value) if value.isdigit() else -1
+    value = parse_int(field.data, 0)
+    return -1 if value is None else value
 
 
 class TargetForm(FlaskForm):
     """A button posting a follow, unfollow, revert, withdraw or delete (carries the CSRF token)."""
 
-    kind = HiddenField()
-    key = HiddenField()
+    kind = HiddenField(validators=[CleanText(), Length(max=40)])
+    key = HiddenField(validators=[CleanText(), Length(max=40)])
     item_id = IntegerField(validators=[Optional()])
     base_revision = HiddenField()
 
@@ -122,6 +121,6 @@ class CollectionItemForm(FlaskForm):
 
     def ids(self) -> dict:
         kind, _sep, value = (self.target.data or "").partition(":")
-        value = int(value) if value.isdigit() else 0
+        value = parse_id(value) or 0
         return {"sheet_id": value if kind == "sheet" else None,
                 "attachment_id": value if kind == "attachment" else None}

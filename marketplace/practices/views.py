@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.core.errors import ServiceError
+from marketplace.core.forms import clean_file_name, parse_id
 from marketplace.core.taxonomy import DOMAINS
 from marketplace.core.web import refuse
 from marketplace.practices.views_blueprint import bp, member_required, run
@@ -90,11 +91,10 @@ def history(sheet_id: int):
 @bp.get("/<int:sheet_id>/comparer")
 def diff(sheet_id: int):
     sheet = pages.visible_sheet(sheet_id, current_user)
-    old = request.args.get("de", "")
-    new = request.args.get("a", "")
-    if not (old.isdigit() and new.isdigit()):
+    old, new = parse_id(request.args.get("de")), parse_id(request.args.get("a"))
+    if old is None or new is None:
         abort(404)
-    return render_template("practices/diff.html", **pages.diff_page(sheet, int(old), int(new)),
+    return render_template("practices/diff.html", **pages.diff_page(sheet, old, new),
                            button=TargetForm(), member=is_member(current_user))
 
 
@@ -132,7 +132,7 @@ def add_link(sheet_id: int):
 def download(attachment_id: int):
     attachment = pages.visible_attachment(attachment_id, current_user)
     response = send_file(uploads.file_path(attachment), mimetype=attachment.mime_type,
-                         as_attachment=True, download_name=attachment.original_name)
+                         as_attachment=True, download_name=clean_file_name(attachment.original_name))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.core.errors import ServiceError
+from marketplace.core.forms import parse_id
 from marketplace.core.taxonomy import DOMAINS
 from marketplace.core.web import attempt, refuse
 from marketplace.practices.views_blueprint import bp, member_required, run
@@ -66,8 +67,8 @@ def unfollow():
 
 
 def _return_to(form) -> str:
-    if form.kind.data == "sheet" and (form.key.data or "").isdigit():
-        return url_for(".detail", sheet_id=int(form.key.data))
+    if form.kind.data == "sheet" and parse_id(form.key.data):
+        return url_for(".detail", sheet_id=parse_id(form.key.data))
     return url_for(".following")
 
 

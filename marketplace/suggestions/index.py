@@ -43,7 +43,8 @@ def offer_days_available(offer: SkillOffer, today: date | None = None) -> float:
     """Days the agent can give over the next twelve months of their availability window."""
     today = today or date.today()
     start = max(today, offer.available_from or today)
-    end_limit = date(start.year + 1, start.month, min(start.day, 28))
+    # A date typed as year 9999 has no "one year later": clamp to the last day there is.
+    end_limit = date(start.year + 1, start.month, min(start.day, 28)) if start.year < date.max.year else date.max
     end = min(offer.available_until or end_limit, end_limit)
     if end <= start:
         return 0.0
@@ -83,6 +84,16 @@ def need_document(need: Need) -> Document:
 
 
 DOCUMENT = {"offers": offer_document, "needs": need_document, "practices": sheet_document}
+
+
+def _document(kind: str, item) -> Document | None:
+    """The matching document of a row, or None (logged) when the row cannot make one: one bad
+    row must cost its own suggestions, never the whole index."""
+    try:
+        return DOCUMENT[kind](item)
+    except (ArithmeticError, TypeError, ValueError):
+        logger.exception("%s %s skipped: no matching document can be built from it", kind, item.id)
+        return None
 
 
 def is_indexed(kind: str, item) -> bool:
@@ -219,8 +230,9 @@ def _apply_once(kind: str, item_id: int) -> tuple[bool, tuple]:
     item = db.session.get(MODELS[kind], item_id)
     if item_id in engine:
         engine.remove(item_id)
-    if is_indexed(kind, item):
-        engine.add(DOCUMENT[kind](item))
+    document = _document(kind, item) if is_indexed(kind, item) else None
+    if document is not None:
+        engine.add(document)
     old_path = state.path
     path = _save_new_version(kind, state, engine, changes_since_refit=changes)
     return _refit_due(state, changes), (path, engine, old_path)
@@ -270,7 +282,9 @@ def _refit_locked(kind: str, state: MatchingIndexState, progress=None) -> tuple:
     unit of work, which holds the lock); what `_adopt` needs once committed."""
     docs = []
     for item in indexed_items(kind):
-        docs.append(DOCUMENT[kind](item))
+        document = _document(kind, item)
+        if document is not None:
+            docs.append(document)
         if progress is not None:
             progress(1)
     engine = MatchEngine().fit(docs)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from marketplace.communities.services import access
 from marketplace.communities.services.checks import line, web_address
+from marketplace.core.forms import parse_id
 from marketplace.core.errors import NotFound, ServiceError
 from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import transactional
@@ -116,10 +117,10 @@ def file_path(resource: CommunityResource) -> Path:
 
 
 def _sheet_id(value) -> int:
-    text = str(value or "").strip().lstrip("#")
-    if not text.isdigit() or len(text) > 9:
+    sheet_id = parse_id(str(value or "").strip().lstrip("#"))
+    if sheet_id is None:
         raise ServiceError(_("Indiquez le numéro d'une fiche pratique (ex. : 12)."), "sheet_id")
-    return int(text)
+    return sheet_id
 
 
 @transactional

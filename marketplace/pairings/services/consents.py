@@ -14,6 +14,7 @@ from marketplace.models import Consent, Pairing
 from marketplace.models.base import utcnow
 from marketplace.pairings.services import audit
 from marketplace.pairings.services.access import PARTIES_ORDER, parties_of, people_of
+from marketplace.core.forms import parse_int
 from marketplace.core.errors import Conflict, NotAllowed, ServiceError
 from marketplace.pairings.services.notify import everyone, tell
 
@@ -26,7 +27,7 @@ PARTY_LABELS = {
 
 def reminder_days() -> list[int]:
     raw = str(current_app.config.get("PAIRING_REMINDER_DAYS", "7,14"))
-    return sorted(int(part) for part in raw.split(",") if part.strip().isdigit())
+    return sorted(day for day in (parse_int(part.strip(), 1, 3650) for part in raw.split(",")) if day)
 
 
 def expiry_days() -> int:

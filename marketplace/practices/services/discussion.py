@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.core.errors import ServiceError
 from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import transactional
+from marketplace.core.forms import parse_id
 from marketplace.models import Follow, PracticeComment, PracticeSheet, User
 from marketplace.models.practices import FOLLOW_KINDS
 from marketplace.core.taxonomy import DOMAINS
@@ -53,11 +54,11 @@ def _check_target(kind: str, key: str) -> str:
     if kind == "departement":
         key = key.upper()  # '2a' is Corse-du-Sud, stored as '2A'
     valid = {
-        "sheet": key.isdigit() and db.session.get(PracticeSheet, int(key)) is not None,
+        "sheet": parse_id(key) is not None and db.session.get(PracticeSheet, parse_id(key)) is not None,
         "domain": key in DOMAINS,
         # Territory codes: '01', '2A', '971' for départements, 2 or 3 characters for régions.
-        "departement": 2 <= len(key) <= 3 and key.isalnum(),
-        "region": 2 <= len(key) <= 3 and key.isdigit(),
+        "departement": 2 <= len(key) <= 3 and key.isascii() and key.isalnum(),
+        "region": 2 <= len(key) <= 3 and key.isascii() and key.isdigit(),
     }
     if kind not in FOLLOW_KINDS or not valid.get(kind):
         raise ServiceError(_("Ce que vous voulez suivre n'existe pas."))

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from marketplace.core.errors import NotFound
 from marketplace.core.extensions import db
+from marketplace.core.forms import parse_id
 from marketplace.models import Collection, Collectivity, PracticeAttachment, PracticeSheet
 from marketplace.core.taxonomy import DOMAINS, label
 from marketplace.practices.services import discussion, editing, essaimage, search, uploads
@@ -88,7 +89,7 @@ def conflict_diff(sheet: PracticeSheet, current, mine: dict):
 def follow_label(kind: str, key: str) -> str:
     """What a follow is about, for a person."""
     if kind == "sheet":
-        sheet = db.session.get(PracticeSheet, int(key)) if key.isdigit() else None
+        sheet = db.session.get(PracticeSheet, parse_id(key)) if parse_id(key) else None
         return _("Fiche « %(t)s »", t=sheet.title) if sheet else key
     if kind == "domain":
         return _("Domaine : %(d)s", d=label(DOMAINS, key))

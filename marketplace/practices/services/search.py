@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from marketplace.core import task_queue
 from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import transactional
+from marketplace.core.forms import parse_int, parse_page
 from marketplace.models import (
     CollectivityDepartement,
     CollectivityRegion,
@@ -156,10 +157,9 @@ def browse(args) -> tuple[ListPagination, dict]:
     found = search_sheets(
         filters.get("q", ""), domain=filters.get("domaine") if filters.get("domaine") in DOMAINS else None,
         departement=filters.get("departement", "").upper() or None, region=filters.get("region") or None,
-        min_spread=int(spread) if spread.isdigit() else 0, sort=filters.get("tri", "spread"),
+        min_spread=parse_int(spread, 0) or 0, sort=filters.get("tri", "spread"),
         limit=10_000)
-    raw_page = args.get("page", "")
-    page = int(raw_page) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    page = parse_page(args.get("page"))
     return ListPagination(found, page, current_app.config.get("ITEMS_PER_PAGE", 20)), filters
 
 

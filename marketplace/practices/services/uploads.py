@@ -25,6 +25,7 @@ from marketplace.models import PracticeAttachment, PracticeRevision, PracticeShe
 from marketplace.models.base import utcnow
 from marketplace.practices.services.access import require_attachment_remover, require_member
 from marketplace.practices.services.editing import record_resource_change
+from marketplace.core.forms import clean_file_name
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 ODF_TYPES = {
@@ -112,7 +113,7 @@ def add_file(sheet: PracticeSheet, user, stream, filename: str, title: str = "")
     require_member(user)
     data = read_limited(stream)
     mime, extensions = sniff(data)
-    name = os.path.basename((filename or "").replace("\\", "/")).strip()[:255] or "fichier"
+    name = clean_file_name(filename)
     extension = os.path.splitext(name)[1].lower()
     if extension not in extensions:
         raise ServiceError(_("Le contenu du fichier ne correspond pas à son extension "
