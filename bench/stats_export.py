@@ -143,8 +143,8 @@ def main() -> None:
 
             def naive_csv():
                 items = db.session.scalars(listing_query.filtered(OFFER, listing_query.parse_filters({}))).all()
-                places = {}
-                rows = [[column.value(item, places) for column in datasets.OFFER_COLUMNS] for item in items]
+                context = datasets.Context()
+                rows = [[column.value(item, context) for column in datasets.OFFER_COLUMNS] for item in items]
                 sum(len(chunk) for chunk in writers.csv_chunks(datasets.headers(datasets.OFFER_COLUMNS), rows))
                 db.session.expunge_all()
 
