@@ -50,6 +50,22 @@ NEED_COLUMNS = LISTING_COLUMNS + (
 )
 
 
+# A practice sheet as the list page finds it (practices.services.search.Found).
+SHEET_COLUMNS = (
+    Column(_l("Identifiant"), lambda found, ctx: found.sheet.id),
+    Column(_l("Titre"), lambda found, ctx: found.sheet.title),
+    Column(_l("Domaine"), lambda found, ctx: ctx.label(taxonomy.DOMAINS, found.sheet.domain)),
+    Column(_l("Collectivité"), lambda found, ctx: found.sheet.collectivity.name),
+    Column(_l("SIREN"), lambda found, ctx: found.sheet.collectivity.siren),
+    Column(_l("Départements"), lambda found, ctx: found.sheet.collectivity.departement_codes),
+    Column(_l("Mots-clés"), lambda found, ctx: list(found.sheet.tags or ())),
+    Column(_l("Collectivités qui l'ont réutilisée"), lambda found, ctx: found.reuses),
+    Column(_l("Score d'essaimage"), lambda found, ctx: found.spread),
+    Column(_l("Mise à jour le"), lambda found, ctx: found.sheet.updated_at),
+    Column(_l("Résumé"), lambda found, ctx: found.excerpt),
+)
+
+
 def headers(columns) -> list[str]:
     return [str(column.title) for column in columns]
 
@@ -67,6 +83,13 @@ class Context:
         if cache_key not in self._labels:
             self._labels[cache_key] = str(taxonomy.label(mapping, key))
         return self._labels[cache_key]
+
+
+def rows_of(items, columns) -> Iterator[list]:
+    """The rows of items already loaded (a list page's results)."""
+    ctx = Context()
+    for item in items:
+        yield [column.value(item, ctx) for column in columns]
 
 
 def rows(query: Select, columns) -> Iterator[list]:

@@ -18,8 +18,13 @@ def download(fmt: str, name: str, title: str, columns, query: Select) -> Respons
     """The export of `query` in `fmt` ("csv" or "xlsx"); None for an unknown format (a 404)."""
     if fmt not in FORMATS:
         return None
-    headers = datasets.headers(columns)
-    rows = datasets.rows(query, columns)
+    return download_rows(fmt, name, title, datasets.headers(columns), datasets.rows(query, columns))
+
+
+def download_rows(fmt: str, name: str, title: str, headers, rows) -> Response | None:
+    """The export of rows already computed (a list page's results) in `fmt`; None if unknown."""
+    if fmt not in FORMATS:
+        return None
     chunks = writers.csv_chunks(headers, rows) if fmt == "csv" else writers.xlsx_chunks(title, headers, rows)
     response = Response(stream_with_context(chunks), mimetype=FORMATS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="essaim-{name}-{date.today().isoformat()}.{fmt}"'

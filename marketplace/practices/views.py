@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from marketplace.core.errors import ServiceError
 from marketplace.core.forms import clean_file_name, parse_id
+from marketplace.exports import datasets, responses as exports
 from marketplace.core.taxonomy import DOMAINS
 from marketplace.core.web import refuse
 from marketplace.practices.views_blueprint import bp, member_required, run
@@ -26,6 +27,17 @@ def index():
     page, filters = search.browse(request.args)
     return render_template("practices/index.html", page=page, args=filters, domains=DOMAINS,
                            sorts=SORT_LABELS)
+
+
+@bp.get("/export.<fmt>")
+def export(fmt: str):
+    """The published sheets as CSV or XLSX, filtered exactly like the list page."""
+    found = search.export_results(request.args)
+    response = exports.download_rows(fmt, "fiches-pratiques", _("Fiches pratiques"),
+                                     datasets.headers(datasets.SHEET_COLUMNS), datasets.rows_of(found, datasets.SHEET_COLUMNS))
+    if response is None:
+        abort(404)
+    return response
 
 
 @bp.get("/regions")

@@ -82,3 +82,18 @@ def test_rows_leave_the_session_batch_by_batch(app, w, monkeypatch):
     held = {obj.id for obj in _db.session.identity_map.values() if type(obj).__name__ == "SkillOffer"}
     assert first[1] and len(held - {w["offer"].id}) <= 2  # one batch, plus the offer the fixture holds
     assert len(list(rows)) == 5  # 6 offers in all
+
+
+def test_practice_sheets_export_follows_the_list_filters(app, client, db, make_collectivity, make_user):
+    from tests.fixtures.practices.helpers import make_sheet
+
+    lyon = make_collectivity("Lyon")
+    author = make_user(roles=[("agent", lyon)])
+    make_sheet(author, lyon, title="Cantine sans gaspillage", domain="education")
+    make_sheet(author, lyon, title="Marchés publics simplifiés", domain="marches_publics")
+    page = client.get("/pratiques/?domaine=education").get_data(as_text=True)
+    assert "/pratiques/export.csv?domaine=education" in page
+    table = read_csv(client.get("/pratiques/export.csv?domaine=education"))
+    assert table[0][:2] == ["Identifiant", "Titre"]
+    assert [row[1] for row in table[1:]] == ["Cantine sans gaspillage"]
+    assert client.get("/pratiques/export.pdf").status_code == 404

@@ -148,9 +148,7 @@ class ListPagination(Pagination):
 FILTER_KEYS = ("q", "domaine", "departement", "region", "essaimage", "tri")
 
 
-def browse(args) -> tuple[ListPagination, dict]:
-    """The list page: read the query string (bad values are ignored), search, paginate.
-    Returns the page and the filters kept (for the form and the pagination links)."""
+def _results(args, limit: int) -> tuple[list[Found], dict]:
     filters = {key: (args.get(key) or "").strip()[:200] for key in FILTER_KEYS}
     filters = {key: value for key, value in filters.items() if value}
     spread = filters.get("essaimage", "")
@@ -158,9 +156,21 @@ def browse(args) -> tuple[ListPagination, dict]:
         filters.get("q", ""), domain=filters.get("domaine") if filters.get("domaine") in DOMAINS else None,
         departement=filters.get("departement", "").upper() or None, region=filters.get("region") or None,
         min_spread=parse_int(spread, 0) or 0, sort=filters.get("tri", "spread"),
-        limit=10_000)
+        limit=limit)
+    return found, filters
+
+
+def browse(args) -> tuple[ListPagination, dict]:
+    """The list page: read the query string (bad values are ignored), search, paginate.
+    Returns the page and the filters kept (for the form and the pagination links)."""
+    found, filters = _results(args, 10_000)
     page = parse_page(args.get("page"))
     return ListPagination(found, page, current_app.config.get("ITEMS_PER_PAGE", 20)), filters
+
+
+def export_results(args) -> list[Found]:
+    """Every sheet the list page would show for this query string, for the raw export."""
+    return _results(args, 100_000)[0]
 
 
 # Extra candidates read from the index for a need: sheets archived since their last indexing
