@@ -102,7 +102,7 @@ def test_statistics_filters_are_checked_with_the_field(client, world):
     ("page=99999999999999999999999999", "page"),
     ("kind=planete", "kind"),
     ("q=" + "x" * 101, "q"),
-    ("q=ab%00cd", "q"),
+    ("q=ab%01cd", "q"),  # a control character (NUL itself is dropped from every query string)
 ])
 def test_bad_query_parameters_get_a_french_message_next_to_the_field(client, world, query, field):
     response = client.get(f"/api/v1/collectivites?{query}")

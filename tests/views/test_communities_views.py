@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from tests.tools.sessions import sign_in
+
 from marketplace.communities.services import discussion, spaces
 from marketplace.models import Community, CommunityMeeting, CommunityPost, CommunityResource, CommunityThread
 from tests.fixtures.practices.helpers import EXE, PDF
@@ -17,10 +19,6 @@ FORM = {"name": "Numérique rural", "domain": "numerique", "theme": "Inclusion n
         "is_open": "y"}
 
 
-def sign_in(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
 
 
 @pytest.fixture

@@ -91,7 +91,7 @@ def engine_for(community_ids: list[int]) -> MatchEngine | None:
             _cache.move_to_end(key)
             return _cache[key]
     documents = _documents(community_ids)
-    engine = MatchEngine().fit(documents) if documents else None
+    engine = MatchEngine(min_score=MIN_SCORE).fit(documents) if documents else None
     with _lock:
         if documents:
             _stats["fits"] += 1
