@@ -126,7 +126,10 @@ def excluded_for_offer(offer: SkillOffer) -> list:
 
 def exclusions_summary(item) -> ExclusionSummary | None:
     """What the page of a need or an offer says about close items a hard rule excluded, worded in
-    plain French with the values (None when there are none)."""
+    plain French with the values (None when there are none, or when the item is not matched at all:
+    a draft, a paused offer, a closed need)."""
+    if not matching_index.is_indexed("needs" if isinstance(item, Need) else "offers", item):
+        return None
     if isinstance(item, Need):
         return summarize_exclusions(excluded_for_need(item), for_need=True)
     return summarize_exclusions(excluded_for_offer(item), for_need=False)

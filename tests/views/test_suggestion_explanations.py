@@ -118,3 +118,11 @@ def test_coordinator_view_uses_labels_and_lists_exclusions(client, login, w, mak
     assert "Marchés publics et achats" in page and "marches_publics" not in page
     assert "agent proche de ce besoin est exclu" in page or "agents proches de ce besoin sont exclus" in page
     assert "km pour 30 km acceptés" in page
+
+
+def test_draft_need_explains_that_suggestions_come_once_open(client, login, far):
+    draft = factories.need(far["author"], far["need"].collectivity, subject=0, modality="on_site", status="draft")
+    login(far["author"])
+    page = client.get(f"/besoins/{draft.id}").get_data(as_text=True)
+    assert "tant que le besoin est ouvert" in page
+    assert NO_AGENT not in page and "est exclu" not in page
