@@ -93,9 +93,15 @@ def _days_phrase(pairs: list[tuple], for_need: bool) -> str:
     return _("besoin trop long pour votre disponibilité (%(details)s)", details=_join(parts))
 
 
-def _modality_phrase(pairs: list[tuple]) -> str:
-    parts = sorted({_("%(theirs)s au lieu de %(wanted)s", theirs=_modality(value), wanted=_modality(limit))
-                    for value, limit in pairs})
+def _modality_phrase(pairs: list[tuple], for_need: bool) -> str:
+    # value: the excluded item's modality; limit: the page's own item's
+    if for_need:
+        parts = {_("%(theirs)s pour un besoin %(wanted)s", theirs=_modality(value), wanted=_modality(limit))
+                 for value, limit in pairs}
+    else:
+        parts = {_("besoin %(theirs)s pour une offre %(wanted)s", theirs=_modality(value), wanted=_modality(limit))
+                 for value, limit in pairs}
+    parts = sorted(parts)
     return _("modalité incompatible (%(details)s)", details=_join(parts))
 
 
@@ -129,5 +135,5 @@ def summarize_exclusions(exclusions, for_need: bool) -> ExclusionSummary | None:
     if "days" in groups:
         reasons.append(_days_phrase(groups["days"], for_need))
     if "modality" in groups:
-        reasons.append(_modality_phrase(groups["modality"]))
+        reasons.append(_modality_phrase(groups["modality"], for_need))
     return ExclusionSummary(count, headline, reasons, advice)

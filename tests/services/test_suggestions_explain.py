@@ -38,7 +38,7 @@ def test_one_exclusion_is_singular_and_modalities_are_labels(app):
         summary = summarize_exclusions(rows, for_need=False)
         assert summarize_exclusions([], for_need=True) is None
     assert summary.headline == "1 besoin proche de votre offre est exclu :"
-    assert summary.reasons == ["modalité incompatible (sur place au lieu de à distance)"]
+    assert summary.reasons == ["modalité incompatible (besoin sur place pour une offre à distance)"]
     assert "on_site" not in " ".join(summary.reasons)
 
 
