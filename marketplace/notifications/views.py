@@ -33,6 +33,27 @@ def can_see_suggestions(item) -> bool:
     return suggestions.can_see(current_user, item)
 
 
+@bp.app_template_global()
+def has_suggestions(item) -> bool:
+    """Whether an offer or need has stored suggestions (the page then hides its "none yet" advice)."""
+    return suggestions.has_suggestions(item)
+
+
+@bp.app_template_global()
+def suggestion_exclusions(item):
+    """Close items a hard rule left out of an offer's or need's suggestions, worded for the page,
+    for its owner, its coordinators and administrators only (None for others or when none)."""
+    if not suggestions.can_see_exclusions(current_user, item):
+        return None
+    return suggestions.exclusions_summary(item)
+
+
+@bp.app_template_global()
+def suggestion_reasons(suggestion, need, offer) -> dict:
+    """A stored suggestion's reasons with labels, and places only when the modality needs them."""
+    return suggestions.explained_reasons(suggestion, need, offer)
+
+
 @bp.get("/")
 @login_required
 def index():

@@ -12,13 +12,14 @@
 
   function label(name) { return section.getAttribute("data-label-" + name) || name; }
 
+  // The feed words reasons already (tag labels, no internal keys); the other side's collectivity
+  // and distance come only when the modality makes them relevant (never for remote work).
   function reasonsText(reasons) {
     var parts = [];
     if (reasons.words && reasons.words.length) { parts.push(label("words") + " : " + reasons.words.join(", ")); }
     if (reasons.tags && reasons.tags.length) { parts.push(label("tags") + " : " + reasons.tags.join(", ")); }
-    if (reasons.distance_km !== null && reasons.distance_km !== undefined) {
-      parts.push(Math.round(reasons.distance_km) + " " + label("km"));
-    }
+    if (reasons.collectivity) { parts.push(label("place") + " : " + reasons.collectivity); }
+    if (reasons.distance_text) { parts.push(reasons.distance_text); }
     return parts.join(" · ");
   }
 
@@ -44,6 +45,7 @@
     });
     // (the hidden attribute loses against the design system's display rule for hint texts)
     empty.style.display = items.length > 0 ? "none" : "";
+    empty.hidden = items.length > 0;
   }
 
   function poll() {

@@ -11,7 +11,9 @@ def test_queue_lists_suggestion_with_explanation(client, login, w):
     login(w["coordinator"])
     page = client.get("/coordination/").get_data(as_text=True)
     assert w["offer"].title in page and w["need"].title in page
-    assert "Thèmes communs" in page and "12,5 km" in page and "Règles appliquées" in page
+    assert "Thèmes communs" in page and "Règles appliquées" in page
+    # Both sides work remotely: the distance means nothing and is not shown (issue 12 §1).
+    assert "12,5 km" not in page
 
 
 def test_queue_refused_to_non_coordinators(client, login, w):
