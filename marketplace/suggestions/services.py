@@ -8,7 +8,7 @@ one transaction with the coordinators' notifications: running a task twice chang
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import force_locale, lazy_gettext as _l, lazy_ngettext as _nl
+from flask_babel import force_locale, lazy_gettext as _l, lazy_ngettext
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -179,8 +179,8 @@ def _notify_coordinators(need: Need, offer_ids: list[int]) -> None:
                                        Notification.read_at.is_(None), Notification.digested_at.is_(None))
             .order_by(Notification.id.desc()).limit(1))
         count = len(offer_ids) + (int((group.data or {}).get("offer_count", 0)) if group else 0)
-        message = _nl("%(num)s nouvelle suggestion sur votre territoire",
-                      "%(num)s nouvelles suggestions sur votre territoire", count)
+        message = lazy_ngettext("%(num)s nouvelle suggestion sur votre territoire",
+                                "%(num)s nouvelles suggestions sur votre territoire", count)
         if group is None:
             notifications.notify(
                 user, "suggestions", f"suggestions:territory:need:{need.id}:offers:{','.join(map(str, offer_ids))}"[:200],
