@@ -142,3 +142,19 @@ def test_grouped_suggestions_follow_the_digest_preference(db, w):
     assert notifications.send_daily_digests() == 1
     digest = db.session.query(OutboxEmail).filter_by(to=w["coordinator"].email).one()
     assert digest.kind == "digest" and "2 nouvelles suggestions sur votre territoire" in str(digest.context)
+
+
+def test_waiting_email_says_the_current_count(db, w):
+    from marketplace.core.unit_of_work import transactional
+    from marketplace.suggestions import services as suggestions
+    second = pw.need(w["representative"], w["host"], title="Second besoin")
+
+    @transactional
+    def one_matching_run():  # one task may find new suggestions for several needs
+        suggestions._notify_coordinators(w["need"], [w["offer"].id])
+        suggestions._notify_coordinators(second, [w["offer"].id, w["offer"].id + 1])
+        return db.session.query(OutboxEmail).filter_by(to=w["coordinator"].email).all()
+
+    [email] = one_matching_run()
+    assert email.context["message"] == "3 nouvelles suggestions sur votre territoire"
+    assert email.context["offer_count"] == 3 and "/coordination/" in email.context["queue_url"]

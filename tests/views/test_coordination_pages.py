@@ -72,3 +72,30 @@ def test_my_pairings_page_shows_approved_ones(client, login, w):
     client.post_form("/coordination/decision", {"suggestion_ids": w["suggestion"].id, "approve": "Approuver"},
                      token_from="/rapprochements/")
     assert w["need"].title in client.get("/rapprochements/").get_data(as_text=True)
+
+
+def test_rendering_the_page_does_not_query_per_row(client, login, w, db, make_user):
+    from tests.services.test_pairing_queue_pages import counted
+    login(w["coordinator"])
+    client.get("/coordination/")  # warm up the caches the first request fills
+    db.session.expire_all()  # both measures start from the same state: the user is loaded again
+    with counted(db) as few:
+        assert client.get("/coordination/").status_code == 200
+    for number in range(12):  # new agents, offers and needs: nothing already in the identity map
+        agent = make_user(roles=[("agent", w["home"])])
+        pw.suggestion(pw.offer(agent, w["home"], title=f"Offre {number}"),
+                      pw.need(w["representative"], w["host"], title=f"Besoin {number}"))
+    db.session.expire_all()
+    with counted(db) as many:
+        page = client.get("/coordination/").get_data(as_text=True)
+    assert page.count('name="suggestion_ids"') == 13 and len(many) == len(few)
+
+
+def test_garbage_ids_get_a_message_not_a_500(client, login, w, db):
+    login(w["coordinator"])
+    response = client.post_form("/coordination/decision", {"suggestion_ids": "abc", "approve": "Approuver"},
+                                token_from="/rapprochements/")
+    assert response.status_code == 400 and 'id="error-summary"' in response.get_data(as_text=True)
+    response = client.post_form("/coordination/decision", {"select_page": "y", "page_ids": "9x", "approve": "Approuver"},
+                                token_from="/rapprochements/")
+    assert response.status_code == 400 and db.session.query(Pairing).count() == 0
