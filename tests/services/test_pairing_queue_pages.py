@@ -158,3 +158,11 @@ def test_waiting_email_says_the_current_count(db, w):
     [email] = one_matching_run()
     assert email.context["message"] == "3 nouvelles suggestions sur votre territoire"
     assert email.context["offer_count"] == 3 and "/coordination/" in email.context["queue_url"]
+
+
+def test_grouped_email_renders(db, w):
+    from marketplace.core.mail import render_email
+    _notify(w["need"], [w["offer"].id])
+    email = db.session.query(OutboxEmail).filter_by(to=w["coordinator"].email).one()
+    _subject, text, html = render_email(email.subject, email.template, "fr", **email.context)
+    assert "1 nouvelle suggestion sur votre territoire" in text and "/coordination/" in html
