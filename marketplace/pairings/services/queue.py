@@ -4,6 +4,10 @@ Ranking starts from the matching score and lowers it for an agent already at cap
 proposals and active engagements) and for each earlier rejected or declined pairing that looks
 like this one (same agent on a need of the same domain or of the same host collectivity), so
 that nobody is flooded and refusals are heard.
+
+The queue starts from the territory's open needs. Every waiting suggestion is ranked from light
+rows (a few statements whatever the number of rows: open counts, refusals and capacities are each
+loaded in one query), then only the page shown is loaded in full, 25 rows at a time.
 """
 from __future__ import annotations
 
