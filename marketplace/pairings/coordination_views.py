@@ -36,10 +36,8 @@ def index():
 @bp.get("/suggestions/<int:suggestion_id>")
 @role_required("coordinator")
 def suggestion(suggestion_id: int):
-    try:
-        item = queue.item(current_user, suggestion_id)
-    except ServiceError as error:
-        refuse(error)
+    # NotFound and NotAllowed reach the app's error handler: 404 or 403 with their message.
+    item = queue.item(current_user, suggestion_id)
     return render_template("coordination/suggestion.html", item=item, form=DecisionForm())
 
 
