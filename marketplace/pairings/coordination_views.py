@@ -1,30 +1,30 @@
 """Coordinator queue views: read the form, call one service, then flash, redirect or render."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
 
-from marketplace.core.extensions import db
-from marketplace.models import Suggestion
-from marketplace.core.permissions import role_required
-from marketplace.pairings.services import queue
 from marketplace.core.errors import ServiceError
+from marketplace.core.permissions import role_required
 from marketplace.core.web import refuse
+from marketplace.listings.query import parse_page
 from marketplace.pairings.forms import DecisionForm, QueueFilterForm
+from marketplace.pairings.services import queue
 
 bp = Blueprint("coordination", __name__, url_prefix="/coordination")
 
 
 def _render_queue(decision: DecisionForm, status: int = 200):
     filters = QueueFilterForm(request.args)
-    items = []
+    page = None
     if filters.validate():
-        items = queue.queue(current_user, departement=(filters.departement.data or "").strip() or None,
-                            domain=filters.domain.data or None, min_score=filters.min_score.data,
-                            min_age_days=filters.min_age_days.data)
-    return render_template("coordination/index.html", items=items, filters=filters, form=decision,
-                           stale_days=queue.stale_days()), status if filters.errors == {} else 400
+        page = queue.queue_page(current_user, page=parse_page(request.args.get("page")), sort=filters.sort.data,
+                                **filters.filters())
+    # The URL keeps the filters and the order, so that a page link or a decision keeps them too.
+    args = {k: v for k, v in request.args.items() if k != "page" and v != ""}
+    return render_template("coordination/index.html", page=page, filters=filters, form=decision, args=args,
+                           stale_days=queue.stale_days()), status if not filters.errors else 400
 
 
 @bp.get("/")
@@ -36,9 +36,8 @@ def index():
 @bp.get("/suggestions/<int:suggestion_id>")
 @role_required("coordinator")
 def suggestion(suggestion_id: int):
-    item = next((i for i in queue.queue(current_user) if i.suggestion.id == suggestion_id), None)
-    if item is None:
-        abort(404 if db.session.get(Suggestion, suggestion_id) is None else 403)
+    # NotFound and NotAllowed reach the app's error handler: 404 or 403 with their message.
+    item = queue.item(current_user, suggestion_id)
     return render_template("coordination/suggestion.html", item=item, form=DecisionForm())
 
 
@@ -50,7 +49,7 @@ def decide():
         return _render_queue(form, 400)
     approve = bool(form.approve.data)
     try:
-        pairings = queue.decide(current_user, form.suggestion_ids.data, approve=approve, reason=form.reason.data)
+        pairings = queue.decide(current_user, form.chosen_ids(), approve=approve, reason=form.reason.data)
     except ServiceError as error:
         refuse(error, form)
         return _render_queue(form, 400)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
 from marketplace.core.forms import CleanText, DateField, FloatField, IdMultipleField, IntegerField
@@ -137,27 +137,45 @@ class CapForm(FlaskForm):
 
 
 class QueueFilterForm(FlaskForm):
-    """Filters read from the query string (no CSRF: a GET changes nothing)."""
+    """Filters and order read from the query string (no CSRF: a GET changes nothing)."""
 
     class Meta:
         csrf = False
 
-    departement = StringField(_l("Département (code)"), validators=[Optional(), Length(max=3)])
+    departement = StringField(_l("Département (code)"), validators=[Optional(), Length(max=3, message=_l(
+        "Indiquez un code de département (par exemple 69, 2A ou 974)."))])
     domain = SelectField(_l("Domaine"), choices=[], validators=[Optional()])
     min_score = FloatField(_l("Pertinence minimale (0 à 1)"), validators=[
         Optional(), NumberRange(min=0, max=1, message=_l("Indiquez une pertinence entre 0 et 1."))])
     min_age_days = IntegerField(_l("En attente depuis au moins (jours)"), validators=[
         Optional(), NumberRange(min=0, max=3650, message=_l("Indiquez un nombre de jours positif."))])
+    sort = SelectField(_l("Trier par"), choices=[("score", _l("Pertinence")), ("age", _l("Ancienneté")),
+                                                 ("departement", _l("Département"))], validate_choice=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.domain.choices = [("", _l("Tous les domaines"))] + list(DOMAINS.items())
+        # An unknown order in a shared or hand-edited link is the default order, not an error.
+        if self.sort.data not in {value for value, _label in self.sort.choices}:
+            self.sort.data = "score"
+
+    def filters(self) -> dict:
+        """The valid filters as the queue service takes them."""
+        return {"departement": (self.departement.data or "").strip() or None, "domain": self.domain.data or None,
+                "min_score": self.min_score.data, "min_age_days": self.min_age_days.data}
 
 
 class DecisionForm(FlaskForm):
-    """Approve or reject the selected suggestions (one or many)."""
+    """Approve or reject the selected suggestions (one or many, or the whole page at once)."""
 
     suggestion_ids = IdMultipleField(_l("Suggestions sélectionnées"))
+    select_page = BooleanField(_l("Sélectionner toute la page"))
+    # The suggestions shown on the page, for "select the whole page" (no script needed).
+    page_ids = IdMultipleField()
     reason = TextAreaField(_l("Motif du rejet"), validators=[Optional(), Length(max=2000), CleanText()])
     approve = SubmitField(_l("Approuver"))
     reject = SubmitField(_l("Rejeter"))
+
+    def chosen_ids(self) -> list[int]:
+        """The suggestions this decision is about: the whole page when asked, else those ticked."""
+        return list(self.page_ids.data or []) if self.select_page.data else list(self.suggestion_ids.data or [])

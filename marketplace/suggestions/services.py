@@ -8,12 +8,12 @@ one transaction with the coordinators' notifications: running a task twice chang
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale, lazy_gettext as _l, lazy_ngettext
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from marketplace.core.extensions import db
-from marketplace.models import Need, RoleAssignment, SkillOffer, Suggestion, User
+from marketplace.models import Need, Notification, OutboxEmail, RoleAssignment, SkillOffer, Suggestion, User
 from marketplace.models.base import utcnow
 from marketplace.suggestions import index as matching_index
 from marketplace.notifications import services as notifications
@@ -222,17 +222,36 @@ def coordinators_for(need: Need) -> list[User]:
 
 
 def _notify_coordinators(need: Need, offer_ids: list[int]) -> None:
-    key = f"suggestions:need:{need.id}:offers:{','.join(map(str, offer_ids))}"[:200]
-    link = f"/besoins/{need.id}"
+    """Tell the coordinators of the need's territory that suggestions wait for them, grouped: one
+    unread notification per coordinator counts them all ("12 nouvelles suggestions sur votre
+    territoire") until they read it. E-mails follow their preference: "immediate" sends one
+    e-mail when a group opens (its count kept current while it waits in the outbox), "daily" lets
+    the digest carry the group, "none" keeps it in the app."""
+    link = "/coordination/"
     for user in coordinators_for(need):
-        notifications.notify(
-            user, "suggestions", key,
-            message=_l("%(count)s nouvelle(s) suggestion(s) pour le besoin « %(title)s »",
-                       count=len(offer_ids), title=need.title),
-            link=link, template="suggestion", subject=_l("Nouvelles suggestions pour un besoin de votre territoire"),
-            need_title=need.title, offer_count=len(offer_ids),
-            need_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/") + link,
-        )
+        group = db.session.scalar(
+            select(Notification).where(Notification.user_id == user.id, Notification.kind == "suggestions",
+                                       Notification.key.like("suggestions:territory:%"),
+                                       Notification.read_at.is_(None), Notification.digested_at.is_(None))
+            .order_by(Notification.id.desc()).limit(1))
+        count = len(offer_ids) + (int((group.data or {}).get("offer_count", 0)) if group else 0)
+        message = lazy_ngettext("%(num)s nouvelle suggestion sur votre territoire",
+                                "%(num)s nouvelles suggestions sur votre territoire", count)
+        if group is None:
+            notifications.notify(
+                user, "suggestions", f"suggestions:territory:need:{need.id}:offers:{','.join(map(str, offer_ids))}"[:200],
+                message=message, link=link, template="suggestions_territory",
+                subject=_l("De nouvelles suggestions attendent votre examen"), offer_count=count,
+                queue_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/") + link)
+            continue
+        with force_locale(user.preferred_language or "fr"):
+            group.message = str(message)
+        group.data = {**(group.data or {}), "offer_count": count}
+        # The group's e-mail, if it has not left yet, says the current count.
+        waiting = db.session.scalar(select(OutboxEmail).where(
+            OutboxEmail.idempotency_key == f"suggestions:{user.id}:{group.key}", OutboxEmail.status == "pending"))
+        if waiting is not None:
+            waiting.context = {**waiting.context, "message": group.message, "offer_count": count}
 
 
 def for_need(need_id: int) -> list[Suggestion]:

@@ -123,7 +123,7 @@ def test_from_suggestion_to_feedback_with_every_email_once(demo_server, browser)
     # The label holds only a screen-reader text, its drawn box lies over the input: click where a
     # person clicks (force skips the "label intercepts pointer events" check, not the click itself).
     row.get_by_role("checkbox", name=re.compile("Choisir la suggestion")).check(force=True)
-    coordinator.get_by_role("button", name="Approuver").click()
+    coordinator.get_by_role("button", name="Approuver").first.click()  # the buttons are above and below the list
     _flash(coordinator, "1 mise en relation proposée aux trois parties.")
     decided = coordinator.get_by_role("row").filter(has_text=OFFER).filter(has_text=NEED).filter(has_text=demo_pair)
     assert decided.count() == 0  # a decided suggestion leaves the queue

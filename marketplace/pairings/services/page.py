@@ -80,8 +80,9 @@ def view(user, pairing: Pairing) -> dict:
 
 
 def mine(user) -> list[tuple[Pairing, lifecycle.Stage]]:
-    """The pairings this user is a party to, newest first, each with where it stands."""
-    conditions = [SkillOffer.agent_id == user.id]
+    """The pairings this user is a party to or, as coordinator, approved; newest first, each with
+    where it stands."""
+    conditions = [SkillOffer.agent_id == user.id, Pairing.decided_by_id == user.id]
     if user.collectivity_ids("approver"):
         conditions.append(SkillOffer.collectivity_id.in_(user.collectivity_ids("approver")))
     if user.collectivity_ids("representative"):

@@ -4,55 +4,38 @@ Ranking starts from the matching score and lowers it for an agent already at cap
 proposals and active engagements) and for each earlier rejected or declined pairing that looks
 like this one (same agent on a need of the same domain or of the same host collectivity), so
 that nobody is flooded and refusals are heard.
+
+The queue starts from the territory's open needs. Every waiting suggestion is ranked from light
+rows (a few statements whatever the number of rows: open counts, refusals and capacities are each
+loaded in one query), then only the page shown is loaded in full, 25 rows at a time.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import format_date, gettext as _, lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import transactional
-from marketplace.models import (AgentCapacity, CollectivityDepartement, CollectivityRegion, Engagement, Need,
+from marketplace.models import (AgentCapacity, Collectivity, CollectivityDepartement, CollectivityRegion, Engagement, Need,
                        Pairing, SkillOffer, Suggestion)
 from marketplace.models.base import utcnow
-from marketplace.core.taxonomy import MODALITIES, label
-from marketplace.core.templating import number
 from marketplace.pairings.services import audit
 from marketplace.pairings.services.access import covers_need
-from marketplace.core.errors import Conflict, NotAllowed, ServiceError
+from marketplace.core.errors import Conflict, NotAllowed, NotFound, ServiceError
 from marketplace.pairings.services.notify import everyone, tell
+from marketplace.pairings.services.queue_items import QueueItem, QueuePage, Ranked, availability, rules
 
 AT_CAPACITY_FACTOR = 0.5
 SIMILAR_REFUSAL_FACTOR = 0.8
-QUEUE_LIMIT = 300
+PAGE_SIZE = 25
+SORTS = ("score", "age", "departement")
 DEFAULT_CAPACITY = 2
-
-
-@dataclass
-class QueueItem:
-    """One suggestion as the coordinator sees it."""
-
-    suggestion: Suggestion
-    offer: SkillOffer
-    need: Need
-    rank: float
-    age_days: int
-    stale: bool
-    open_count: int
-    capacity: int
-    requested_by: str | None = None  # the host's representative who asked for it, if any
-    similar_refusals: list[str] = field(default_factory=list)
-    availability: list[str] = field(default_factory=list)
-    rules: list[str] = field(default_factory=list)
-
-    @property
-    def at_capacity(self) -> bool:
-        return self.open_count >= self.capacity
 
 
 def stale_days() -> int:
@@ -63,6 +46,12 @@ def capacity_of(agent_id: int) -> int:
     """How many open proposals and engagements the agent takes at once."""
     row = db.session.get(AgentCapacity, agent_id)
     return row.effective if row else DEFAULT_CAPACITY
+
+
+def capacities_of(agent_ids) -> dict[int, int]:
+    """How many open proposals and engagements each agent takes at once, in one statement."""
+    rows = db.session.scalars(select(AgentCapacity).where(AgentCapacity.user_id.in_(list(agent_ids)))).all()
+    return {row.user_id: row.effective for row in rows}
 
 
 def open_counts(agent_ids) -> dict[int, int]:
@@ -92,26 +81,6 @@ def _refusals(agent_ids) -> dict[int, list[tuple[str, int, str]]]:
     return found
 
 
-def _availability(offer: SkillOffer, need: Need) -> list[str]:
-    notes = [_("%(days)s jour(s) par mois proposés, %(need)s jour(s) estimés pour le besoin",
-               days=number(offer.days_per_month), need=number(need.estimated_days))]
-    if offer.available_from or offer.available_until:
-        notes.append(_("disponible du %(start)s au %(end)s",
-                       start=format_date(offer.available_from) if offer.available_from else "—",
-                       end=format_date(offer.available_until) if offer.available_until else "—"))
-    if need.deadline and offer.available_from and offer.available_from > need.deadline:
-        notes.append(_("attention : disponible après l'échéance du besoin"))
-    return notes
-
-
-def _rules(offer: SkillOffer) -> list[str]:
-    rules = [_("collectivité d'origine différente de la collectivité d'accueil"),
-             _("modalité compatible (%(modality)s)", modality=label(MODALITIES, offer.modality).lower())]
-    if offer.max_distance_km:
-        rules.append(_("distance maximale de l'agent : %(km)s km", km=offer.max_distance_km))
-    return rules
-
-
 def _territory_filter(user):
     """A SQL condition keeping needs whose collectivity lies in the user's coordinator scope."""
     deps = {d for r in user.active_roles("coordinator") for d in r.scope_departements}
@@ -124,49 +93,119 @@ def _territory_filter(user):
     )
 
 
-def queue(user, departement: str | None = None, domain: str | None = None,
-          min_score: float | None = None, min_age_days: int | None = None) -> list[QueueItem]:
-    """The suggestions waiting for this coordinator's decision, best ranked first."""
+def _territory_needs(user, departement: str | None, domain: str | None):
+    """The ids of the open needs this queue is about: the user's territory, narrowed by the filters."""
+    needs = select(Need.id).where(Need.status == "open")
+    if not user.is_admin:
+        needs = needs.where(_territory_filter(user))
+    if departement:
+        needs = needs.where(Need.collectivity_id.in_(
+            select(CollectivityDepartement.collectivity_id)
+            .where(CollectivityDepartement.departement_code == departement.upper())))
+    if domain:
+        needs = needs.where(Need.domain == domain)
+    return needs
+
+
+def _candidates(user, departement=None, domain=None, min_score=None, min_age_days=None, only_id=None):
+    """Light rows (ids, score, age, département) of every waiting suggestion, in one statement."""
     if not (user.is_admin or user.has_role("coordinator")):
         raise NotAllowed(_("Seuls les coordinateurs territoriaux examinent les suggestions."))
+    first_departement = (select(func.min(CollectivityDepartement.departement_code))
+                         .where(CollectivityDepartement.collectivity_id == Need.collectivity_id)
+                         .correlate(Need).scalar_subquery())
     query = (
+        select(Suggestion.id, Suggestion.score, Suggestion.created_at, SkillOffer.agent_id, Need.domain,
+               Need.collectivity_id, Pairing.requested_by_id, first_departement)
+        .join(Need, Need.id == Suggestion.need_id).join(SkillOffer, SkillOffer.id == Suggestion.offer_id)
+        .outerjoin(Pairing, and_(Pairing.offer_id == Suggestion.offer_id, Pairing.need_id == Suggestion.need_id))
+        .where(Suggestion.need_id.in_(_territory_needs(user, departement, domain)),
+               or_(Pairing.id.is_(None), Pairing.status == "pending_review"), SkillOffer.status == "published")
+    )
+    if min_score is not None:
+        query = query.where(Suggestion.score >= min_score)
+    if min_age_days:
+        query = query.where(Suggestion.created_at <= utcnow() - timedelta(days=min_age_days))
+    if only_id is not None:
+        query = query.where(Suggestion.id == only_id)
+    return db.session.execute(query).all()
+
+
+def _ranked(rows) -> list[Ranked]:
+    """Rank every candidate with three statements in all (open counts, refusals, capacities)."""
+    agent_ids = {row.agent_id for row in rows}
+    counts, refusals, capacities = open_counts(agent_ids), _refusals(agent_ids), capacities_of(agent_ids)
+    now, stale_after = utcnow(), stale_days()
+    ranked = []
+    for row in rows:
+        similar = [reason or _("sans motif") for domain_, host, reason in refusals.get(row.agent_id, [])
+                   if domain_ == row.domain or host == row.collectivity_id]
+        created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=now.tzinfo)
+        open_count, capacity = counts.get(row.agent_id, 0), capacities.get(row.agent_id, DEFAULT_CAPACITY)
+        rank = row.score * (AT_CAPACITY_FACTOR if open_count >= capacity else 1) * SIMILAR_REFUSAL_FACTOR ** len(similar)
+        age = (now - created).days
+        ranked.append(Ranked(row.id, rank, age, age >= stale_after, open_count, capacity, similar,
+                              row.requested_by_id is not None, row[7] or ""))
+    return ranked
+
+
+def _sort(ranked: list[Ranked], sort: str) -> list[Ranked]:
+    if sort == "age":  # the longest waiting first
+        return sorted(ranked, key=lambda r: (-r.age_days, -r.rank, r.suggestion_id))
+    if sort == "departement":
+        return sorted(ranked, key=lambda r: (r.departement, -r.rank, r.suggestion_id))
+    # What a host asked for comes first: a person is waiting for that answer.
+    return sorted(ranked, key=lambda r: (not r.requested, -r.rank, r.suggestion_id))
+
+
+def _items(ranked: list[Ranked]) -> list[QueueItem]:
+    """Full items for these ranked rows, in their order, with what the page shows loaded up front."""
+    if not ranked:
+        return []
+    rows = db.session.execute(
         select(Suggestion, SkillOffer, Need, Pairing)
         .join(SkillOffer, SkillOffer.id == Suggestion.offer_id).join(Need, Need.id == Suggestion.need_id)
         .outerjoin(Pairing, and_(Pairing.offer_id == Suggestion.offer_id, Pairing.need_id == Suggestion.need_id))
-        .where(or_(Pairing.id.is_(None), Pairing.status == "pending_review"),
-               Need.status == "open", SkillOffer.status == "published")
-    )
-    if not user.is_admin:
-        query = query.where(_territory_filter(user))
-    if departement:
-        query = query.where(Need.collectivity_id.in_(
-            select(CollectivityDepartement.collectivity_id).where(CollectivityDepartement.departement_code == departement)))
-    if domain:
-        query = query.where(Need.domain == domain)
-    if min_score is not None:
-        query = query.where(Suggestion.score >= min_score)
-    now = utcnow()
-    if min_age_days:
-        query = query.where(Suggestion.created_at <= now - timedelta(days=min_age_days))
-    rows = db.session.execute(query.order_by(Suggestion.score.desc()).limit(QUEUE_LIMIT)).all()
-    agent_ids = {offer.agent_id for _s, offer, _n, _p in rows}
-    counts, refusals = open_counts(agent_ids), _refusals(agent_ids)
+        .where(Suggestion.id.in_([r.suggestion_id for r in ranked]))
+        .options(selectinload(SkillOffer.agent), selectinload(SkillOffer.collectivity),
+                 selectinload(Need.collectivity).selectinload(Collectivity.departement_links),
+                 selectinload(Pairing.requested_by))
+    ).all()
+    by_id = {suggestion.id: (suggestion, offer, need, pairing) for suggestion, offer, need, pairing in rows}
     items = []
-    for suggestion, offer, need, pairing in rows:
-        similar = [reason or _("sans motif") for domain_, host, reason in refusals.get(offer.agent_id, [])
-                   if domain_ == need.domain or host == need.collectivity_id]
-        created = suggestion.created_at if suggestion.created_at.tzinfo else suggestion.created_at.replace(tzinfo=now.tzinfo)
-        age = (now - created).days
-        item = QueueItem(suggestion, offer, need, rank=suggestion.score, age_days=age, stale=age >= stale_days(),
-                         open_count=counts.get(offer.agent_id, 0), capacity=capacity_of(offer.agent_id),
-                         similar_refusals=similar, availability=_availability(offer, need), rules=_rules(offer),
-                         requested_by=pairing.requested_by.display_name if pairing and pairing.requested_by else None)
-        item.rank = suggestion.score * (AT_CAPACITY_FACTOR if item.at_capacity else 1) \
-            * SIMILAR_REFUSAL_FACTOR ** len(similar)
-        items.append(item)
-    # What a host asked for comes first: a person is waiting for that answer.
-    items.sort(key=lambda i: (i.requested_by is None, -i.rank, i.suggestion.id))
+    for r in ranked:
+        suggestion, offer, need, pairing = by_id[r.suggestion_id]
+        items.append(QueueItem(suggestion, offer, need, rank=r.rank, age_days=r.age_days, stale=r.stale,
+                               open_count=r.open_count, capacity=r.capacity, similar_refusals=r.similar,
+                               availability=availability(offer, need), rules=rules(offer),
+                               requested_by=pairing.requested_by.display_name if pairing and pairing.requested_by else None))
     return items
+
+
+def queue(user, departement: str | None = None, domain: str | None = None,
+          min_score: float | None = None, min_age_days: int | None = None, sort: str = "score") -> list[QueueItem]:
+    """Every suggestion waiting for this coordinator's decision, best ranked first (or by `sort`)."""
+    return _items(_sort(_ranked(_candidates(user, departement, domain, min_score, min_age_days)), sort))
+
+
+def queue_page(user, page: int = 1, sort: str = "score", per_page: int = PAGE_SIZE, **filters) -> QueuePage:
+    """One page of the queue; a page past the end is page 1 (a stale link still shows something).
+    Filters are those of `queue`; the number of statements does not grow with the rows."""
+    ranked = _sort(_ranked(_candidates(user, **filters)), sort if sort in SORTS else "score")
+    pages = max(1, -(-len(ranked) // per_page))
+    page = page if 1 <= page <= pages else 1
+    start = (page - 1) * per_page
+    return QueuePage(_items(ranked[start:start + per_page]), len(ranked), page, per_page)
+
+
+def item(user, suggestion_id: int) -> QueueItem:
+    """One waiting suggestion as the queue explains it; NotFound, or NotAllowed outside the territory."""
+    found = _items(_ranked(_candidates(user, only_id=suggestion_id)))
+    if found:
+        return found[0]
+    if db.session.get(Suggestion, suggestion_id) is None:
+        raise NotFound(_("Cette suggestion n'existe pas."))
+    raise NotAllowed(_("Cette suggestion est hors de votre territoire ou déjà traitée."))
 
 
 @transactional

@@ -1,0 +1,108 @@
+"""What the coordinator's queue shows: its items, its pages, and the plain-language explanation
+of an item (availability, rules applied). The queue itself, ranked and filtered, is in queue.py."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import format_date, gettext as _
+
+from marketplace.core.taxonomy import MODALITIES, label
+from marketplace.core.templating import number
+from marketplace.models import Need, SkillOffer, Suggestion
+
+
+@dataclass
+class QueueItem:
+    """One suggestion as the coordinator sees it."""
+
+    suggestion: Suggestion
+    offer: SkillOffer
+    need: Need
+    rank: float
+    age_days: int
+    stale: bool
+    open_count: int
+    capacity: int
+    requested_by: str | None = None  # the host's representative who asked for it, if any
+    similar_refusals: list[str] = field(default_factory=list)
+    availability: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+
+    @property
+    def at_capacity(self) -> bool:
+        return self.open_count >= self.capacity
+
+
+@dataclass
+class Ranked:
+    """What ranking and sorting need of one suggestion, before its full rows are loaded."""
+
+    suggestion_id: int
+    rank: float
+    age_days: int
+    stale: bool
+    open_count: int
+    capacity: int
+    similar: list[str]
+    requested: bool
+    departement: str
+
+
+@dataclass
+class QueuePage:
+    """One page of the queue, with what the DSFR pagination needs."""
+
+    items: list[QueueItem]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    def iter_pages(self, left_edge=1, left_current=2, right_current=2, right_edge=1):
+        """Page numbers to show, None where a run of pages is left out (as Flask-SQLAlchemy does)."""
+        last = 0
+        for n in range(1, self.pages + 1):
+            if n <= left_edge or self.page - left_current <= n <= self.page + right_current or n > self.pages - right_edge:
+                if last + 1 != n:
+                    yield None
+                yield n
+                last = n
+
+
+def availability(offer: SkillOffer, need: Need) -> list[str]:
+    notes = [_("%(days)s jour(s) par mois proposés, %(need)s jour(s) estimés pour le besoin",
+               days=number(offer.days_per_month), need=number(need.estimated_days))]
+    if offer.available_from or offer.available_until:
+        notes.append(_("disponible du %(start)s au %(end)s",
+                       start=format_date(offer.available_from) if offer.available_from else "—",
+                       end=format_date(offer.available_until) if offer.available_until else "—"))
+    if need.deadline and offer.available_from and offer.available_from > need.deadline:
+        notes.append(_("attention : disponible après l'échéance du besoin"))
+    return notes
+
+
+def rules(offer: SkillOffer) -> list[str]:
+    rules = [_("collectivité d'origine différente de la collectivité d'accueil"),
+             _("modalité compatible (%(modality)s)", modality=label(MODALITIES, offer.modality).lower())]
+    if offer.max_distance_km:
+        rules.append(_("distance maximale de l'agent : %(km)s km", km=offer.max_distance_km))
+    return rules
