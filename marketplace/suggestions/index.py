@@ -133,15 +133,18 @@ def _create_state(kind: str) -> None:
     db.session.flush()
 
 
-def current(kind: str) -> MatchEngine | None:
+def current(kind: str, build: bool = True) -> MatchEngine | None:
     """This process's engine for `kind`, reloaded if another process published a newer version
-    (None only if the file of the current version is missing from MATCHING_INDEX_DIR)."""
+    (None if the file of the current version is missing from MATCHING_INDEX_DIR, or when the
+    index was never built and `build` is False: a page view never fits an index)."""
     path = _state(kind).path
     end_read()  # do not hold a snapshot while loading the file and querying
     cached = _CACHE.get(kind)
     if cached is not None and cached[0] == path:
         return cached[1]
-    if not path:  # never built (e.g. listings loaded by seed-demo): the first use builds it
+    if not path:  # never built (e.g. listings loaded by seed-demo): the first worker use builds it
+        if not build:
+            return None
         refit(kind)
         return _CACHE[kind][1]
     if not os.path.exists(path):

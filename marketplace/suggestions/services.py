@@ -95,7 +95,7 @@ def excluded_for_need(need: Need) -> list:
     """Offers close to the need that a hard rule excluded (distance, days, modality), as
     matching.Exclusion rows with the values, for the page to say what to relax. Same
     collectivity or EPCI is not a constraint anyone can relax: left out."""
-    engine = matching_index.current("offers")
+    engine = matching_index.current("offers", build=False)  # for a page: never fit on a request
     found = engine.excluded(matching_index.need_document(need), k=current_app.config["MATCHING_TOP_K"],
                             where=_rules(need, asker_days=need.estimated_days)) if engine else []
     return [e for e in found if not {f.rule for f in e.failures} & UNRELAXABLE]
@@ -105,7 +105,7 @@ def excluded_for_offer(offer: SkillOffer) -> list:
     """Open needs close to the offer that a hard rule excluded (distance, modality, or more days
     than the offer gives), as matching.Exclusion rows with the values; the twin of
     `excluded_for_need`. Same collectivity or EPCI: left out (nobody can relax them)."""
-    engine = matching_index.current("needs")
+    engine = matching_index.current("needs", build=False)  # for a page: never fit on a request
     if engine is None:
         return []
     k = current_app.config["MATCHING_TOP_K"]
