@@ -66,6 +66,46 @@ SHEET_COLUMNS = (
 )
 
 
+def _days_logged(engagement) -> float | None:
+    return round(sum(log.days for log in engagement.day_logs), 2) if engagement else None
+
+
+# A pairing as "Mes rapprochements" lists it: (pairing, stage, {party: rating}).
+PAIRING_COLUMNS = (
+    Column(_l("Identifiant"), lambda row, ctx: row[0].id),
+    Column(_l("Besoin"), lambda row, ctx: row[0].need.title),
+    Column(_l("Collectivité d'accueil"), lambda row, ctx: row[0].need.collectivity.name),
+    Column(_l("Offre"), lambda row, ctx: row[0].offer.title),
+    Column(_l("Agent"), lambda row, ctx: row[0].offer.agent.display_name),
+    Column(_l("Collectivité d'origine"), lambda row, ctx: row[0].offer.collectivity.name),
+    Column(_l("Étape"), lambda row, ctx: row[1].title),
+    Column(_l("Décidé le"), lambda row, ctx: row[0].decided_at),
+    Column(_l("Début"), lambda row, ctx: row[0].engagement.start_date if row[0].engagement else None),
+    Column(_l("Fin prévue"), lambda row, ctx: row[0].engagement.end_date if row[0].engagement else None),
+    Column(_l("Jours prévus"), lambda row, ctx: row[0].engagement.planned_days if row[0].engagement else None),
+    Column(_l("Jours réalisés"), lambda row, ctx: _days_logged(row[0].engagement)),
+    Column(_l("Note de l'agent"), lambda row, ctx: row[2].get("agent")),
+    Column(_l("Note de la collectivité d'accueil"), lambda row, ctx: row[2].get("host")),
+)
+
+
+# A waiting suggestion as the coordinator's queue shows it (pairings.services.queue_items.QueueItem).
+SUGGESTION_COLUMNS = (
+    Column(_l("Suggestion"), lambda item, ctx: item.suggestion.id),
+    Column(_l("Pertinence"), lambda item, ctx: round(item.suggestion.score, 3)),
+    Column(_l("En attente depuis (jours)"), lambda item, ctx: item.age_days),
+    Column(_l("Besoin"), lambda item, ctx: item.need.title),
+    Column(_l("Collectivité d'accueil"), lambda item, ctx: item.need.collectivity.name),
+    Column(_l("Départements"), lambda item, ctx: item.need.collectivity.departement_codes),
+    Column(_l("Domaine"), lambda item, ctx: ctx.label(taxonomy.DOMAINS, item.need.domain)),
+    Column(_l("Offre"), lambda item, ctx: item.offer.title),
+    Column(_l("Agent"), lambda item, ctx: item.offer.agent.display_name),
+    Column(_l("Collectivité d'origine"), lambda item, ctx: item.offer.collectivity.name),
+    Column(_l("Mises en relation en cours / capacité"), lambda item, ctx: f"{item.open_count}/{item.capacity}"),
+    Column(_l("Demandée par la collectivité d'accueil"), lambda item, ctx: item.requested_by or ""),
+)
+
+
 def headers(columns) -> list[str]:
     return [str(column.title) for column in columns]
 

@@ -1,13 +1,15 @@
 """Coordinator queue views: read the form, call one service, then flash, redirect or render."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from marketplace.core.errors import ServiceError
 from marketplace.core.permissions import role_required
 from marketplace.core.web import refuse
+from marketplace.exports import datasets, responses as exports
 from marketplace.listings.query import parse_page
 from marketplace.pairings.forms import DecisionForm, QueueFilterForm
 from marketplace.pairings.services import queue
@@ -31,6 +33,22 @@ def _render_queue(decision: DecisionForm, status: int = 200):
 @role_required("coordinator")
 def index():
     return _render_queue(DecisionForm())
+
+
+@bp.get("/export.<fmt>")
+@role_required("coordinator")
+def export(fmt: str):
+    """Every suggestion of the queue as CSV or XLSX, with the filters and order of the page."""
+    filters = QueueFilterForm(request.args)
+    if not filters.validate():
+        return _render_queue(DecisionForm(), 400)
+    items = queue.queue(current_user, sort=filters.sort.data, **filters.filters())
+    response = exports.download_rows(fmt, "suggestions", _("Suggestions à examiner"),
+                                     datasets.headers(datasets.SUGGESTION_COLUMNS),
+                                     datasets.rows_of(items, datasets.SUGGESTION_COLUMNS))
+    if response is None:
+        abort(404)
+    return response
 
 
 @bp.get("/suggestions/<int:suggestion_id>")

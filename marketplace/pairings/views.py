@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.core.web import attempt
+from marketplace.exports import datasets, responses as exports
 from marketplace.pairings import views_documents, views_settings  # noqa: F401  (their routes join bp)
 from marketplace.pairings.forms import TermsForm
 from marketplace.pairings.services import consents, engagement as engagements, feedback, messages, page
@@ -24,6 +25,19 @@ __all__ = ["bp"]
 @login_required
 def index():
     return render_template("pairings/index.html", pairings=page.mine(current_user))
+
+
+@bp.get("/export.<fmt>")
+@login_required
+def export(fmt: str):
+    """The pairings of this page as CSV or XLSX, with days and feedback."""
+    rows = page.mine_for_export(current_user)
+    response = exports.download_rows(fmt, "rapprochements", _("Mes rapprochements"),
+                                     datasets.headers(datasets.PAIRING_COLUMNS),
+                                     datasets.rows_of(rows, datasets.PAIRING_COLUMNS))
+    if response is None:
+        abort(404)
+    return response
 
 
 @bp.get("/<int:pairing_id>")

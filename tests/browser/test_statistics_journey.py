@@ -1,7 +1,8 @@
 """Issue 14's journey in a real Chromium, from the demo data: an anonymous visitor browses the
-offers (no personal data), the demo coordinator opens the statistics with the map of France,
-filters by département, downloads the XLSX and reads it back; axe-core finds no serious or
-critical violation on the statistics page."""
+offers (no personal data), fetches the OpenAPI document and reads the API documentation; the demo
+coordinator opens the statistics with the map of France, filters by département, downloads the
+XLSX and reads it back, and pages through the queue. axe-core finds no serious or critical
+violation on the pages visited (offer, statistics, API documentation, queue)."""
 from __future__ import annotations
 
 import io
@@ -32,6 +33,11 @@ def test_anonymous_visitor_then_coordinator_statistics(demo_server, browser):
     visitor.wait_for_url(lambda url: url.endswith("/offres/"))
     visitor.locator(".fr-card__title a").first.click()
     visitor.get_by_text("Connectez-vous pour voir le nom et le contact").wait_for()
+    assert_accessible(visitor)
+    document = visitor.request.get(base_url + "/api/v1/openapi.json")
+    assert document.ok and document.json()["openapi"].startswith("3.1")
+    visitor.goto(base_url + "/api/v1/docs")
+    visitor.locator(".opblock").first.wait_for()  # the vendored Swagger UI rendered the document
     assert_accessible(visitor)
 
     page = _context(browser).new_page()
@@ -69,3 +75,14 @@ def test_anonymous_visitor_then_coordinator_statistics(demo_server, browser):
     assert len(values) > 1 and {row[2] for row in values[1:]} == {"Urbanisme et aménagement"}
     listed = page.locator("#resultats").inner_text()
     assert listed.startswith(str(len(values) - 1))  # as many rows as the page counts
+
+    # The queue pages: 25 suggestions a page, the DSFR pagination keeps the filters.
+    page.goto(base_url + "/coordination/")
+    caption = page.locator("table caption").first.inner_text()
+    assert "page 1 sur" in caption, caption
+    first_page = page.locator("tbody tr").count()
+    assert first_page == 25
+    page.get_by_role("link", name="Page suivante").first.click()
+    page.wait_for_url(lambda url: "page=2" in url)
+    assert "page 2 sur" in page.locator("table caption").first.inner_text()
+    assert_accessible(page)

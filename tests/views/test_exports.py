@@ -97,3 +97,40 @@ def test_practice_sheets_export_follows_the_list_filters(app, client, db, make_c
     assert table[0][:2] == ["Identifiant", "Titre"]
     assert [row[1] for row in table[1:]] == ["Cantine sans gaspillage"]
     assert client.get("/pratiques/export.pdf").status_code == 404
+
+
+def test_pairings_export_lists_the_parties_pairings_with_days_and_feedback(client, login, w):
+    from marketplace.pairings.services import queue
+
+    queue.decide(w["coordinator"], [w["suggestion"].id], approve=True)
+    login(w["agent"])
+    assert "/rapprochements/export.xlsx" in client.get("/rapprochements/").get_data(as_text=True)
+    table = read_csv(client.get("/rapprochements/export.csv"))
+    assert table[0][:3] == ["Identifiant", "Besoin", "Collectivité d'accueil"]
+    assert [row[1] for row in table[1:]] == ["Refonte de nos marchés"]
+    assert table[1][2] == "Lyon" and table[1][4] == "Camille Martin"
+    assert client.get("/rapprochements/export.odt").status_code == 404
+
+
+def test_pairings_export_shows_nothing_of_others(client, login, w):
+    from marketplace.pairings.services import queue
+
+    queue.decide(w["coordinator"], [w["suggestion"].id], approve=True)
+    login(w["other_rep"])  # a référent of Lille, no party to the Lyon pairing
+    assert read_csv(client.get("/rapprochements/export.csv"))[1:] == []
+
+
+def test_suggestions_export_follows_the_queue_filters_and_scope(app, client, login, w):
+    login(w["coordinator"])
+    assert "/coordination/export.csv" in client.get("/coordination/").get_data(as_text=True)
+    table = read_csv(client.get("/coordination/export.csv?departement=69"))
+    assert table[0][:2] == ["Suggestion", "Pertinence"]
+    assert [row[3] for row in table[1:]] == ["Refonte de nos marchés"]
+    assert read_csv(client.get("/coordination/export.csv?departement=59"))[1:] == []
+    assert client.get("/coordination/export.csv?min_score=abc").status_code == 400
+    from tests.conftest import FormClient
+    from tests.tools.sessions import sign_in
+
+    other = FormClient(app.test_client())
+    sign_in(other, w["far_coordinator"])  # the Nord's coordinator does not see the Rhône's queue
+    assert read_csv(other.get("/coordination/export.csv"))[1:] == []
