@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.extensions import db
-from marketplace.models.base import TimestampMixin, utcnow
+from marketplace.models.base import ResourceMixin, TimestampMixin, utcnow
 from marketplace.models.user import User
 
 MEMBER_ROLES = ("member", "moderator")
@@ -108,23 +108,13 @@ class CommunityReport(db.Model):
     post: Mapped[CommunityPost] = relationship(lazy="joined")
 
 
-class CommunityResource(db.Model):
-    """A shared resource: an uploaded file (kind "file", checked like the wiki's) or a web link."""
+class CommunityResource(ResourceMixin, db.Model):
+    """A resource shared with a community (checked and stored like the wiki's)."""
 
     __tablename__ = "community_resources"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(8), nullable=False, default="file")
-    title: Mapped[str] = mapped_column(String(200), nullable=False)
-    original_name: Mapped[str | None] = mapped_column(String(255))
-    stored_name: Mapped[str | None] = mapped_column(String(64), unique=True)
-    mime_type: Mapped[str | None] = mapped_column(String(100))
-    size: Mapped[int | None] = mapped_column(BigInteger)
-    sha256: Mapped[str | None] = mapped_column(String(64))
-    url: Mapped[str | None] = mapped_column(String(1000))
-    uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
 
     uploader: Mapped[User] = relationship(lazy="joined")
 

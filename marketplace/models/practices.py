@@ -6,7 +6,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     DateTime,
     Float,
     ForeignKey,
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.extensions import db
 from marketplace.core.text import fold_text
-from marketplace.models.base import TimestampMixin, utcnow
+from marketplace.models.base import ResourceMixin, TimestampMixin, utcnow
 from marketplace.models.geography import Collectivity
 from marketplace.models.user import User
 
@@ -101,24 +100,13 @@ class PracticeRevision(db.Model):
     author: Mapped[User] = relationship(lazy="joined")
 
 
-class PracticeAttachment(db.Model):
+class PracticeAttachment(ResourceMixin, db.Model):
     """A resource of a sheet: an uploaded file (kind "file") or a web link (kind "link")."""
 
     __tablename__ = "practice_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sheet_id: Mapped[int] = mapped_column(ForeignKey("practice_sheets.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(8), nullable=False, default="file")
-    title: Mapped[str] = mapped_column(String(200), nullable=False)
-    original_name: Mapped[str | None] = mapped_column(String(255))
-    # Random name on disk: nothing the uploader typed reaches the file system.
-    stored_name: Mapped[str | None] = mapped_column(String(64), unique=True)
-    mime_type: Mapped[str | None] = mapped_column(String(100))
-    size: Mapped[int | None] = mapped_column(BigInteger)
-    sha256: Mapped[str | None] = mapped_column(String(64))
-    url: Mapped[str | None] = mapped_column(String(1000))
-    uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
     # Withdrawn from the sheet (a revision says who and when): the row and the file stay so that
     # a revert brings the resource back and a collection that lists it keeps working.
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

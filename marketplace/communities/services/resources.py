@@ -2,9 +2,6 @@
 and the practice sheets it curates (only the published ones are shown)."""
 from __future__ import annotations
 
-import hashlib
-import os
-import secrets
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -23,48 +20,15 @@ TITLE_MAX = 200
 MAX_SHEETS = 100
 
 
-def _checked_upload(stream) -> tuple[bytes, str, tuple[str, ...]]:
-    """Read and check a file with the wiki's checks (size, type read from the content)."""
-    try:
-        data = uploads.read_limited(stream)
-        mime, extensions = uploads.sniff(data)
-    except ServiceError as error:
-        # The wiki's refusal becomes this family's refusal, on the same field.
-        raise ServiceError(error.message, "file") from error
-    return data, mime, extensions
-
-
 @transactional
 def add_file(community: Community, user, stream, filename: str, title: str = "") -> CommunityResource:
-    """Share a file with the community; a refused file leaves nothing behind."""
+    """Share a file with the community, checked and stored as the wiki's are; a refused file
+    leaves nothing behind."""
     access.require_member(community, user)
     title = line(title, "title", TITLE_MAX)
-    data, mime, extensions = _checked_upload(stream)
-    name = os.path.basename((filename or "").replace("\\", "/")).strip()[:255] or "fichier"
-    name = " ".join(name.split())
-    extension = os.path.splitext(name)[1].lower()
-    if extension not in extensions:
-        raise ServiceError(_("Le contenu du fichier ne correspond pas à son extension (attendu : %(ext)s).",
-                             ext=", ".join(extensions)), "file")
-    if mime == "text/plain" and extension == ".csv":
-        mime = "text/csv"
-    directory = uploads.upload_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    stored = secrets.token_hex(16)
-    temporary = directory / f".{stored}.part"
-    temporary.write_bytes(data)
-    os.replace(temporary, directory / stored)
-    try:
-        resource = CommunityResource(
-            community_id=community.id, kind="file", title=title or name, original_name=name,
-            stored_name=stored, mime_type=mime, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-            uploader_id=user.id)
-        db.session.add(resource)
-        db.session.flush()
-    except Exception:
-        (directory / stored).unlink(missing_ok=True)  # no orphan file when the row is not saved
-        raise
-    return resource
+    data, name, mime = uploads.check_upload(stream, filename)
+    return uploads.store_upload(data, name, mime, lambda **file: CommunityResource(
+        community_id=community.id, kind="file", title=title or name, uploader_id=user.id, **file))
 
 
 @transactional

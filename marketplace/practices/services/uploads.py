@@ -107,10 +107,10 @@ def read_limited(stream) -> bytes:
     return data
 
 
-@transactional
-def add_file(sheet: PracticeSheet, user, stream, filename: str, title: str = "") -> PracticeAttachment:
-    """Check and store an uploaded file for a sheet; nothing is kept when it is refused."""
-    require_member(user)
+def check_upload(stream, filename: str) -> tuple[bytes, str, str]:
+    """Read an upload within the size limit and check its type by content against its extension;
+    (data, cleaned file name, mime type), or a ServiceError on the "file" field. Shared by every
+    feature that takes files (practice sheets, communities)."""
     data = read_limited(stream)
     mime, extensions = sniff(data)
     name = clean_file_name(filename)
@@ -120,24 +120,36 @@ def add_file(sheet: PracticeSheet, user, stream, filename: str, title: str = "")
                               "(attendu : %(ext)s).", ext=", ".join(extensions)), "file")
     if mime == "text/plain" and extension == ".csv":
         mime = "text/csv"
+    return data, name, mime
+
+
+def store_upload(data: bytes, name: str, mime: str, make_row):
+    """Write a checked file under a random name (atomically), then add the row `make_row(**file)`
+    builds from its file fields; the file is removed again when the row cannot be saved."""
     directory = upload_dir()
     directory.mkdir(parents=True, exist_ok=True)
     stored = secrets.token_hex(16)
     temporary = directory / f".{stored}.part"
     temporary.write_bytes(data)
     os.replace(temporary, directory / stored)
-    attachment = PracticeAttachment(
-        sheet_id=sheet.id, kind="file", title=(title or "").strip()[:200] or name,
-        original_name=name, stored_name=stored, mime_type=mime, size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), uploader_id=user.id,
-    )
     try:
-        db.session.add(attachment)
+        row = make_row(original_name=name, stored_name=stored, mime_type=mime, size=len(data),
+                       sha256=hashlib.sha256(data).hexdigest())
+        db.session.add(row)
         db.session.flush()
     except Exception:
         (directory / stored).unlink(missing_ok=True)  # no orphan file when the row is not saved
         raise
-    return attachment
+    return row
+
+
+@transactional
+def add_file(sheet: PracticeSheet, user, stream, filename: str, title: str = "") -> PracticeAttachment:
+    """Check and store an uploaded file for a sheet; nothing is kept when it is refused."""
+    require_member(user)
+    data, name, mime = check_upload(stream, filename)
+    return store_upload(data, name, mime, lambda **file: PracticeAttachment(
+        sheet_id=sheet.id, kind="file", title=(title or "").strip()[:200] or name, uploader_id=user.id, **file))
 
 
 @transactional
