@@ -67,36 +67,35 @@ def parse_decimal(raw) -> float | None:
     return value if math.isfinite(value) and abs(value) <= MAX_DECIMAL else None
 
 
-class IntegerField(wtforms.IntegerField):
+class _ParsedNumber:
+    """Fills `data` with `parse(typed text)`: None for an empty field, a French error otherwise."""
+
+    message = None
+    parse = None
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        if not str(valuelist[0]).strip():
+            self.data = None
+            return
+        self.data = type(self).parse(valuelist[0])
+        if self.data is None:
+            raise ValueError(self.message)
+
+
+class IntegerField(_ParsedNumber, wtforms.IntegerField):
     """WTForms' IntegerField, but only ASCII digits within the database's integer range."""
 
     message = _l("Saisissez un nombre entier, par exemple 12.")
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        if not str(valuelist[0]).strip():
-            self.data = None
-            return
-        self.data = parse_int(valuelist[0])
-        if self.data is None:
-            raise ValueError(self.message)
+    parse = staticmethod(parse_int)
 
 
-class FloatField(wtforms.FloatField):
+class FloatField(_ParsedNumber, wtforms.FloatField):
     """WTForms' FloatField, but finite numbers only, with a decimal comma or point."""
 
     message = _l("Saisissez un nombre, par exemple 2 ou 1,5.")
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        if not str(valuelist[0]).strip():
-            self.data = None
-            return
-        self.data = parse_decimal(valuelist[0])
-        if self.data is None:
-            raise ValueError(self.message)
+    parse = staticmethod(parse_decimal)
 
 
 class DateField(wtforms.DateField):
