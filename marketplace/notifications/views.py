@@ -13,7 +13,7 @@ from marketplace.core.web import attempt
 from marketplace.models import Need, SkillOffer
 from marketplace.listings.services import can_view
 from marketplace.notifications import services as notifications
-from marketplace.suggestions import services as suggestions
+from marketplace.suggestions import exclusions, services as suggestions
 from marketplace.notifications.forms import choices_of, preferences_form
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -43,9 +43,9 @@ def has_suggestions(item) -> bool:
 def suggestion_exclusions(item):
     """Close items a hard rule left out of an offer's or need's suggestions, worded for the page,
     for its owner, its coordinators and administrators only (None for others or when none)."""
-    if not suggestions.can_see_exclusions(current_user, item):
+    if not exclusions.can_see_exclusions(current_user, item):
         return None
-    return suggestions.exclusions_summary(item)
+    return exclusions.exclusions_summary(item)
 
 
 @bp.app_template_global()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.suggestions import index as matching_index, services as suggestions
+from marketplace.suggestions import exclusions, index as matching_index, services as suggestions
 from tests.workers import factories
 
 
@@ -27,7 +27,7 @@ def test_days_exclusion_is_reported_with_values(db, make_collectivity, make_user
         matching_index.apply_change("offers", item.id)
     need = factories.need(author, lyon, subject=0, estimated_days=200)
     assert suggestions.match_need(need.id) == []
-    found = suggestions.excluded_for_need(need)
+    found = exclusions.excluded_for_need(need)
     assert [e.id for e in found] == [small.id]  # the own-collectivity offer is not "relaxable"
     (failure,) = found[0].failures
     assert failure.rule == "days" and failure.limit == 200 and 0 < failure.value < 200

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from marketplace.suggestions import index as matching_index, services as suggestions
+from marketplace.suggestions import exclusions, index as matching_index, services as suggestions
 from marketplace.suggestions.explain import reasons_view, summarize_exclusions
 from matching.types import Exclusion, RuleFailure
 from tests.workers import factories
@@ -65,7 +65,7 @@ def test_offer_learns_which_close_needs_are_too_far_or_too_long(db, make_collect
         matching_index.apply_change("needs", item.id)
     offer = factories.offer(agent, lyon, subject=0, modality="on_site", max_distance_km=50, days_per_month=1)
     assert suggestions.match_offer(offer.id) == []
-    found = {e.id: e.failures for e in suggestions.excluded_for_offer(offer)}
+    found = {e.id: e.failures for e in exclusions.excluded_for_offer(offer)}
     assert set(found) == {far.id, long.id}
     (distance,) = found[far.id]
     assert distance.rule == "distance" and distance.limit == 50 and 80 < distance.value < 110
@@ -80,4 +80,4 @@ def test_unrelated_offer_is_not_padded_into_the_need(db, make_collectivity, make
     matching_index.apply_change("offers", unrelated.id)
     need = factories.need(author, lyon, subject=0)
     assert suggestions.match_need(need.id) == [] and suggestions.for_need(need.id) == []
-    assert not suggestions.has_suggestions(need) and suggestions.exclusions_summary(need) is None
+    assert not suggestions.has_suggestions(need) and exclusions.exclusions_summary(need) is None
