@@ -50,11 +50,12 @@ test: $(VENV)/.dev translations
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-# Pure and database tests in two processes; the tests that drive real workers, Redis, SMTP
-# and Chromium one at a time (they start servers and flush a Redis database of their own).
+# Pure and database tests in two processes; then the tests that drive real workers, Redis, SMTP
+# and Chromium, also in two processes, a file at a time each (every process has a Redis database
+# number of its own, every served app its own port, database and folders).
 test-sqlite:
 	$(BIN)/pytest -q -p no:cacheprovider -n 2 tests/test_architecture.py tests/test_practices_layout.py tests/matching tests/models tests/services tests/views
-	$(BIN)/pytest -q -p no:cacheprovider tests/workers tests/browser
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile tests/workers tests/browser
 
 # The database-backed tests again, on PostgreSQL (skipped with a message when it is not there,
 # unless CI=true).

@@ -2,6 +2,9 @@
 
 The server is a real `flask run` subprocess on a free port with its own SQLite file, migrated by
 Alembic and loaded with the small geography fixture, so the journey crosses every real layer.
+Preparing an instance (migrations, geography import, demo seed, index build: five `flask`
+processes) took 15-20 s per test; each test process now prepares each kind of instance once and
+every test gets a copy of its own (database, index files, uploads), so tests never share state.
 """
 from __future__ import annotations
 
@@ -9,12 +12,14 @@ import email
 import email.policy
 import importlib.util
 import os
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,6 +47,7 @@ def _free_port() -> int:
 
 
 FLASK = [sys.executable, "-m", "flask"]
+DATABASE_FILE = "browser.sqlite3"
 
 
 def _server_env(instance: Path) -> dict:
@@ -50,7 +56,7 @@ def _server_env(instance: Path) -> dict:
         **os.environ,
         "FLASK_APP": "wsgi",
         "ESSAIM_INSTANCE_DIR": str(instance),
-        "DATABASE_URL": f"sqlite:///{instance / 'browser.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{instance / DATABASE_FILE}",
         "MAIL_FILE_PATH": str(instance / "mail"),
         "SECRET_KEY": "browser-test",
         # Every journey registers and resets from 127.0.0.1 (failed logins only are throttled).
@@ -62,13 +68,39 @@ def _server_env(instance: Path) -> dict:
     return env
 
 
-@contextmanager
-def _serve(tmp_path: Path, env: dict, *commands: list[str]):
-    """Migrate the instance's database, run these `flask` commands, then serve the app on a free
-    port for the time of the block; yields its base URL."""
+def _prepare(env: dict, *commands: list[str]) -> None:
+    """Migrate the instance's database and run these `flask` commands against it."""
     for command in (["db", "upgrade"], *commands):
         done = subprocess.run(FLASK + command, cwd=ROOT, env=env, capture_output=True, text=True)
         assert done.returncode == 0, f"flask {' '.join(command)}: {done.stdout[-2000:]}{done.stderr[-3000:]}"
+
+
+def _prepared_instance(factory, name: str, *commands: list[str]) -> Path:
+    """An instance folder prepared once per test process, to be copied by `_copy_instance`."""
+    template = factory.mktemp(name) / "instance"
+    template.mkdir()
+    _prepare(_server_env(template), *commands)
+    return template
+
+
+def _copy_instance(template: Path, instance: Path) -> None:
+    """A test's own copy of a prepared instance. The e-mails its preparation wrote stay behind;
+    the index files' absolute paths, stored in the database, follow the copy."""
+    shutil.copytree(template, instance, dirs_exist_ok=True, ignore=shutil.ignore_patterns("mail"))
+    with closing(sqlite3.connect(instance / DATABASE_FILE)) as conn, conn:
+        conn.execute("UPDATE matching_index_states SET path = replace(path, ?, ?)",
+                     (str(template), str(instance)))
+
+
+@contextmanager
+def _serve(tmp_path: Path, env: dict, *commands: list[str], template: Path | None = None):
+    """Copy the prepared `template` instance, or else migrate the instance's database and run these
+    `flask` commands, then serve the app on a free port for the time of the block; yields its
+    base URL."""
+    if template is not None:
+        _copy_instance(template, Path(env["ESSAIM_INSTANCE_DIR"]))
+    else:
+        _prepare(env, *commands)
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     log = open(tmp_path / "server.log", "w")
@@ -100,14 +132,26 @@ GEO_IMPORT = ["geo", "import", "--source", str(ROOT / "tests/fixtures/geo/refere
               "--coords-source", str(ROOT / "tests/fixtures/geo/coords/communes.csv"), "--vintage", "2026"]
 
 
+@pytest.fixture(scope="session")
+def geography_instance(tmp_path_factory) -> Path:
+    """Migrated, with the geography fixture and the journeys' e-mail domains (their people write
+    from these domains: their role requests are verified by them)."""
+    domains = [["domains", "add", name, f"{name.lower()}.example.fr"] for name in ("Lyon", "Dijon", "Villeurbanne")]
+    return _prepared_instance(tmp_path_factory, "geography", GEO_IMPORT, *domains)
+
+
+@pytest.fixture(scope="session")
+def demo_instance(tmp_path_factory) -> Path:
+    """Migrated, loaded with the demo data (`flask seed-demo`) and its stored suggestions
+    (`flask matching rebuild --suggest`)."""
+    return _prepared_instance(tmp_path_factory, "demo", ["seed-demo"], ["matching", "rebuild", "--suggest"])
+
+
 @pytest.fixture
-def live_server(tmp_path):
+def live_server(tmp_path, geography_instance):
     """A served Essaim: (base_url, instance_dir)."""
     instance = tmp_path / "instance"
-    instance.mkdir()
-    # The journeys' people write from these domains: their role requests are verified by them.
-    domains = [["domains", "add", name, f"{name.lower()}.example.fr"] for name in ("Lyon", "Dijon", "Villeurbanne")]
-    with _serve(tmp_path, _server_env(instance), GEO_IMPORT, *domains) as base_url:
+    with _serve(tmp_path, _server_env(instance), template=geography_instance) as base_url:
         yield base_url, instance
 
 
@@ -171,15 +215,13 @@ class Mailbox:
 
 
 @pytest.fixture
-def demo_server(tmp_path):
-    """A served Essaim loaded with the demo data (`flask seed-demo`) and its stored suggestions
-    (`flask matching rebuild --suggest`), sending its e-mails to a recording SMTP server:
-    (base_url, instance_dir, mailbox). The mailbox holds what the setup sent too (the coordinator's
-    suggestion e-mails): a test counts from `len(mailbox.messages)` when it starts."""
+def demo_server(tmp_path, demo_instance):
+    """A served Essaim loaded with the demo data and its stored suggestions, sending its e-mails to
+    a recording SMTP server: (base_url, instance_dir, mailbox). The mailbox holds only what the
+    served app sends (the e-mails of the preparation stayed with the prepared instance)."""
     _require(importlib.util.find_spec("aiosmtpd") is not None, "aiosmtpd is not installed")
     instance = tmp_path / "instance"
-    instance.mkdir()
     with Mailbox() as mailbox:
         env = _server_env(instance) | {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mailbox.port)}
-        with _serve(tmp_path, env, ["seed-demo"], ["matching", "rebuild", "--suggest"]) as base_url:
+        with _serve(tmp_path, env, template=demo_instance) as base_url:
             yield base_url, instance, mailbox

@@ -21,15 +21,14 @@ TIMEOUT = 15_000
 
 
 @pytest.fixture
-def proconnect_demo(tmp_path):
+def proconnect_demo(tmp_path, demo_instance):
     """The demo served with ProConnect pointed at a provider of the test's own."""
     provider = OIDCProvider().start()
     instance = tmp_path / "instance"
-    instance.mkdir()
     env = _server_env(instance) | {"PROCONNECT_DISCOVERY_URL": provider.discovery_url,
                                    "PROCONNECT_CLIENT_ID": CLIENT_ID, "PROCONNECT_CLIENT_SECRET": CLIENT_SECRET}
     try:
-        with _serve(tmp_path, env, ["seed-demo"], ["matching", "rebuild", "--suggest"]) as base_url:
+        with _serve(tmp_path, env, template=demo_instance) as base_url:
             yield base_url, provider
     finally:
         provider.stop()

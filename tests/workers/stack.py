@@ -22,7 +22,16 @@ from tests.tools.services import postgres_answers, redis_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(ROOT / ".venv" / "bin" / "celery")
-SHARED_REDIS = "redis://127.0.0.1:6379/5"  # a dedicated db number, flushed by each test
+
+
+def _redis_db() -> int:
+    """A Redis database number of this test process's own, flushed by each test: two xdist
+    workers never flush or consume each other's queues (db 6 belongs to the health tests)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return 8 + int(worker[2:]) if worker.startswith("gw") else 5
+
+
+SHARED_REDIS = f"redis://127.0.0.1:6379/{_redis_db()}"
 PG_URL = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
