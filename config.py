@@ -112,6 +112,11 @@ class Config:
         f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}",
     )
     ITEMS_PER_PAGE = _int("ITEMS_PER_PAGE", 20)
+    # The home page's public counts are computed at most once a minute per process (Flask-Caching;
+    # CACHE_TYPE=RedisCache with CACHE_REDIS_URL shares them between processes).
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+    PUBLIC_COUNTS_TTL = _int("PUBLIC_COUNTS_TTL", 60)
     DEMO_ENABLED = _bool("DEMO_ENABLED", True)
     GEO_CACHE_DIR = os.environ.get("GEO_CACHE_DIR", str(INSTANCE_DIR / "geo"))
 

@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from marketplace.core.anonymous import AnonymousVisitor
 from marketplace.core.errors import ServiceError
 from marketplace.core.extensions import (
-    babel, csrf, db, enforce_sqlite_foreign_keys, limiter, login_manager, mail, migrate,
+    babel, cache, csrf, db, enforce_sqlite_foreign_keys, limiter, login_manager, mail, migrate,
 )
 
 
@@ -58,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     mail.init_app(app)
+    cache.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

@@ -1,5 +1,6 @@
 """Flask extensions, created unattached: `create_app` binds them to an application."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -31,6 +32,8 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 mail = Mail()
+# Figures that many anonymous views read and that may be a minute old (the home page's counts).
+cache = Cache()
 
 
 def enforce_sqlite_foreign_keys(engine) -> None:

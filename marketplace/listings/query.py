@@ -16,6 +16,7 @@ from marketplace.core.forms import parse_page as parse_page_number
 from marketplace.core.extensions import db
 from marketplace.models import CollectivityDepartement, CollectivityRegion, Departement, Region
 from marketplace.models.listing import fold_text
+from marketplace.listings import paging
 from marketplace.listings.services import ListingKind
 
 SORTS = ("recent", "title", "days")
@@ -94,7 +95,12 @@ def _like_pattern(word: str) -> str:
 
 def filtered(kind: ListingKind, filters: Filters, statuses=None):
     """Select statement for the items of a kind matching the filters (statuses: those browsable
-    by everyone unless given)."""
+    by everyone unless given), in the order the visitor chose."""
+    return matching(kind, filters, statuses).order_by(*ordering(kind, filters.sort))
+
+
+def matching(kind: ListingKind, filters: Filters, statuses=None):
+    """The same select statement, unordered (for counting and for pages of ids)."""
     model = kind.model
     query = select(model).where(model.status.in_(statuses or kind.visible_statuses))
     if filters.domain:
@@ -117,29 +123,36 @@ def filtered(kind: ListingKind, filters: Filters, statuses=None):
         query = query.where(and_(*(
             model.search_text.like(_like_pattern(word), escape="\\") for word in words
         )))
-    return query.order_by(*_ordering(kind, filters.sort))
+    return query
 
 
-def _ordering(kind: ListingKind, sort: str):
+def ordering(kind: ListingKind, sort: str):
+    """ORDER BY of a list; each ends with the id, so that pages never overlap."""
     model = kind.model
     if sort == "title":
         return (model.title.asc(), model.id.asc())
     if sort == "days":
         return (getattr(model, kind.days_column).desc(), model.id.desc())
-    # Most recent publication first; drafts (never published) by creation.
-    return (model.published_at.desc().nulls_last(), model.created_at.desc(), model.id.desc())
+    # Most recent publication first: the order of the (status, published_at, id) index, read
+    # backwards (browsable items are all published, so published_at is never empty here).
+    return (model.published_at.desc(), model.id.desc())
+
+
+def _per_page() -> int:
+    return current_app.config.get("ITEMS_PER_PAGE", 20)
 
 
 def paginate(query, page: int):
     """One page of a select statement; a page past the end is empty, never an error."""
-    per_page = current_app.config.get("ITEMS_PER_PAGE", 20)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return db.paginate(query, page=page, per_page=_per_page(), error_out=False)
 
 
 def browse(kind: ListingKind, args):
     """The page of browsable items matching a query string, with the checked filters."""
     filters = parse_filters(args)
-    return paginate(filtered(kind, filters), parse_page(args.get("page"))), filters
+    page = paging.seek(matching(kind, filters), ordering(kind, filters.sort), kind.model,
+                       parse_page(args.get("page")), _per_page())
+    return page, filters
 
 
 def filter_choices() -> dict[str, list[tuple[str, str]]]:

@@ -3,11 +3,11 @@ directory, and the public statistics. Read-only; nothing personal leaves through
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
 from marketplace.core.extensions import db
+from marketplace.core.paging import Page
 from marketplace.core.text import normalise_name
 from marketplace.models import Collectivity, CollectivityDepartement, PracticeReuse, PracticeSheet
 from marketplace.statistics.filters import Scope, parse_filters
@@ -18,20 +18,6 @@ LICENCE = "Licence Ouverte / Open Licence version 2.0"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 PUBLIC_SCOPE = Scope(everything=True, public=True)
 CODE = re.compile(r"[0-9AB]{2,9}", re.IGNORECASE)
-
-
-@dataclass
-class Page:
-    """One page of a listing and the total it was cut from."""
-
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return (self.total + self.per_page - 1) // self.per_page
 
 
 def paginate(statement, page: int, per_page: int) -> Page:

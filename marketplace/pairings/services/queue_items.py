@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import format_date, gettext as _
 
+from marketplace.core.paging import Page
 from marketplace.core.taxonomy import MODALITIES, label
 from marketplace.core.templating import number
 from marketplace.models import Need, SkillOffer, Suggestion
@@ -48,44 +49,11 @@ class Ranked:
     departement: str
 
 
-@dataclass
-class QueuePage:
-    """One page of the queue, with what the DSFR pagination needs."""
-
-    items: list[QueueItem]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
+class QueuePage(Page):
+    """One page of the queue; its pagination links fewer pages around the current one."""
 
     def iter_pages(self, left_edge=1, left_current=2, right_current=2, right_edge=1):
-        """Page numbers to show, None where a run of pages is left out (as Flask-SQLAlchemy does)."""
-        last = 0
-        for n in range(1, self.pages + 1):
-            if n <= left_edge or self.page - left_current <= n <= self.page + right_current or n > self.pages - right_edge:
-                if last + 1 != n:
-                    yield None
-                yield n
-                last = n
+        return super().iter_pages(left_edge, left_current, right_current, right_edge)
 
 
 def availability(offer: SkillOffer, need: Need) -> list[str]:

@@ -1,0 +1,223 @@
+"""The pages of issue 13 under load, on PostgreSQL at national scale, beside the code they replace.
+
+    apt-get install -y wrk                                      # the load tool (Debian package)
+    .venv/bin/python bench/web_load.py                          # 100,000 offers, 50,000 needs
+    .venv/bin/python bench/web_load.py --offers 20000 --needs 10000 --duration 10 --users 10
+
+Builds the data once in a schema of its own (TEST_DATABASE_URL or the local PostgreSQL; dropped
+at the end) with bench/stats_export.py's generator (1,000 collectivities, 100,000 published
+offers, 50,000 open needs, 20,000 suggestions, 5,000 pairings), then serves it with gunicorn
+(2 workers) twice: the baseline revision (default: the commit before issue 13's lists, checked
+out in a temporary git worktree, on the schema without the indexes this work added), then this
+checkout (with them). Each page is loaded by wrk (2 threads, --users connections, --duration s)
+and the table gives requests/s, p50 and p95 latency and failed responses, with the load average.
+EXPLAIN ANALYZE of each list query is printed for both schemas.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+PG_URL = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+BASELINE = "8e4e7d0"
+SECRET = "bench-web-load-" + "x" * 40
+PAGES = [
+    ("home page, anonymous", "/", False),
+    ("offers list, page 1", "/offres/", False),
+    ("offers list, page 500", "/offres/?page=500", False),
+    ("offers list, q=urbanisme", "/offres/?q=urbanisme", False),
+    ("coordinator queue (20,000 suggestions)", "/coordination/", True),
+]
+NEW_INDEXES = ("ix_skill_offers_status_published", "ix_needs_status_published",
+               "ix_skill_offers_search_trgm", "ix_needs_search_trgm")
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %.3f %.3f\\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.duration, latency:percentile(50) / 1000, latency:percentile(95) / 1000))
+end
+"""
+
+
+def create_indexes(conn) -> None:
+    """The indexes of migration scale_list_indexes (the ordering one also comes with create_all)."""
+    from sqlalchemy import text
+
+    for table in ("skill_offers", "needs"):
+        conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_{table}_status_published ON {table} (status, published_at, id)"))
+    conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"))
+    for table in ("skill_offers", "needs"):
+        conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_{table}_search_trgm ON {table} "
+                          "USING gin (search_text public.gin_trgm_ops)"))
+    conn.execute(text("ANALYZE"))
+
+
+def drop_indexes(conn) -> None:
+    from sqlalchemy import text
+
+    for name in NEW_INDEXES:
+        conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+    conn.execute(text("ANALYZE"))
+
+
+def coordinator_cookie(app) -> str:
+    """A signed-in coordinator of the bench's région, as the session cookie a browser would send."""
+    from marketplace.core.extensions import db
+    from marketplace.models import RoleAssignment, User
+    from tests.tools.sessions import sign_in
+
+    user = User(email="coordination@bench.fr", password_hash="x", display_name="Coordination",
+                email_verified=True, security_stamp=uuid.uuid4().hex)
+    role = RoleAssignment(role="coordinator")
+    role.scope_regions = ["00"]
+    user.roles.append(role)
+    db.session.add(user)
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, user)
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    return f"{cookie.key}={cookie.value}"
+
+
+def explain(conn, label: str) -> None:
+    from sqlalchemy import text
+
+    queries = {
+        "page 1": "SELECT id FROM skill_offers WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT 20",
+        "page 500": "SELECT id FROM skill_offers WHERE status = 'published' ORDER BY published_at DESC, id DESC "
+                    "OFFSET 9980 LIMIT 20",
+        "count q=urbanisme": "SELECT count(*) FROM skill_offers WHERE status = 'published' "
+                             "AND search_text LIKE '%urbanisme%'",
+    }
+    for name, sql in queries.items():
+        plan = [row[0] for row in conn.execute(text("EXPLAIN ANALYZE " + sql))]
+        print(f"\n-- {label}: {name}\n" + "\n".join(plan), file=sys.stderr)
+
+
+def serve(source: Path, url: str, port: int, log: Path) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "LOG_LEVEL": "WARNING",
+           "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "ESSAIM_INSTANCE_DIR": str(log.parent / "instance")}
+    env.pop("REDIS_URL", None)
+    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+                              cwd=source, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+            return server
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError(log.read_text()[-3000:])
+            time.sleep(0.5)
+
+
+def load(port: int, path: str, users: int, duration: int, cookie: str | None, script: Path) -> dict:
+    command = ["wrk", "-t2", f"-c{users}", f"-d{duration}s", "--timeout", "10s", "-s", str(script)]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    done = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
+                          timeout=duration + 60)
+    match = re.search(r"RESULT (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+)", done.stdout)
+    if not match:
+        raise RuntimeError(done.stdout + done.stderr)
+    requests, errors, micros, p50, p95 = match.groups()
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
+    return {"rps": int(requests) / (int(micros) / 1e6), "p50": float(p50), "p95": float(p95),
+            "failed": int(errors) + (int(non_2xx.group(1)) if non_2xx else 0)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--offers", type=int, default=100_000)
+    parser.add_argument("--needs", type=int, default=50_000)
+    parser.add_argument("--users", default="10,50")
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--baseline", default=BASELINE, help="git revision served as the baseline")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+
+    from sqlalchemy import create_engine, text
+
+    from config import TestingConfig
+    from marketplace import create_app
+    from marketplace.core.extensions import db
+    from stats_export import seed
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    served_url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    work = Path(tempfile.mkdtemp(prefix="essaim-web-load-"))
+    baseline_dir = work / "baseline"
+    app = create_app(TestingConfig, SECRET_KEY=SECRET, SQLALCHEMY_DATABASE_URI=PG_URL, SQLALCHEMY_ENGINE_OPTIONS={
+        "connect_args": {"options": f"-csearch_path={schema}"}})
+    script = work / "report.lua"
+    script.write_text(WRK_REPORT)
+    results: dict[tuple, dict] = {}
+    try:
+        with app.app_context():
+            db.create_all()
+            started = time.perf_counter()
+            seed(args.offers, args.needs)
+            cookie = coordinator_cookie(app)
+            print(f"seeded {args.offers:,} offers and {args.needs:,} needs in {time.perf_counter() - started:.0f} s",
+                  file=sys.stderr)
+        subprocess.run(["git", "worktree", "add", "--detach", str(baseline_dir), args.baseline], cwd=ROOT,
+                       check=True, capture_output=True)
+        subprocess.run([str(ROOT / ".venv/bin/pybabel"), "compile", "-q", "-d", "marketplace/translations"],
+                       cwd=baseline_dir, capture_output=True)
+        engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT",
+                               connect_args={"options": f"-csearch_path={schema}"})
+        for label, source, prepare in (("baseline", baseline_dir, drop_indexes), ("now", ROOT, create_indexes)):
+            with engine.connect() as conn:
+                prepare(conn)
+                explain(conn, label)
+            port = 18000 + (os.getpid() % 1000)
+            server = serve(source, served_url, port, work / f"{label}.log")
+            try:
+                for name, path, signed in PAGES:
+                    for users in [int(u) for u in args.users.split(",")]:
+                        results[(name, users, label)] = load(port, path, users, args.duration,
+                                                             cookie if signed else None, script)
+                        print(f"{label:8} {name:40} {users:3} users {results[(name, users, label)]}", file=sys.stderr)
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+        engine.dispose()
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(baseline_dir)], cwd=ROOT, capture_output=True)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    load_average = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\n{args.offers:,} offers, {args.needs:,} needs, PostgreSQL, gunicorn 2 workers, wrk 2 threads, "
+          f"{args.duration} s per row; baseline {args.baseline}; load average {load_average}\n")
+    print("| page | users | baseline req/s | now req/s | ratio | baseline p50 / p95 ms | now p50 / p95 ms | failed (base / now) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, _path, _signed in PAGES:
+        for users in [int(u) for u in args.users.split(",")]:
+            base, now = results[(name, users, "baseline")], results[(name, users, "now")]
+            print(f"| {name} | {users} | {base['rps']:.1f} | {now['rps']:.1f} | {now['rps'] / base['rps']:.1f}x | "
+                  f"{base['p50']:.0f} / {base['p95']:.0f} | {now['p50']:.0f} / {now['p95']:.0f} | "
+                  f"{base['failed']} / {now['failed']} |")
+
+
+if __name__ == "__main__":
+    main()
