@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from marketplace.core.forms import CleanText
 from marketplace.essaimage.services.kit import READINESS_THRESHOLDS
@@ -26,10 +26,12 @@ class ChecklistForm(FlaskForm):
             self[f"comment_{row['item']}"].data = row["comment"]
 
 
+# Checked here rather than by WTForms' own choice check, whose message is in English.
+_CHOOSE_STATUS = _l("Choisissez « À faire », « En partie » ou « Prêt ».")
 for _item in READINESS_ITEMS:
     setattr(ChecklistForm, f"status_{_item}", RadioField(
-        ITEM_LABELS[_item], choices=list(STATUS_LABELS.items()), default="todo",
-        validators=[InputRequired(_l("Choisissez « À faire », « En partie » ou « Prêt »."))]))
+        ITEM_LABELS[_item], choices=list(STATUS_LABELS.items()), default="todo", validate_choice=False,
+        validators=[InputRequired(_CHOOSE_STATUS), AnyOf(list(STATUS_LABELS), message=_CHOOSE_STATUS)]))
     setattr(ChecklistForm, f"comment_{_item}", TextAreaField(
         _l("Commentaire"), render_kw={"rows": 3, "maxlength": READINESS_COMMENT_MAX},
         validators=[Optional(), CleanText(), Length(max=READINESS_COMMENT_MAX, message=_l(
@@ -42,10 +44,12 @@ class KitFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    etape = SelectField(_l("Étape d'essaimage"), validators=[Optional()],
-                        choices=[("", _l("Toutes les étapes"))] + list(STAGE_LABELS.items()))
-    preparation = SelectField(_l("Préparation au moins égale à"), validators=[Optional()],
-                              choices=[("", _l("Peu importe"))] + [(str(t), f"{t} %") for t in READINESS_THRESHOLDS])
+    etape = SelectField(_l("Étape d'essaimage"), validate_choice=False, validators=[
+        Optional(), AnyOf(list(STAGE_LABELS), message=_l("Choisissez une étape dans la liste."))],
+        choices=[("", _l("Toutes les étapes"))] + list(STAGE_LABELS.items()))
+    preparation = SelectField(_l("Préparation au moins égale à"), validate_choice=False, validators=[
+        Optional(), AnyOf([str(t) for t in READINESS_THRESHOLDS], message=_l("Choisissez un seuil dans la liste."))],
+        choices=[("", _l("Peu importe"))] + [(str(t), f"{t} %") for t in READINESS_THRESHOLDS])
 
     def stage(self) -> str | None:
         return self.etape.data or None

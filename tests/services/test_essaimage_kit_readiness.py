@@ -10,31 +10,21 @@ from marketplace.core.errors import NotAllowed, NotFound, ServiceError
 from marketplace.essaimage.services import kit, readiness
 from marketplace.models import ReadinessItem
 from marketplace.practices.services import editing, essaimage
-from tests.fixtures.practices.helpers import make_sheet, sheet_data
+from tests.fixtures.practices.helpers import alice, make_sheet, place, sheet_data  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
-def lyon(make_collectivity):
-    return make_collectivity("Lyon", departements=("69",), regions=("84",))
-
-
-@pytest.fixture
-def author(make_user, lyon):
-    return make_user(name="Alice", roles=[("agent", lyon)])
-
-
-@pytest.fixture
-def sheet(author, lyon):
-    return make_sheet(author, lyon)
+def sheet(alice, place):
+    return make_sheet(alice, place)
 
 
 ALL_DONE = {item: {"status": "done", "comment": ""} for item in readiness.READINESS_ITEMS}
 
 
-def test_author_fills_the_checklist_and_the_score_follows(app, db, author, sheet):
+def test_author_fills_the_checklist_and_the_score_follows(app, db, alice, sheet):
     assert readiness.score(sheet) == 0
     assert [row["status"] for row in readiness.checklist(sheet)] == ["todo"] * 4
-    score = readiness.save_checklist(sheet, author, {
+    score = readiness.save_checklist(sheet, alice, {
         "documentation": {"status": "done", "comment": "Cahier des charges joint"},
         "costs": {"status": "partial", "comment": ""},
     })
@@ -42,7 +32,7 @@ def test_author_fills_the_checklist_and_the_score_follows(app, db, author, sheet
     rows = {row["item"]: row for row in readiness.checklist(sheet)}
     assert rows["documentation"]["comment"] == "Cahier des charges joint"
     assert rows["contacts"]["status"] == "todo" and rows["contacts"]["updated_by"] is None
-    assert readiness.save_checklist(sheet, author, ALL_DONE) == 100
+    assert readiness.save_checklist(sheet, alice, ALL_DONE) == 100
     assert db.session.query(ReadinessItem).filter_by(sheet_id=sheet.id).count() == 4
 
 
@@ -54,50 +44,50 @@ def test_score_boundaries(statuses, expected):
     assert readiness.score_of(statuses) == expected
 
 
-def test_an_editor_may_fill_it_but_not_other_members(app, make_user, make_collectivity, author, sheet, lyon):
+def test_an_editor_may_fill_it_but_not_other_members(app, make_user, make_collectivity, alice, sheet, place):
     elsewhere = make_collectivity("Rennes", departements=("35",), regions=("53",))
     editor = make_user(roles=[("agent", elsewhere)])
-    stranger = make_user(roles=[("representative", lyon)])  # same collectivity, never wrote the sheet
+    stranger = make_user(roles=[("representative", place)])  # same collectivity, never wrote the sheet
     with pytest.raises(NotAllowed):
         readiness.save_checklist(sheet, stranger, ALL_DONE)
-    editing.save_sheet(sheet, editor, sheet_data(lyon, title="Cantine bio, version revue"), sheet.revision_number)
+    editing.save_sheet(sheet, editor, sheet_data(place, title="Cantine bio, version revue"), sheet.revision_number)
     assert readiness.save_checklist(sheet, editor, ALL_DONE) == 100
     admin = make_user(roles=["admin"])
     assert readiness.can_edit(admin, sheet)
 
 
-def test_bad_entries_are_refused_with_their_field(app, author, sheet):
+def test_bad_entries_are_refused_with_their_field(app, alice, sheet):
     with pytest.raises(ServiceError) as error:
-        readiness.save_checklist(sheet, author, {"costs": {"status": "fini", "comment": ""}})
+        readiness.save_checklist(sheet, alice, {"costs": {"status": "fini", "comment": ""}})
     assert error.value.field == "status_costs"
     with pytest.raises(ServiceError) as error:
-        readiness.save_checklist(sheet, author, {"costs": {"status": "done", "comment": "x" * 1001}})
+        readiness.save_checklist(sheet, alice, {"costs": {"status": "done", "comment": "x" * 1001}})
     assert error.value.field == "comment_costs"
     with pytest.raises(ServiceError):
-        readiness.save_checklist(sheet, author, {"budget": {"status": "done", "comment": ""}})
+        readiness.save_checklist(sheet, alice, {"budget": {"status": "done", "comment": ""}})
     assert readiness.score(sheet) == 0  # nothing half-saved
 
 
-def test_editable_checklist_refuses_unknown_drafts_and_outsiders(app, make_user, author, lyon, sheet):
+def test_editable_checklist_refuses_unknown_drafts_and_outsiders(app, make_user, alice, place, sheet):
     with pytest.raises(NotFound):
-        readiness.editable_checklist(10**6, author)
-    draft = make_sheet(author, lyon, status="draft")
+        readiness.editable_checklist(10**6, alice)
+    draft = make_sheet(alice, place, status="draft")
     with pytest.raises(NotFound):
         readiness.editable_checklist(draft.id, make_user())  # no role: drafts are hidden
     with pytest.raises(NotAllowed):
-        readiness.editable_checklist(sheet.id, make_user(roles=[("agent", lyon)]))
-    found, rows = readiness.editable_checklist(sheet.id, author)
+        readiness.editable_checklist(sheet.id, make_user(roles=[("agent", place)]))
+    found, rows = readiness.editable_checklist(sheet.id, alice)
     assert found.id == sheet.id and len(rows) == 4
 
 
-def test_kit_list_by_stage_most_ready_first_and_filters(app, make_user, make_collectivity, author, lyon):
+def test_kit_list_by_stage_most_ready_first_and_filters(app, make_user, make_collectivity, alice, place):
     rennes = make_collectivity("Rennes", departements=("35",), regions=("53",))
-    spread = make_sheet(author, lyon, title="Pratique reprise")
-    ready = make_sheet(author, lyon, title="Pratique prête")
-    plain = make_sheet(author, lyon, title="Pratique brute")
-    make_sheet(author, lyon, title="Brouillon caché", status="draft")
+    spread = make_sheet(alice, place, title="Pratique reprise")
+    ready = make_sheet(alice, place, title="Pratique prête")
+    plain = make_sheet(alice, place, title="Pratique brute")
+    make_sheet(alice, place, title="Brouillon caché", status="draft")
     essaimage.declare_reuse(spread, make_user(roles=[("representative", rennes)]), rennes.id, "implemented")
-    readiness.save_checklist(ready, author, ALL_DONE)
+    readiness.save_checklist(ready, alice, ALL_DONE)
     titles = [e.sheet.title for e in kit.entries()]
     assert titles == ["Pratique reprise", "Pratique prête", "Pratique brute"]
     assert [stage for stage, _items in kit.by_stage(kit.entries())] == ["several", "local"]
@@ -107,11 +97,11 @@ def test_kit_list_by_stage_most_ready_first_and_filters(app, make_user, make_col
     assert plain.id in {e.sheet.id for e in kit.entries(min_score=0)}
 
 
-def test_kit_pdf_is_a_pdf_with_the_current_titles(app, author, lyon):
-    make_sheet(author, lyon, title="Cantine bio et locale")
+def test_kit_pdf_is_a_pdf_with_the_current_titles(app, alice, place):
+    make_sheet(alice, place, title="Cantine bio et locale")
     with app.test_request_context():
         first = kit.kit_pdf()
-    make_sheet(author, lyon, title="Covoiturage rural solidaire")
+    make_sheet(alice, place, title="Covoiturage rural solidaire")
     with app.test_request_context():
         second = kit.kit_pdf()
     assert first.startswith(b"%PDF")
