@@ -28,7 +28,7 @@ def test_author_fills_the_checklist_and_the_score_follows(app, db, alice, sheet)
         "documentation": {"status": "done", "comment": "Cahier des charges joint"},
         "costs": {"status": "partial", "comment": ""},
     })
-    assert score == 38  # (1 + 0.5) / 4 = 37.5 %, rounded half to even by round() -> 38
+    assert score == 38  # (1 + 0.5) / 4 = 37.5 %, rounded half up
     rows = {row["item"]: row for row in readiness.checklist(sheet)}
     assert rows["documentation"]["comment"] == "Cahier des charges joint"
     assert rows["contacts"]["status"] == "todo" and rows["contacts"]["updated_by"] is None
@@ -37,8 +37,8 @@ def test_author_fills_the_checklist_and_the_score_follows(app, db, alice, sheet)
 
 
 @pytest.mark.parametrize("statuses, expected", [
-    ([], 0), (["todo"] * 4, 0), (["partial"], 12), (["partial", "partial"], 25), (["done"], 25),
-    (["done", "done", "partial"], 62), (["done"] * 3 + ["partial"], 88), (["done"] * 4, 100),
+    ([], 0), (["todo"] * 4, 0), (["partial"], 13), (["partial", "partial"], 25), (["done"], 25),
+    (["done", "done", "partial"], 63), (["unknown"], 0), (["done"] * 3 + ["partial"], 88), (["done"] * 4, 100),
 ])
 def test_score_boundaries(statuses, expected):
     assert readiness.score_of(statuses) == expected

@@ -34,12 +34,12 @@ def reuse_map(sheet: PracticeSheet, reuses) -> list[dict]:
     return sorted(rows.values(), key=lambda r: (not r["origin"], -r["count"], r["code"]))
 
 
-def contacts(sheet: PracticeSheet, user) -> dict:
+def contacts(sheet: PracticeSheet, user, checklist: list[dict]) -> dict:
     """Who to contact to replicate the practice: the sheet's collectivity, the authors who act for
     it (e-mail addresses for members only: a visitor sees names), and the checklist's contact note."""
     own = [a for a in search.authors(sheet)
            if any(role.collectivity_id == sheet.collectivity_id for role in a.active_roles())]
-    note = next((i["comment"] for i in readiness.checklist(sheet) if i["item"] == "contacts"), "")
+    note = next((row["comment"] for row in checklist if row["item"] == "contacts"), "")
     return {"collectivity": sheet.collectivity, "people": own, "show_emails": is_member(user), "note": note}
 
 
@@ -47,10 +47,11 @@ def sheet_block(sheet: PracticeSheet, user) -> dict:
     """Everything the sheet's essaimage block shows."""
     reach = stages.reach_of(sheet)
     places = reuse_map(sheet, essaimage.reuses(sheet))
+    checklist = readiness.checklist(sheet)
     return {
         "stage": reach.stage, "stage_label": stages.STAGE_LABELS[reach.stage], "reach": reach,
         "places": places, "map_data": json.dumps({p["code"]: p["count"] for p in places}, sort_keys=True),
-        "score": readiness.score(sheet), "checklist": readiness.checklist(sheet),
-        "can_edit": readiness.can_edit(user, sheet), "contacts": contacts(sheet, user),
+        "score": readiness.score_of(row["status"] for row in checklist), "checklist": checklist,
+        "can_edit": readiness.can_edit(user, sheet), "contacts": contacts(sheet, user, checklist),
         "status_labels": readiness.STATUS_LABELS,
     }
