@@ -101,7 +101,7 @@ def test_kit_pdf_is_a_pdf_with_the_current_titles(app, alice, place):
     make_sheet(alice, place, title="Cantine bio et locale")
     with app.test_request_context():
         first = kit.kit_pdf()
-    make_sheet(alice, place, title="Covoiturage rural solidaire")
+    covoiturage = make_sheet(alice, place, title="Covoiturage rural solidaire")
     with app.test_request_context():
         second = kit.kit_pdf()
     assert first.startswith(b"%PDF")
@@ -111,3 +111,9 @@ def test_kit_pdf_is_a_pdf_with_the_current_titles(app, alice, place):
     assert "Les étapes de l'essaimage" in flat
     first_text = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(first)).pages).split())
     assert "Covoiturage rural solidaire" not in first_text
+    with app.test_request_context():
+        assert kit.kit_pdf() is second  # unchanged content: the kept PDF, not a new conversion
+    readiness.save_checklist(covoiturage, alice, ALL_DONE)  # its score moves: a new conversion
+    with app.test_request_context():
+        third = kit.kit_pdf()
+    assert third is not second and b"%PDF" in third[:8]

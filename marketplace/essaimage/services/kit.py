@@ -2,10 +2,11 @@
 and the kit as a PDF generated from the current content (kit text and the national list)."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import format_date
 from sqlalchemy import select
 
@@ -62,7 +63,17 @@ def kit_context() -> dict:
 
 
 def kit_pdf() -> bytes:
-    """The kit as a PDF: the kit text, then every published sheet by stage (the national list)."""
+    """The kit as a PDF: the kit text, then every published sheet by stage (the national list).
+
+    The HTML is rendered from the current content on every call; the PDF of the last HTML is kept
+    in the process (xhtml2pdf takes seconds for a thousand sheets, the HTML a fraction of one), so
+    that a download repeats the conversion only when a sheet, a reuse, a score or the day changed."""
     html = render_template("essaimage/kit_pdf.html", groups=by_stage(entries()),
                            generated=format_date(date.today(), "long"), **kit_context())
-    return render_pdf(html)
+    key = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    cache = current_app.extensions.setdefault("essaimage_kit_pdf", {})
+    if key not in cache:
+        pdf = render_pdf(html)
+        cache.clear()  # one kit at a time: the previous one is out of date
+        cache[key] = pdf
+    return cache[key]
