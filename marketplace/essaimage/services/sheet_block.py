@@ -34,6 +34,19 @@ def reuse_map(sheet: PracticeSheet, reuses) -> list[dict]:
     return sorted(rows.values(), key=lambda r: (not r["origin"], -r["count"], r["code"]))
 
 
+# The 101 départements (COG 2026): the map colours those without a reuse too, so that the ones with
+# one stand out even when the official geography was not imported (as in the demo).
+DEPARTEMENT_CODES = tuple([f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B", "971", "972", "973", "974", "976"])
+
+
+def map_data(places: list[dict]) -> str:
+    """The map's data: every département, 0 where nobody does the practice."""
+    known = db.session.scalars(select(Departement.code)).all() or DEPARTEMENT_CODES
+    values = dict.fromkeys(known, 0)
+    values.update({place["code"]: place["count"] for place in places})
+    return json.dumps(values, sort_keys=True)
+
+
 def contacts(sheet: PracticeSheet, user, checklist: list[dict]) -> dict:
     """Who to contact to replicate the practice: the sheet's collectivity, the authors who act for
     it (e-mail addresses for members only: a visitor sees names), and the checklist's contact note."""
@@ -50,7 +63,7 @@ def sheet_block(sheet: PracticeSheet, user) -> dict:
     checklist = readiness.checklist(sheet)
     return {
         "stage": reach.stage, "stage_label": stages.STAGE_LABELS[reach.stage], "reach": reach,
-        "places": places, "map_data": json.dumps({p["code"]: p["count"] for p in places}, sort_keys=True),
+        "places": places, "map_data": map_data(places),
         "score": readiness.score_of(row["status"] for row in checklist), "checklist": checklist,
         "can_edit": readiness.can_edit(user, sheet), "contacts": contacts(sheet, user, checklist),
         "status_labels": readiness.STATUS_LABELS,
