@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
-from marketplace.core.forms import CleanText
+from marketplace.core.forms import CleanText, parse_int
 from marketplace.essaimage.services.kit import READINESS_THRESHOLDS
 from marketplace.essaimage.services.readiness import ITEM_LABELS, STATUS_LABELS
 from marketplace.essaimage.services.stages import STAGE_LABELS
@@ -55,4 +55,4 @@ class KitFilterForm(FlaskForm):
         return self.etape.data or None
 
     def min_score(self) -> int | None:
-        return int(self.preparation.data) if self.preparation.data else None
+        return parse_int(self.preparation.data, 0, 100)  # None for empty or anything but a score

@@ -18,9 +18,8 @@ bp = Blueprint("essaimage", __name__, url_prefix="/essaimage")
 def index():
     form = KitFilterForm(formdata=request.args)
     valid = form.validate()
-    found = kit.entries(form.stage(), form.min_score()) if valid else []
-    return render_template("essaimage/index.html", form=form, groups=kit.by_stage(found), count=len(found),
-                           **kit.kit_context()), (200 if valid else 400)
+    page = kit.kit_page(form.stage(), form.min_score(), listed=valid)
+    return render_template("essaimage/index.html", form=form, **page), (200 if valid else 400)
 
 
 @bp.get("/kit.pdf")

@@ -62,6 +62,13 @@ def kit_context() -> dict:
                            "regions": stages.MIN_REGIONS_NATIONAL}}
 
 
+def kit_page(stage: str | None = None, min_score: int | None = None, listed: bool = True) -> dict:
+    """Everything the /essaimage/ page shows: the kit text's values and the filtered list by stage
+    (empty when `listed` is False: filters the form refused list nothing)."""
+    found = entries(stage, min_score) if listed else []
+    return {"groups": by_stage(found), "count": len(found), **kit_context()}
+
+
 def kit_pdf() -> bytes:
     """The kit as a PDF: the kit text, then every published sheet by stage (the national list).
 
