@@ -79,8 +79,9 @@ def kit_pdf() -> bytes:
                            generated=format_date(date.today(), "long"), **kit_context())
     key = hashlib.sha256(html.encode("utf-8")).hexdigest()
     cache = current_app.extensions.setdefault("essaimage_kit_pdf", {})
-    if key not in cache:
+    pdf = cache.get(key)  # read once: another thread may clear the cache meanwhile
+    if pdf is None:
         pdf = render_pdf(html)
         cache.clear()  # one kit at a time: the previous one is out of date
         cache[key] = pdf
-    return cache[key]
+    return pdf
