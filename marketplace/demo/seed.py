@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from marketplace.admin.domains import seed_demo_domains
 from marketplace.demo.communities import seed_communities
+from marketplace.demo.essaimage import seed_essaimage_kit
 from marketplace.demo.collectivities import PLACES, Place, place_key
 from marketplace.demo.generator import DEFAULT_SEED, DemoPlan, PlannedListing, build_plan, places_used
 from marketplace.demo.people import DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD
@@ -96,6 +97,7 @@ def seed_demo(progress: Progress | None = None, seed: int = DEFAULT_SEED) -> dic
     _create_listings(plan, places, users)
     report("Fiches pratiques…")
     _create_practices(plan_practices(plan, seed), places, users)
+    seed_essaimage_kit()
     report("Domaines de messagerie des collectivités…")
     seed_demo_domains(places.values())
     report("Communautés de pratique…")

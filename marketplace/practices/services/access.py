@@ -73,7 +73,12 @@ def can_remove_attachment(user, attachment, sheet) -> bool:
     if user.has_role("admin") or attachment.uploader_id == user.id:
         return True
     acts_for_sheet = any(role.collectivity_id == sheet.collectivity_id for role in user.active_roles())
-    if not acts_for_sheet:
+    return acts_for_sheet and is_editor(user, sheet)
+
+
+def is_editor(user, sheet) -> bool:
+    """Whether this member wrote a revision of the sheet (its author or one of its editors)."""
+    if not is_member(user):
         return False
     return db.session.scalar(select(PracticeRevision.id).where(
         PracticeRevision.sheet_id == sheet.id, PracticeRevision.author_id == user.id).limit(1)) is not None

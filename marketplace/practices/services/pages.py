@@ -13,6 +13,7 @@ from marketplace.practices.services import discussion, editing, essaimage, searc
 from marketplace.practices.services.access import can_curate, can_remove_attachment, can_view, is_member
 from marketplace.practices.services.diff import diff_table
 from marketplace.practices.services.render import render_markdown
+from marketplace.essaimage.services.sheet_block import sheet_block
 
 MARKDOWN_FIELDS = ("summary", "problem", "actions", "results", "costs", "contacts")
 
@@ -48,6 +49,7 @@ def sheet_page(sheet: PracticeSheet, user) -> dict:
         "comments": [(c, render_markdown(c.body)) for c in discussion.comments(sheet)],
         "following": discussion.find_follow(user, "sheet", str(sheet.id)) is not None,
         "authors": search.authors(sheet),
+        "kit": sheet_block(sheet, user),
     }
 
 
