@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = 'kit_readiness_checklist'
-down_revision = 'api_api_tokens'
+down_revision = 'scale_list_indexes'
 branch_labels = None
 depends_on = None
 
