@@ -36,7 +36,9 @@ def _per_user() -> str:
     return f"user:{getattr(current_user, 'id', None) or request.remote_addr}"
 
 
-def _too_many(_limit):
+@bp.errorhandler(429)
+def too_many_conversations(_error):
+    # The limit guards new conversations only (replies are not limited): say so, not "too many attempts".
     message = _("Vous avez commencé beaucoup de conversations en peu de temps : réessayez plus tard.")
     return make_response(render_template("errors/error.html", code=429, message=message), 429)
 
@@ -55,7 +57,7 @@ def inbox():
 
 @bp.route("/nouveau/<int:need_id>/<int:offer_id>", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_start_limit, key_func=_per_user, methods=["POST"], on_breach=_too_many)
+@limiter.limit(_start_limit, key_func=_per_user, methods=["POST"])
 def start(need_id: int, offer_id: int):
     need, offer, blocked = conversations.prepare_start(current_user, need_id, offer_id)
     form = MessageForm()
