@@ -57,7 +57,9 @@ def inbox():
 
 @bp.route("/nouveau/<int:need_id>/<int:offer_id>", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_start_limit, key_func=_per_user, methods=["POST"])
+# Only a message sent counts (a redirect): a form sent back with an error spends nothing.
+@limiter.limit(_start_limit, key_func=_per_user, methods=["POST"],
+               deduct_when=lambda response: response.status_code == 302)
 def start(need_id: int, offer_id: int):
     need, offer, blocked = conversations.prepare_start(current_user, need_id, offer_id)
     form = MessageForm()

@@ -174,6 +174,7 @@ def test_own_messages_and_strangers_cannot_be_reported(client, w):
 def test_new_conversations_are_rate_limited_per_user(client, w, app, make_user):
     app.config["MESSAGING_START_RATE_LIMIT"] = "1 per hour"
     as_user(client, w["representative"])
+    assert start(client, w, "").status_code == 400  # refused: does not count
     assert start(client, w).status_code == 302
     response = start(client, w, "Encore")
     assert response.status_code == 429
