@@ -28,6 +28,14 @@ def unread_messages():
     return {"unread_messages": 0}
 
 
+@bp.app_template_global()
+def conversations_about(need_id: int, offer_id: int) -> list:
+    """The current user's conversations about a need and an offer (the pairing page links them)."""
+    if not getattr(current_user, "is_authenticated", False):
+        return []
+    return conversations.about(current_user, need_id, offer_id)
+
+
 def _start_limit() -> str:
     return current_app.config.get("MESSAGING_START_RATE_LIMIT", "10 per hour")
 

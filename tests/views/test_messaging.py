@@ -12,7 +12,7 @@ from marketplace.core.extensions import db
 from marketplace.messaging.services import conversations
 from marketplace.models import Conversation, ConversationMessage, MessageReport
 from tests.fixtures.practices.helpers import EXE, PDF
-from tests.pairing_world import w  # noqa: F401  (fixture)
+from tests.pairing_world import pairing, w  # noqa: F401  (fixtures)
 from tests.tools.sessions import sign_in, sign_out
 
 
@@ -185,3 +185,14 @@ def test_inbox_pages_and_a_bad_page_number(client, w):
     as_user(client, w["agent"])
     assert "Aucune conversation" in client.get("/messages/?page=abc").get_data(as_text=True)
     assert client.get("/messages/?page=-3").status_code == 200
+
+
+def test_the_conversation_and_the_pairing_thread_link_to_each_other(client, w, pairing):
+    conversation = conversations.start(w["representative"], w["need"].id, w["offer"].id, "Bonjour", "t1")
+    as_user(client, w["agent"])
+    page = client.get(f"/messages/{conversation.id}").get_data(as_text=True)
+    assert f"/rapprochements/{pairing.id}" in page and "Ouvrir la mise en relation" in page
+    page = client.get(f"/rapprochements/{pairing.id}").get_data(as_text=True)
+    assert f"/messages/{conversation.id}" in page and "Votre conversation avec Sacha Accueil" in page
+    as_user(client, w["approver"])  # a party of the pairing, not of the conversation
+    assert f"/messages/{conversation.id}" not in client.get(f"/rapprochements/{pairing.id}").get_data(as_text=True)

@@ -174,6 +174,12 @@ def pairing_for(conversation: Conversation) -> Pairing | None:
         Pairing.need_id == conversation.need_id, Pairing.offer_id == conversation.offer_id))
 
 
+def about(user, need_id: int, offer_id: int) -> list[Conversation]:
+    """The user's conversations about this need and offer (linked from the pairing's page)."""
+    return list(db.session.scalars(select(Conversation).where(
+        _mine(user), Conversation.need_id == need_id, Conversation.offer_id == offer_id).order_by(Conversation.id)))
+
+
 def _mine(user):
     return or_(Conversation.starter_id == user.id, Conversation.recipient_id == user.id)
 
