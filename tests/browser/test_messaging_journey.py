@@ -1,17 +1,19 @@
 """Issue 15 §4's journey in a real Chromium, from the demo data: the référent writes to the agent
 suggested for their need from the need page, the agent sees the unread message, answers with a
 PDF, the référent reads the answer and downloads the file; the report form and the messaging
-settings are reachable; every page visited passes the accessibility audit."""
+settings are reachable, and an administrator decides on the report; every page visited passes the accessibility audit."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from tests.browser.helpers import assert_accessible
+from tests.browser.helpers import assert_accessible, tick
 from tests.browser.test_pairing_journey import AGENT, AGENT_NAME, HOST, NEED, OFFER, TIMEOUT, _flash, _session
 
 pytestmark = pytest.mark.browser
+
+ADMIN = "admin@demo.essaim.fr"
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 FIRST = "Bonjour, votre offre sur le ZAN correspond à notre besoin : seriez-vous disponible en mars ?"
@@ -76,6 +78,25 @@ def test_referent_writes_agent_answers_with_a_file_referent_reads_it(demo_server
     referent.get_by_role("link", name="Signaler ce message").click()
     referent.get_by_role("heading", name="Signaler un message", level=1).wait_for()
     assert_accessible(referent)
+    tick(referent, "input[name='reason'][value=other]")
+    referent.get_by_label("Précisez ce qui pose problème (facultatif)").fill("Test du signalement")
+    referent.get_by_role("button", name="Envoyer le signalement").click()
+    _flash(referent, "Merci : votre signalement est transmis aux administrateurs.")
+
+    # The administrator finds the report from the accounts page and dismisses it, with a reason.
+    admin = _session(browser, base_url, ADMIN)
+    admin.get_by_role("link", name="Administration").first.click()
+    admin.get_by_role("link", name="Messages signalés").click()
+    admin.get_by_role("heading", name="Messages signalés", level=1).wait_for()
+    assert admin.get_by_text(ANSWER).is_visible() and admin.get_by_text("Test du signalement").is_visible()
+    assert_accessible(admin)
+    section = admin.locator("section[id^='signalement-']").first
+    tick(admin, "section[id^='signalement-'] input[value=dismissed]")
+    section.get_by_label("Raison (gardée dans le journal)").fill("Signalement de test")
+    section.get_by_role("button", name="Enregistrer la décision").click()
+    _flash(admin, "Décision enregistrée dans le journal.")
+    assert admin.get_by_text("Aucun signalement en attente.").is_visible()
+    assert_accessible(admin)
     referent.goto(base_url + "/messages/parametres")
     referent.get_by_role("heading", name="Paramètres de messagerie", level=1).wait_for()
     assert_accessible(referent)
