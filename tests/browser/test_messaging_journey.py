@@ -5,6 +5,7 @@ settings are reachable, and an administrator decides on the report; every page v
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -21,7 +22,8 @@ ANSWER = "Bonjour, oui : je vous joins ma note de méthode."
 
 
 def test_referent_writes_agent_answers_with_a_file_referent_reads_it(demo_server, browser):
-    base_url = demo_server[0]
+    base_url, _instance, mailbox = demo_server
+    mail_before = len(mailbox.messages)
 
     referent = _session(browser, base_url, HOST)
     referent.goto(base_url + "/besoins/mes")
@@ -97,6 +99,15 @@ def test_referent_writes_agent_answers_with_a_file_referent_reads_it(demo_server
     _flash(admin, "Décision enregistrée dans le journal.")
     assert admin.get_by_text("Aucun signalement en attente.").is_visible()
     assert_accessible(admin)
+
+    # E-mails left through the outbox: the agent's and the référent's new messages (immediate by
+    # default), the report to the administrator.
+    deadline = time.monotonic() + TIMEOUT / 1000
+    while len(mailbox.messages) - mail_before < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    sent = [(m["to"], m["subject"]) for m in mailbox.messages[mail_before:]]
+    assert (AGENT, "Nouveau message sur Essaim") in sent and (HOST, "Nouveau message sur Essaim") in sent, sent
+    assert (ADMIN, "Un message a été signalé sur Essaim") in sent, sent
     referent.goto(base_url + "/messages/parametres")
     referent.get_by_role("heading", name="Paramètres de messagerie", level=1).wait_for()
     assert_accessible(referent)
