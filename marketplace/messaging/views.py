@@ -37,7 +37,7 @@ def conversations_about(need_id: int, offer_id: int) -> list:
 
 
 def _start_limit() -> str:
-    return current_app.config.get("MESSAGING_START_RATE_LIMIT", "10 per hour")
+    return current_app.config["MESSAGING_START_RATE_LIMIT"]
 
 
 def _per_user() -> str:
