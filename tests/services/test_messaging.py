@@ -73,6 +73,13 @@ def test_unknown_ids_are_not_found(w, need_id, offer_id):
                             offer_id if offer_id is not None else w["offer"].id, "Bonjour", "t1")
 
 
+def test_a_deactivated_agent_cannot_be_written_to(w):
+    w["agent"].active = False
+    db.session.commit()
+    with pytest.raises(NotAllowed, match="désactivé"):
+        _start(w)
+
+
 def test_a_closed_need_or_withdrawn_offer_cannot_be_written_about(w):
     w["need"].status = "closed"
     db.session.commit()

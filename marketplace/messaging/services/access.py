@@ -44,6 +44,8 @@ def start_refusal(user, need: Need | None, offer: SkillOffer | None) -> str | No
         return _("Seuls les référents vérifiés de la collectivité du besoin écrivent aux agents suggérés.")
     if offer.agent_id == user.id:
         return _("Vous ne pouvez pas vous écrire à vous-même.")
+    if not offer.agent.active:
+        return _("Le compte de cet agent est désactivé : il ne peut pas recevoir de message.")
     if not _is_suggested(need, offer):
         return _("Cette offre n'est pas (ou plus) suggérée pour ce besoin.")
     return block_message(user, offer.agent_id)
