@@ -71,6 +71,8 @@ class Config:
     # Reset and verification e-mails asked per address and per client address.
     EMAIL_RATE_LIMIT_ADDRESS = os.environ.get("EMAIL_RATE_LIMIT_ADDRESS", "3 per hour")
     EMAIL_RATE_LIMIT_IP = os.environ.get("EMAIL_RATE_LIMIT_IP", "20 per hour")
+    # New conversations a user may start (messages sent; replies are not limited).
+    MESSAGING_START_RATE_LIMIT = os.environ.get("MESSAGING_START_RATE_LIMIT", "10 per hour")
     # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (ProxyFix).
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 

@@ -28,6 +28,7 @@ SKIPPED_ENDPOINTS = {"accounts.logout", "static"}
 def build_world(app, make_collectivity, make_user) -> dict:
     """The pairing world plus an engagement, practice content and a user the admin may change."""
     from marketplace.pairings.services import consents, engagement, queue
+    from marketplace.messaging.services import conversations
     from marketplace.practices.services import collections, discussion, editing, uploads
 
     app.config["UPLOAD_DIR"] = str(app.config["MAIL_FILE_PATH"]) + "-uploads"
@@ -57,6 +58,10 @@ def build_world(app, make_collectivity, make_user) -> dict:
     discussion.follow(w["agent"], "sheet", str(sheet.id))
     collection = collections.create_collection(w["coordinator"], "Sélection", "Nos préférées")
     collections.add_item(collection, w["coordinator"], sheet_id=sheet.id)
+    # A conversation between the representative and the suggested agent, answered with a file.
+    talk = conversations.start(w["representative"], w["need"].id, w["offer"].id, "Bonjour", "fuzz")
+    answer = conversations.reply(w["agent"], talk.id, "Voici", "fuzz", conversations.Upload(io.BytesIO(PDF), "note.pdf"))
+    w.update(conversation=talk, message=answer)
     w.update(pairing=pairing, ended=ended, proposed=proposed, sheet=sheet, collection=collection, attachment=attachment,
              victim=make_user(name="Compte à administrer", roles=[("representative", w["lille"])]))
     return w
@@ -80,7 +85,9 @@ def url_arguments(w) -> dict[str, int | list[int]]:
     return {"item_id": w["offer"].id, "pairing_id": [w[k].id for k in ("pairing", "ended", "proposed")], "number": 1, "sheet_id": w["sheet"].id,
             "collection_id": w["collection"].id, "attachment_id": w["attachment"].id,
             "suggestion_id": w["suggestion"].id,
-            "user_id": w["victim"].id, "role_id": w["victim"].roles[0].id}
+            "user_id": w["victim"].id, "role_id": w["victim"].roles[0].id,
+            "conversation_id": w["conversation"].id, "message_id": w["message"].id,
+            "need_id": w["need"].id, "offer_id": w["offer"].id}
 
 
 @dataclass

@@ -13,6 +13,7 @@ from marketplace.models.geography import (
 from marketplace.models.identity import ExternalIdentity, LoginThrottle, UserSession
 from marketplace.models.listing import Need, SkillOffer
 from marketplace.models.matching import MatchingIndexState, Suggestion
+from marketplace.models.messaging import Conversation, ConversationMessage, MessageAttachment, MessageReport, UserBlock
 from marketplace.models.notifications import Notification, NotificationPreference
 from marketplace.models.outbox import OutboxEmail, TaskIntent
 from marketplace.models.pairing import AgentCapacity, AuditEntry, Consent, DayBudgetChange, DayLog, Engagement, ExperienceReport, Feedback, Pairing, PairingMessage  # noqa: F401,E501
@@ -24,6 +25,7 @@ __all__ = [
     "Community", "CommunityMeeting", "CommunityMember", "CommunityPost", "CommunityReport", "CommunityResource", "CommunityThread",  # noqa: E501
     "ApiToken",
     "ReadinessItem",
+    "Conversation", "ConversationMessage", "MessageAttachment", "MessageReport", "UserBlock",
     "Collection", "CollectionItem", "Follow", "PracticeAttachment", "PracticeComment", "PracticeReuse", "PracticeRevision", "PracticeSheet",  # noqa: E501
     "Collectivity",
     "CollectivityDepartement",

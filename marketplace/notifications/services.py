@@ -26,6 +26,7 @@ EMAIL_KINDS = {
     "practices": _l("Nouveautés des fiches pratiques que vous suivez"),
     "pairings": _l("Propositions de mise à disposition, consentements et conventions"),
     "community": _l("Nouvelles discussions et réponses des communautés que vous suivez"),
+    "messages": _l("Messages reçus d'un référent ou d'un agent"),
 }
 DEFAULT_FREQUENCY = "immediate"
 FREQUENCY_LABELS = {

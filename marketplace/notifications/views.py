@@ -12,6 +12,7 @@ from marketplace.core.extensions import csrf, db
 from marketplace.core.web import attempt
 from marketplace.models import Need, SkillOffer
 from marketplace.listings.services import can_view
+from marketplace.messaging.services import conversations
 from marketplace.notifications import services as notifications
 from marketplace.suggestions import exclusions, services as suggestions
 from marketplace.notifications.forms import choices_of, preferences_form
@@ -103,7 +104,13 @@ def _feed(model, item_id: int):
     # A draft (or withdrawn) item is its owner's and the admins' only, and so are its suggestions.
     if item is None or not can_view(current_user, item) or not suggestions.can_see(current_user, item):
         abort(404)
-    return jsonify({"suggestions": suggestions.feed(item, _page_of)})
+    rows = suggestions.feed(item, _page_of)
+    if isinstance(item, Need):  # "Écrire à l'agent" next to the offers whose agent this user may write to
+        contactable = conversations.contactable_offers(current_user, item, [row["id"] for row in rows])
+        for row in rows:
+            if row["id"] in contactable:
+                row["contact_url"] = url_for("messaging.start", need_id=item.id, offer_id=row["id"])
+    return jsonify({"suggestions": rows})
 
 
 def _page_of(other) -> str:

@@ -41,6 +41,14 @@
       li.appendChild(link);
       li.appendChild(score);
       li.appendChild(why);
+      if (item.contact_url) {  // only for the people allowed to write to this agent
+        var contact = document.createElement("a");
+        contact.className = "fr-btn fr-btn--sm fr-btn--secondary fr-icon-mail-line fr-btn--icon-left fr-mt-1w";
+        contact.href = item.contact_url;
+        contact.textContent = label("contact");
+        contact.setAttribute("title", label("contact") + " — " + item.title);
+        li.appendChild(contact);
+      }
       list.appendChild(li);
     });
     // (the hidden attribute loses against the design system's display rule for hint texts)

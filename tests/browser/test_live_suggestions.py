@@ -78,7 +78,7 @@ def test_suggestions_appear_without_reload(live_server, browser):
     item.first.wait_for(timeout=15_000)  # the next poll (3 s) draws it
     text = item.first.text_content()  # (inner_text would be upper-cased by the badge's CSS)
     assert offer_title in text and "pertinence 42 %" in text and "mots proches : urbanisme" in text
-    assert item.first.locator("a").get_attribute("href") == f"/offres/{offer_id}"
+    assert item.first.locator("a.fr-link").get_attribute("href") == f"/offres/{offer_id}"
     assert not section.get_by_text("Les suggestions apparaissent ici").is_visible()
     assert navigations == [], "the page reloaded"
     assert not [p for p in problems if "Content Security Policy" in p], problems

@@ -1,0 +1,1 @@
+"""Messaging use cases: conversations and replies, blocking, abuse reports and their decisions."""
