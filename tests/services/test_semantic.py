@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.core.extensions import db as _db
-from marketplace.models import TextEmbedding
+from marketplace.models import Suggestion, TextEmbedding
 from marketplace.suggestions import index as matching_index, semantic, services as suggestions
 from marketplace.suggestions.explain import reasons_view
 from matching import Match, Reasons
@@ -111,3 +111,17 @@ def test_unrelated_need_still_gets_nothing_above_the_floor(db, world):
                     description="Recette de la tarte aux pommes", tags=[], domain="autre")
     suggestions.match_need(need.id)
     assert suggestions.for_need(need.id) == []
+
+
+def test_the_feed_and_the_queue_word_the_meaning_reason(db, world):
+    offer = factories.offer(world["agent"], world["villeurbanne"], subject=0)
+    need = factories.need(world["author"], world["lyon"], subject=0)
+    reasons = Reasons(words=("urbanisme",), meaning=("recruter un agent <b>comptable</b>", "embauche de personnel"))
+    _db.session.add(Suggestion(offer_id=offer.id, need_id=need.id, score=0.4, reasons=reasons.to_dict()))
+    _db.session.commit()
+    [row] = suggestions.feed(need, lambda other: f"/offres/{other.id}")
+    assert row["reasons"]["words"] == ["urbanisme"]
+    assert row["reasons"]["meaning_text"] == ("sens proche : « recruter un agent <b>comptable</b> » et "
+                                              "« embauche de personnel »")
+    assert "sens proche : « " in str(reasons)
+    assert Reasons(words=("plan",)).to_dict() == {"words": ["plan"], "tags": [], "distance_km": None}
