@@ -1,12 +1,12 @@
 """The semantic stage of suggestions: stored embeddings, and the re-ranking of lexical candidates.
 
 An item's vector is computed by the worker that matches it after publication or an edit
-(``embedding_of`` inside the matching task's unit of work) and stored with the model's name and
+(``embeddings_of`` inside the matching task's unit of work) and stored with the model's name and
 a hash of the text: an unchanged text under the same model is never embedded again, and a query
 costs at most its own embedding. The lexical engine still chooses the candidates (and its floor
 still rules out unrelated items); this stage only re-orders them by
-``ALPHA * lexical + (1 - ALPHA) * meaning`` and, when meaning weighs more than words in a
-candidate's score, explains it with the two closest phrases ("sens proche").
+``ALPHA * lexical + (1 - ALPHA) * meaning`` and, when meaning is why a candidate is there (no
+word quoted, or lifted above a lexically better one), quotes the two closest phrases ("sens proche").
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 # Fusion weight of the lexical score, measured in bench/matching_semantic.py: at 0.5 the re-ranking
 # loses on none of the benchmarks (0.3, tuned on NAF seed 0, loses 0.004 MRR on the strict paraphrases).
 ALPHA = 0.5
-# A candidate is explained by meaning when meaning brings more than words and is at least this close.
+# "sens proche" is said only of a candidate at least this close in meaning (see ``rerank``).
 MEANING_MIN = 0.5
 MODELS = {"offers": SkillOffer, "needs": Need}
 DOCUMENTS = {"offers": offer_document, "needs": need_document}
@@ -102,23 +102,43 @@ def pool_size(k: int) -> int:
 def rerank(query_kind: str, query_item, candidates: list[Match]) -> list[Match]:
     """The lexical ``candidates`` of ``query_item`` (a need: offers; an offer: needs) re-ordered by
     the fused score, best first; unchanged when the stage is off."""
-    if not candidates or not enabled():
+    if not enabled():
+        return candidates
+    # The item just published or edited is embedded now, candidates or not: later queries read it.
+    query_vector = embeddings_of(query_kind, [query_item])[query_item.id]
+    if not candidates:
         return candidates
     other_kind = "offers" if query_kind == "needs" else "needs"
     model = MODELS[other_kind]
     others = {o.id: o for o in db.session.scalars(select(model).where(model.id.in_([m.id for m in candidates])))}
     vectors = embeddings_of(other_kind, others.values())
-    query_vector = embeddings_of(query_kind, [query_item])[query_item.id]
-    query_text = item_text(query_kind, query_item)
-    fused = []
+    fused = []  # (fused score, lexical score, meaning, match)
     for m in candidates:
         vector = vectors.get(m.id)
         meaning = float(np.clip(vector @ query_vector, 0.0, 1.0)) if vector is not None else 0.0
-        score = ALPHA * m.score + (1 - ALPHA) * meaning
-        if vector is not None and meaning >= MEANING_MIN and (1 - ALPHA) * meaning > ALPHA * m.score:
-            mine, theirs, _sim = encoder().closest_phrases(query_text, item_text(other_kind, others[m.id]))
-            if mine:  # stored as (the need's phrase, the offer's phrase) whichever side asked
-                pair = (mine, theirs) if query_kind == "needs" else (theirs, mine)
-                m = replace(m, reasons=replace(m.reasons, meaning=pair))
-        fused.append(replace(m, score=score))
-    return sorted(fused, key=lambda m: -m.score)
+        fused.append((ALPHA * m.score + (1 - ALPHA) * meaning, m.score, meaning, m))
+    fused.sort(key=lambda row: -row[0])
+    # Meaning explains a match that words do not (no word quoted), or that it lifted above a
+    # candidate with a higher lexical score; elsewhere the words already say why.
+    below_best, out = 0.0, []
+    for score, lexical, meaning, m in reversed(fused):
+        lifted = below_best > lexical
+        below_best = max(below_best, lexical)
+        if meaning >= MEANING_MIN and (lifted or not m.reasons.words):
+            m = _with_phrases(m, query_kind, query_item, others.get(m.id))
+        out.append(replace(m, score=score))
+    return out[::-1]
+
+
+def _with_phrases(m: Match, query_kind: str, query_item, other) -> Match:
+    """``m`` with the two closest phrases, stored as (the need's, the offer's) whichever side asked."""
+    if other is None:
+        return m
+    other_kind = "offers" if query_kind == "needs" else "needs"
+    # Phrases of the title and description only: shared tags are already listed as themes.
+    mine, theirs, _sim = encoder().closest_phrases(DOCUMENTS[query_kind](query_item).text,
+                                                   DOCUMENTS[other_kind](other).text)
+    if not mine or mine.casefold() == theirs.casefold():
+        return m
+    pair = (mine, theirs) if query_kind == "needs" else (theirs, mine)
+    return replace(m, reasons=replace(m.reasons, meaning=pair))

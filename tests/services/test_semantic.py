@@ -111,6 +111,7 @@ def test_unrelated_need_still_gets_nothing_above_the_floor(db, world):
                     description="Recette de la tarte aux pommes", tags=[], domain="autre")
     suggestions.match_need(need.id)
     assert suggestions.for_need(need.id) == []
+    assert ("needs", need.id) in _rows("needs")  # embedded at publication all the same
 
 
 def test_the_feed_and_the_queue_word_the_meaning_reason(db, world):
