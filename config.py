@@ -129,6 +129,9 @@ class Config:
     MATCHING_REFIT_RATIO = 0.1  # refit an index when more than a tenth of it changed
     MATCHING_INLINE_REFIT_BELOW = _int("MATCHING_INLINE_REFIT_BELOW", 2000)  # small: refit at once
     MATCHING_EXCLUDE_SAME_EPCI = _bool("MATCHING_EXCLUDE_SAME_EPCI", False)
+    # Semantic stage (matching.semantic, French word vectors): re-ranks the lexical candidates by
+    # meaning. On: it loses on no benchmark and costs < 1 ms a need (bench/README-matching.md).
+    MATCHING_SEMANTIC = _bool("MATCHING_SEMANTIC", True)
     # Broker timeouts (seconds): a web request never waits long on a Redis that is down.
     BROKER_CONNECT_TIMEOUT = _float("BROKER_CONNECT_TIMEOUT", 0.5)
     BROKER_SOCKET_TIMEOUT = _float("BROKER_SOCKET_TIMEOUT", 5.0)

@@ -43,15 +43,21 @@ class Document:
 
 @dataclass(frozen=True)
 class Reasons:
-    """Why a document matched, for a person: words, shared tags, distance."""
+    """Why a document matched, for a person: words, shared tags, distance, and for a match made
+    by meaning (``matching.semantic``) the two phrases closest in meaning (query's, document's)."""
 
     words: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     distance_km: float | None = None
+    meaning: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        """JSON-ready form: {"words": [...], "tags": [...], "distance_km": float | None}."""
-        return {"words": list(self.words), "tags": list(self.tags), "distance_km": self.distance_km}
+        """JSON-ready form: {"words": [...], "tags": [...], "distance_km": float | None} and
+        "meaning": [query phrase, document phrase] when set."""
+        out = {"words": list(self.words), "tags": list(self.tags), "distance_km": self.distance_km}
+        if self.meaning:
+            out["meaning"] = list(self.meaning)
+        return out
 
     def __str__(self) -> str:
         parts = []
@@ -59,6 +65,8 @@ class Reasons:
             parts.append("mots proches : " + ", ".join(self.words))
         if self.tags:
             parts.append("thèmes communs : " + ", ".join(self.tags))
+        if self.meaning:
+            parts.append("sens proche : « " + " » ≈ « ".join(self.meaning) + " »")
         if self.distance_km is not None:
             parts.append(f"à {self.distance_km:.0f} km")
         return " · ".join(parts)

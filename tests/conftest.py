@@ -215,3 +215,14 @@ def login(client):
         return response
 
     return do_login
+
+
+@pytest.fixture
+def matching_index_dir(app, tmp_path):
+    """The shared matching indexes in this test's own folder, with no engine cached across tests."""
+    from marketplace.suggestions import index as matching_index
+
+    app.config["MATCHING_INDEX_DIR"] = str(tmp_path / "matching")
+    matching_index.reset_cache()
+    yield
+    matching_index.reset_cache()

@@ -2,6 +2,7 @@
 from marketplace.models.community import Community, CommunityMeeting, CommunityMember, CommunityPost, CommunityReport, CommunityResource, CommunityThread  # noqa: E501
 from marketplace.models.api_token import ApiToken
 from marketplace.models.essaimage import ReadinessItem
+from marketplace.models.embedding import TextEmbedding
 from marketplace.models.geography import (
     Collectivity,
     CollectivityDepartement,
@@ -26,6 +27,7 @@ __all__ = [
     "ApiToken",
     "ReadinessItem",
     "Conversation", "ConversationMessage", "MessageAttachment", "MessageReport", "UserBlock",
+    "TextEmbedding",
     "Collection", "CollectionItem", "Follow", "PracticeAttachment", "PracticeComment", "PracticeReuse", "PracticeRevision", "PracticeSheet",  # noqa: E501
     "Collectivity",
     "CollectivityDepartement",

@@ -46,9 +46,13 @@ def reasons_view(reasons: dict | None, need, offer, other) -> dict:
     relevant = distance_matters(need, offer)
     distance = reasons.get("distance_km") if relevant else None
     collectivity = other.collectivity.name if relevant and other is not None and other.collectivity else None
+    meaning = reasons.get("meaning") or ()
+    # A match made by meaning (suggestions.semantic) quotes the need's and the offer's closest phrases.
+    meaning_text = (_("sens proche : « %(need)s » et « %(offer)s »", need=meaning[0], offer=meaning[1])
+                    if len(meaning) == 2 else None)
     return {"words": list(reasons.get("words") or ()), "tags": labels, "distance_km": distance,
             "distance_text": _("%(km)s km", km=number(distance, 0)) if distance is not None else None,
-            "collectivity": collectivity}
+            "collectivity": collectivity, "meaning_text": meaning_text}
 
 
 def _km(value) -> str:

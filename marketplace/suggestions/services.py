@@ -20,6 +20,7 @@ from marketplace.notifications import services as notifications
 from marketplace.core import task_queue
 from marketplace.core.unit_of_work import transactional
 from marketplace.suggestions.explain import reasons_view
+from marketplace.suggestions import semantic
 
 MATCH_NEED_TASK = "workers.tasks.match_need"
 MATCH_OFFER_TASK = "workers.tasks.match_offer"
@@ -78,10 +79,12 @@ def _store_need_suggestions(need_id: int, engine, refit_due: bool) -> list[int]:
         _replace(Suggestion.need_id, need_id, [])
         return []
     k = current_app.config["MATCHING_TOP_K"]
-    matches = engine.query(matching_index.need_document(need), k=k, where=_rules(need, asker_days=need.estimated_days)) if engine else []
+    matches = engine.query(matching_index.need_document(need), k=semantic.pool_size(k),
+                           where=_rules(need, asker_days=need.estimated_days)) if engine else []
+    matches = semantic.rerank("needs", need, matches)  # by meaning too (unchanged when off)
     live = set(db.session.scalars(select(SkillOffer.id).where(
         SkillOffer.id.in_([m.id for m in matches]), SkillOffer.status == "published")))
-    rows = [(m.id, need_id, m) for m in matches if m.id in live]
+    rows = [(m.id, need_id, m) for m in matches if m.id in live][:k]
     new = _replace(Suggestion.need_id, need_id, rows)
     if new:
         _notify_coordinators(need, sorted(offer for offer, _need in new))
@@ -112,8 +115,9 @@ def _store_offer_suggestions(offer_id: int, engine, refit_due: bool) -> list[int
         return []
     k = current_app.config["MATCHING_TOP_K"]
     # Days go the other way here (the need must not ask more than the offer gives): filter after.
-    matches = engine.query(matching_index.offer_document(offer), k=3 * k,
+    matches = engine.query(matching_index.offer_document(offer), k=3 * semantic.pool_size(k),
                            where=_rules(offer, max_km=offer.max_distance_km)) if engine else []
+    matches = semantic.rerank("offers", offer, matches)
     days = matching_index.offer_days_available(offer)
     needs = {n.id: n for n in db.session.scalars(select(Need).where(Need.id.in_([m.id for m in matches])))}
     rows = [(offer_id, m.id, m) for m in matches

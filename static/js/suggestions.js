@@ -18,6 +18,7 @@
     var parts = [];
     if (reasons.words && reasons.words.length) { parts.push(label("words") + " : " + reasons.words.join(", ")); }
     if (reasons.tags && reasons.tags.length) { parts.push(label("tags") + " : " + reasons.tags.join(", ")); }
+    if (reasons.meaning_text) { parts.push(reasons.meaning_text); }
     if (reasons.collectivity) { parts.push(label("place") + " : " + reasons.collectivity); }
     if (reasons.distance_text) { parts.push(reasons.distance_text); }
     return parts.join(" · ");
