@@ -17,11 +17,13 @@ from marketplace.models.outbox import OutboxEmail, TaskIntent
 from marketplace.models.pairing import AgentCapacity, AuditEntry, Consent, DayBudgetChange, DayLog, Engagement, ExperienceReport, Feedback, Pairing, PairingMessage  # noqa: F401,E501
 from marketplace.models.pairing_documents import ConventionVersion, EngagementParty, SignedCopy  # noqa: F401
 from marketplace.models.practices import Collection, CollectionItem, Follow, PracticeAttachment, PracticeComment, PracticeReuse, PracticeRevision, PracticeSheet  # noqa: E501
+from marketplace.models.privacy import AccountDeletion, DataExport, RetentionNotice
 from marketplace.models.user import RoleAssignment, User
 
 __all__ = [
     "Community", "CommunityMeeting", "CommunityMember", "CommunityPost", "CommunityReport", "CommunityResource", "CommunityThread",  # noqa: E501
     "ApiToken",
+    "AccountDeletion", "DataExport", "RetentionNotice",
     "Collection", "CollectionItem", "Follow", "PracticeAttachment", "PracticeComment", "PracticeReuse", "PracticeRevision", "PracticeSheet",  # noqa: E501
     "Collectivity",
     "CollectivityDepartement",

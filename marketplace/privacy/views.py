@@ -1,0 +1,73 @@
+"""Personal data rights pages: my data (archive request and download), account deletion, and the
+administrators' register of processing activities."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace.accounts.forms import ActionForm
+from marketplace.accounts.session_views import SESSION_KEY
+from marketplace.accounts.views import _end_session
+from marketplace.core.errors import ServiceError
+from marketplace.core.tokens import TokenExpired, TokenInvalid
+from marketplace.core.web import attempt, refuse
+from marketplace.privacy.forms import DeleteAccountForm
+from marketplace.privacy.services import deletion, export, register
+
+bp = Blueprint("privacy", __name__)
+
+
+@bp.get("/compte/mes-donnees")
+@login_required
+def my_data():
+    return render_template("privacy/my_data.html", exports=export.exports_of(current_user),
+                           form=ActionForm(), hours=current_app.config["DATA_EXPORT_MAX_AGE"] // 3600)
+
+
+@bp.post("/compte/mes-donnees/archive")
+@login_required
+def request_export():
+    if ActionForm().validate_on_submit():
+        attempt(lambda: export.request_export(current_user),
+                _("Votre archive est en préparation : un lien de téléchargement vous sera envoyé par e-mail."))
+    return redirect(url_for("privacy.my_data"))
+
+
+@bp.get("/compte/mes-donnees/telecharger/<token>")
+@login_required
+def download(token: str):
+    try:
+        path, name = export.file_for_download(current_user, token)
+    except (TokenExpired, TokenInvalid) as error:
+        flash(error.message, "error")
+        return redirect(url_for("privacy.my_data"))
+    except ServiceError as error:
+        refuse(error)
+    return send_file(path, mimetype="application/zip", as_attachment=True, download_name=name, max_age=0)
+
+
+@bp.route("/compte/supprimer", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            deletion.delete_account(current_user, form.password.data, session.get(SESSION_KEY))
+        except ServiceError as error:
+            refuse(error, form)
+        else:
+            _end_session()
+            flash(_("Votre compte est supprimé. Un e-mail vous le confirme."), "success")
+            return redirect(url_for("main.home"))
+    return render_template("privacy/delete_account.html", form=form,
+                           reauth=deletion.needs_proconnect_reauth(current_user),
+                           minutes=deletion.REAUTH_MINUTES)
+
+
+@bp.get("/admin/registre")
+@login_required
+def processing_register():
+    if not current_user.is_admin:
+        abort(403)
+    return render_template("privacy/register.html", register=register.load_register(current_app.config))
