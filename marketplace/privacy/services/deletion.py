@@ -27,7 +27,7 @@ from marketplace.core.unit_of_work import transactional
 from marketplace.models import (AccountDeletion, ApiToken, CommunityMember, DataExport, ExternalIdentity,
                                 Follow, Need, Notification, NotificationPreference, OutboxEmail, Pairing,
                                 PracticeSheet, RetentionNotice, SkillOffer, User, UserSession)
-from marketplace.models.base import utcnow
+from marketplace.models.base import as_utc, utcnow
 from marketplace.privacy.services import export as exports
 
 logger = logging.getLogger(__name__)
@@ -55,10 +55,8 @@ def check_identity(user: User, password: str | None, session_token: str | None, 
             raise ServiceError(_("Mot de passe incorrect."), field="password")
         return
     row = find_session(session_token)
-    now = now or utcnow()
-    created = row.created_at if row is None or row.created_at.tzinfo else row.created_at.replace(tzinfo=now.tzinfo)
-    if row is None or row.user_id != user.id or row.method != "proconnect" \
-            or created < now - timedelta(minutes=REAUTH_MINUTES):
+    fresh_after = (now or utcnow()) - timedelta(minutes=REAUTH_MINUTES)
+    if row is None or row.user_id != user.id or row.method != "proconnect" or as_utc(row.created_at) < fresh_after:
         raise ServiceError(_("Reconnectez-vous avec ProConnect, puis confirmez la suppression dans les "
                              "%(minutes)s minutes.", minutes=REAUTH_MINUTES), field="password")
 

@@ -23,7 +23,7 @@ from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import transactional
 from marketplace.legal.services import legal_details
 from marketplace.models import AccountDeletion, OutboxEmail, RetentionNotice, User, UserSession
-from marketplace.models.base import utcnow
+from marketplace.models.base import as_utc, utcnow
 from marketplace.privacy.services import deletion, export
 
 logger = logging.getLogger(__name__)
@@ -42,10 +42,6 @@ def _periods() -> dict:
     }
 
 
-def _aware(moment: datetime, now: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=now.tzinfo)
-
-
 def last_activity(user: User) -> datetime:
     return user.last_login_at or user.created_at
 
@@ -54,7 +50,7 @@ def _candidates(before: datetime):
     """Accounts still alive whose last activity is older than `before`."""
     activity = func.coalesce(User.last_login_at, User.created_at)
     deleted = select(AccountDeletion.user_id)
-    return db.session.scalars(select(User).where(activity < before, User.id.not_in(deleted)).order_by(User.id))
+    return db.session.scalars(select(User).where(activity <= before, User.id.not_in(deleted)).order_by(User.id))
 
 
 @transactional
@@ -64,9 +60,9 @@ def warn_inactive_accounts(now=None) -> int:
     periods = _periods()
     warned = 0
     for user in _candidates(now - periods["inactive"] + periods["warning"]):
-        activity = _aware(last_activity(user), now)
+        activity = as_utc(last_activity(user))
         notice = db.session.scalars(select(RetentionNotice).where(RetentionNotice.user_id == user.id)).first()
-        if notice is not None and _aware(notice.last_activity_at, now) >= activity:
+        if notice is not None and as_utc(notice.last_activity_at) >= activity:
             continue  # already warned about this very period of inactivity
         delete_after = max(activity + periods["inactive"], now + periods["warning"])
         if notice is None:
@@ -90,7 +86,7 @@ def delete_inactive_accounts(now=None) -> int:
     notices = db.session.scalars(select(RetentionNotice).where(RetentionNotice.delete_after <= now)).all()
     for notice in notices:
         user = db.session.get(User, notice.user_id)
-        if _aware(last_activity(user), now) > _aware(notice.last_activity_at, now):
+        if as_utc(last_activity(user)) > as_utc(notice.last_activity_at):
             db.session.delete(notice)  # they came back: the warning no longer holds
             continue
         deletion.anonymise(user, reason="inactivity")
