@@ -2,13 +2,12 @@
 administrators' register of processing activities."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, send_file, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 
 from marketplace.accounts.forms import ActionForm
-from marketplace.accounts.session_views import SESSION_KEY
-from marketplace.accounts.views import _end_session
+from marketplace.accounts.sessions import SESSION_KEY
 from marketplace.core.errors import ServiceError
 from marketplace.core.tokens import TokenExpired, TokenInvalid
 from marketplace.core.web import attempt, refuse
@@ -57,12 +56,22 @@ def delete_account():
         except ServiceError as error:
             refuse(error, form)
         else:
-            _end_session()
+            _forget_browser()
             flash(_("Votre compte est supprimé. Un e-mail vous le confirme."), "success")
             return redirect(url_for("main.home"))
     return render_template("privacy/delete_account.html", form=form,
                            reauth=deletion.needs_proconnect_reauth(current_user),
                            minutes=deletion.REAUTH_MINUTES)
+
+
+def _forget_browser() -> None:
+    # The account's sessions are already deleted; this browser keeps only its chosen language.
+    language = session.get("lang")
+    logout_user()
+    session.clear()
+    if language:
+        session["lang"] = language
+    g.pop("csrf_token", None)
 
 
 @bp.get("/admin/registre")
