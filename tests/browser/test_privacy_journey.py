@@ -10,11 +10,10 @@ import zipfile
 
 import pytest
 
-from tests.browser.helpers import assert_accessible, mails_to, tick
+from tests.browser.helpers import PASSWORD, assert_accessible, log_in, mails_to, tick
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "un-mot-de-passe-solide-2026"
 AGENT, APPROVER, HOST = "camille@villeurbanne.example.fr", "claire@villeurbanne.example.fr", "sacha@lyon.example.fr"
 TIMEOUT = 15_000
 
@@ -74,14 +73,11 @@ def _signed_convention(instance) -> int:
 
 
 def _log_in(browser, base_url, email):
+    """A browser context of its own, logged in through the form."""
     context = browser.new_context(locale="fr-FR", accept_downloads=True)
     context.set_default_timeout(TIMEOUT)
     page = context.new_page()
-    page.goto(base_url + "/compte/connexion")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(lambda url: "/compte/connexion" not in url)
+    log_in(page, base_url, email)
     return page
 
 
