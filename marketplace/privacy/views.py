@@ -2,13 +2,14 @@
 administrators' register of processing activities."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, send_file, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, send_file, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from marketplace.accounts.forms import ActionForm
 from marketplace.accounts.sessions import SESSION_KEY
 from marketplace.core.errors import ServiceError
+from marketplace.core.permissions import role_required
 from marketplace.core.tokens import TokenExpired, TokenInvalid
 from marketplace.core.web import attempt, refuse
 from marketplace.privacy.forms import DeleteAccountForm
@@ -75,8 +76,6 @@ def _forget_browser() -> None:
 
 
 @bp.get("/admin/registre")
-@login_required
+@role_required("admin")
 def processing_register():
-    if not current_user.is_admin:
-        abort(403)
     return render_template("privacy/register.html", register=register.load_register(current_app.config))

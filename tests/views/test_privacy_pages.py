@@ -106,6 +106,7 @@ def test_register_is_for_administrators_and_shows_configured_periods(client, db,
     client.post_form("/compte/deconnexion", token_from="/compte/profil")
     sign_in(client, admin)
     app.config["PRIVACY_ACCOUNT_RETENTION_MONTHS"] = 24
+    assert "/admin/registre" in client.get("/admin/").get_data(as_text=True)
     page = client.get("/admin/registre").get_data(as_text=True)
     for item in register.load_register(app.config).processings:
         assert f'id="traitement-{item.id}"' in page
