@@ -88,9 +88,14 @@ def test_pairings_where_the_user_is_a_party_are_in_the_archive(app, db, w, expor
 def test_one_request_at_a_time(app, db, w, export_dir):
     app.extensions["celery"].conf.task_always_eager = False  # the worker has not run yet
     app.extensions["celery"].conf.broker_url = "memory://"
-    export.request_export(w["agent"])
+    first = export.request_export(w["agent"])
     with pytest.raises(Conflict):
         export.request_export(w["agent"])
+    # A request its worker never built (every retry failed) does not block the person for ever.
+    first.requested_at = utcnow() - export.STALE_AFTER - timedelta(minutes=1)
+    db.session.commit()
+    second = export.request_export(w["agent"])
+    assert second.id != first.id and db.session.get(DataExport, first.id).status == "failed"
 
 
 def _ready(w, export_dir):

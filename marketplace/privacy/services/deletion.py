@@ -29,6 +29,7 @@ from marketplace.models import (AccountDeletion, ApiToken, CommunityMember, Data
                                 PracticeSheet, RetentionNotice, SkillOffer, User, UserSession)
 from marketplace.models.base import as_utc, utcnow
 from marketplace.privacy.services import export as exports
+from marketplace.suggestions.services import enqueue_matching
 
 logger = logging.getLogger(__name__)
 
@@ -73,17 +74,16 @@ def _has_pairing(column, item_id: int):
 
 
 def _retire_listings(user: User) -> None:
-    for offer in db.session.scalars(select(SkillOffer).where(SkillOffer.agent_id == user.id)):
-        if _has_pairing(Pairing.offer_id, offer.id):
-            offer.status = "archived"  # a pairing (and maybe a signed convention) refers to it
-        else:
-            db.session.delete(offer)
-    for need in db.session.scalars(select(Need).where(Need.author_id == user.id)):
-        if _has_pairing(Pairing.need_id, need.id):
-            if need.status not in ("closed", "cancelled"):
-                need.status = "cancelled"
-        else:
-            db.session.delete(need)
+    listings = ((SkillOffer, SkillOffer.agent_id, Pairing.offer_id, "archived"),
+                (Need, Need.author_id, Pairing.need_id, "cancelled"))
+    for model, owner, paired, retired in listings:
+        for item in db.session.scalars(select(model).where(owner == user.id)):
+            # Matched once committed: the index and the suggestions drop it (deleted or retired).
+            enqueue_matching(item)
+            if not _has_pairing(paired, item.id):
+                db.session.delete(item)
+            elif item.status not in (retired, "closed"):
+                item.status = retired  # a pairing (maybe a signed convention) refers to it
     # Drafts nobody else saw; published sheets belong to the collectivities that use them.
     for sheet in db.session.scalars(select(PracticeSheet).where(PracticeSheet.created_by_id == user.id,
                                                                 PracticeSheet.status == "draft")):

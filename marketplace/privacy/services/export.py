@@ -24,14 +24,17 @@ from marketplace.core.extensions import db
 from marketplace.core.task_queue import enqueue_after_commit
 from marketplace.core.unit_of_work import transactional
 from marketplace.models import DataExport, User
-from marketplace.models.base import utcnow
-from marketplace.models.privacy import EXPORT_EXPIRED, EXPORT_PENDING, EXPORT_READY
+from marketplace.models.base import as_utc, utcnow
+from marketplace.models.privacy import EXPORT_EXPIRED, EXPORT_FAILED, EXPORT_PENDING, EXPORT_READY
 from marketplace.privacy.services import collect
 
 logger = logging.getLogger(__name__)
 
 BUILD_TASK = "workers.privacy_tasks.build_data_export"
 DOWNLOAD_PATH = "/compte/mes-donnees/telecharger/"
+# A request still not built after this long is given up, so the person may ask again (its task
+# intent retries for about 8.5 h by default; a late run of a given-up request builds nothing).
+STALE_AFTER = timedelta(hours=12)
 
 
 def export_dir() -> Path:
@@ -54,7 +57,10 @@ def request_export(user: User) -> DataExport:
     """Record a request and ask a worker to build it; one request in progress at a time."""
     pending = db.session.scalars(select(DataExport).where(DataExport.user_id == user.id,
                                                           DataExport.status == EXPORT_PENDING)).first()
-    if pending is not None:
+    if pending is not None and as_utc(pending.requested_at) < utcnow() - STALE_AFTER:
+        # Its task failed every retry (see the dead letters): let the person ask again.
+        pending.status, pending.error = EXPORT_FAILED, "not built within the time allowed"
+    elif pending is not None:
         raise Conflict(_("Votre archive est déjà en préparation : vous recevrez un e-mail dès qu'elle sera prête."))
     export = DataExport(user_id=user.id, status=EXPORT_PENDING, requested_at=utcnow())
     db.session.add(export)
