@@ -183,6 +183,11 @@ class Config:
     PRIVACY_LOG_RETENTION_MONTHS = _int("PRIVACY_LOG_RETENTION_MONTHS", 12)
     PRIVACY_MAIL_RETENTION_MONTHS = _int("PRIVACY_MAIL_RETENTION_MONTHS", 3)
     PRIVACY_CONVENTION_RETENTION_YEARS = _int("PRIVACY_CONVENTION_RETENTION_YEARS", 5)  # after its end
+    # Personal data rights (marketplace/privacy): "download my data" archives and their e-mailed
+    # link live this many seconds; an inactive account is warned this many days before deletion.
+    DATA_EXPORT_MAX_AGE = _int("DATA_EXPORT_MAX_AGE", 24 * 3600)
+    DATA_EXPORT_DIR = os.environ.get("DATA_EXPORT_DIR", "")  # empty = instance/exports
+    PRIVACY_INACTIVE_WARNING_DAYS = _int("PRIVACY_INACTIVE_WARNING_DAYS", 30)
 
 
 class DevelopmentConfig(Config):

@@ -170,6 +170,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.health.views import bp as health_bp
     from marketplace.main.views import bp as main_bp
     from marketplace.legal.views import bp as legal_bp
+    from marketplace.privacy.views import bp as privacy_bp
     from marketplace.seo.views import bp as seo_bp
     from marketplace.statistics.views import bp as statistics_bp
     from marketplace.listings.views import needs_bp, offers_bp
@@ -181,9 +182,12 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.essaimage.views import bp as essaimage_bp
     from marketplace.messaging.views import bp as messaging_bp
 
+
+
     for blueprint in (main_bp, accounts_bp, offers_bp, needs_bp, admin_bp, api_bp, practices_bp,
                       notifications_bp, coordination_bp, pairings_bp, health_bp, statistics_bp, seo_bp,
-                      legal_bp, sessions_bp, proconnect_bp, communities_bp, essaimage_bp, messaging_bp):
+                      legal_bp, sessions_bp, proconnect_bp, communities_bp, essaimage_bp, messaging_bp,
+                      privacy_bp):
         app.register_blueprint(blueprint)
     api_v1.register(app)  # /api/v1/, its OpenAPI document and documentation, the profile's tokens
 

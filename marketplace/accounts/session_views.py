@@ -9,8 +9,7 @@ from flask_login import current_user, login_required, logout_user, user_logged_i
 from marketplace.accounts import sessions as user_sessions
 from marketplace.accounts.forms import ActionForm
 
-# The key of the session token in the signed Flask cookie.
-SESSION_KEY = "sid"
+SESSION_KEY = user_sessions.SESSION_KEY  # the key of the session token in the signed Flask cookie
 
 bp = Blueprint("sessions", __name__, url_prefix="/compte/sessions")
 

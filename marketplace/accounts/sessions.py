@@ -18,6 +18,8 @@ from marketplace.core.unit_of_work import transactional
 from marketplace.models import User, UserSession
 from marketplace.models.base import utcnow
 
+# The key of the session token in the signed Flask cookie.
+SESSION_KEY = "sid"
 # Writing last_seen_at on every request would turn each page view into a write: a minute is
 # precise enough for an idle timeout counted in hours.
 TOUCH_EVERY = timedelta(seconds=60)

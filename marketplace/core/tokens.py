@@ -14,11 +14,13 @@ from marketplace.core.errors import ServiceError
 
 EMAIL_VERIFY = "email-verify"
 PASSWORD_RESET = "password-reset"
+DATA_EXPORT = "data-export"
 
 # Purpose -> the config key holding its lifetime in seconds.
 MAX_AGE_SETTINGS = {
     EMAIL_VERIFY: "EMAIL_VERIFY_MAX_AGE",
     PASSWORD_RESET: "PASSWORD_RESET_MAX_AGE",
+    DATA_EXPORT: "DATA_EXPORT_MAX_AGE",
 }
 
 

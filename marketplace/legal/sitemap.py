@@ -35,6 +35,7 @@ GROUPS = {
     "statistics": _l("Statistiques"),
     "admin": _l("Administration"),
     "api_v1_pages": _l("API et données ouvertes"),
+    "privacy": _l("Mes données personnelles"),
     "legal": _l("Informations légales"),
 }
 
@@ -70,6 +71,9 @@ LABELS = {
     "admin.index": _l("Administration"),
     "api_v1_pages.docs": _l("Documentation de l'API"),
     "api_v1_pages.token_list": _l("Mes jetons d'API"),
+    "privacy.my_data": _l("Télécharger mes données"),
+    "privacy.delete_account": _l("Supprimer mon compte"),
+    "privacy.processing_register": _l("Registre des activités de traitement"),
     "legal.accessibility": _l("Accessibilité"),
     "legal.notice": _l("Mentions légales"),
     "legal.privacy": _l("Données personnelles"),

@@ -20,6 +20,7 @@ from marketplace.models.outbox import OutboxEmail, TaskIntent
 from marketplace.models.pairing import AgentCapacity, AuditEntry, Consent, DayBudgetChange, DayLog, Engagement, ExperienceReport, Feedback, Pairing, PairingMessage  # noqa: F401,E501
 from marketplace.models.pairing_documents import ConventionVersion, EngagementParty, SignedCopy  # noqa: F401
 from marketplace.models.practices import Collection, CollectionItem, Follow, PracticeAttachment, PracticeComment, PracticeReuse, PracticeRevision, PracticeSheet  # noqa: E501
+from marketplace.models.privacy import AccountDeletion, DataExport, RetentionNotice
 from marketplace.models.user import RoleAssignment, User
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "ReadinessItem",
     "Conversation", "ConversationMessage", "MessageAttachment", "MessageReport", "UserBlock",
     "TextEmbedding",
+    "AccountDeletion", "DataExport", "RetentionNotice",
     "Collection", "CollectionItem", "Follow", "PracticeAttachment", "PracticeComment", "PracticeReuse", "PracticeRevision", "PracticeSheet",  # noqa: E501
     "Collectivity",
     "CollectivityDepartement",
