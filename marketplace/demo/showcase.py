@@ -161,6 +161,14 @@ SHOWCASE_OFFERS: tuple[WrittenOffer, ...] = (
         "viande locale, pain. Je sais ce qu'un CCTP doit dire pour tenir les objectifs EGalim.",
         ("EGalim", "restauration collective", "cantine"), "hybrid", 1.5,
     ),
+    WrittenOffer(
+        ("departement", "31"), "Acheteur public", "marches_publics",
+        "Critères et clauses EGalim dans les marchés de restauration collective",
+        "Pour les cuisines des collèges, j'ai écrit les critères d'attribution et les clauses "
+        "qui garantissent 50 % de produits durables, avec un lot réservé aux producteurs "
+        "locaux. Je partage notre règlement de consultation et notre grille d'analyse.",
+        ("DCE", "commande publique", "EGalim"), "remote", 2,
+    ),
     # RGPD
     WrittenOffer(
         ("groupement", "253514491"), "Délégué·e à la protection des données mutualisé·e", "juridique",
