@@ -10,7 +10,7 @@ the day of the seed, applied by the service.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from marketplace.core.text import slug
 from marketplace.demo.collectivities import PLACES, Place, place_key
@@ -19,7 +19,10 @@ from marketplace.demo.people import (
     AGENT_HOME, APPROVER_DAY_BUDGET, COORDINATOR_SCOPE, DEMO_ACCOUNTS, DEMO_DOMAIN, FEMININE_NAMES,
     FIRST_NAMES, LAST_NAMES, REFERENT_HOME,
 )
-from marketplace.demo.showcase import SHOWCASE_NEEDS, SHOWCASE_OFFERS, WrittenNeed, WrittenOffer
+from marketplace.demo.showcase import (
+    DEMO_AGENT_OFFER_TEXT, DEMO_REFERENT_NEED_DAYS, DEMO_REFERENT_NEED_TEXT, SHOWCASE_NEEDS,
+    SHOWCASE_OFFERS, WrittenNeed, WrittenOffer,
+)
 from marketplace.demo.skills import CATALOGUE, Family
 from marketplace.demo.writing import Writer, gendered
 
@@ -255,7 +258,8 @@ def build_plan(seed: int = DEFAULT_SEED, agents: int = 120, offers: int = 300,
     owners = [member for member in staff for _ in range(2)]
     owners += [rng.choice(staff) for _ in range(max(0, count - len(owners)))]
     zan = CATALOGUE["urbanisme"].families[DEMO_AGENT_FAMILY]
-    plan.offers.append(planner.offer(*owners[0], pinned=(zan, zan.offers[1])))
+    plan.offers.append(replace(planner.offer(*owners[0], pinned=(zan, zan.offers[1])),
+                               description=DEMO_AGENT_OFFER_TEXT))
     for member in owners[1:count]:
         plan.offers.append(planner.offer(*member))
     for written in written_offers:
@@ -273,7 +277,8 @@ def build_plan(seed: int = DEFAULT_SEED, agents: int = 120, offers: int = 300,
     # coordinator's queue always holds a pairing of the demo accounts to walk through; the
     # second asks for canteen help, which a practice sheet answers.
     referent = representatives[REFERENT_HOME]
-    plan.needs.append(planner.need(referent, REFERENT_HOME, answering=plan.offers[0]))
+    plan.needs.append(replace(planner.need(referent, REFERENT_HOME, answering=plan.offers[0]),
+                              description=DEMO_REFERENT_NEED_TEXT, days=DEMO_REFERENT_NEED_DAYS))
     domain, index = CANTEEN_FAMILY
     plan.needs.append(planner.need(referent, REFERENT_HOME, family=CATALOGUE[domain].families[index],
                                    full_tags=True))

@@ -46,14 +46,13 @@ OFFER_WHAT = (
     "je vous oriente vers les bons interlocuteurs", "je vous raconte nos erreurs",
 )
 OFFER_WHY = (
-    "J'ai reçu de l'aide", "Ce partage m'intéresse",
-    "Mon employeur a donné son accord", "J'aime transmettre",
-    "Notre DGS encourage ces échanges", "Ce sujet me tient à cœur",
+    "J'aime transmettre", "Ce partage m'intéresse", "Je le fais volontiers",
+    "C'est avec plaisir", "Mon employeur est d'accord", "Notre DGS encourage ces échanges",
 )
 OFFER_WHY_TAIL = (
-    "et je crois aux échanges entre pairs", "car je connais vos contraintes",
-    "et c'est formateur pour moi aussi", "puisque nos élus y tiennent",
-    "et nos méthodes peuvent servir", "donc n'hésitez pas", "alors écrivez-moi",
+    "et je crois aux échanges entre pairs", "et c'est formateur pour moi aussi",
+    "alors écrivez-moi", "donc n'hésitez pas", "et nos méthodes peuvent servir ailleurs",
+    "et cela nous fait progresser",
 )
 OFFER_MODALITY = {
     "remote": ("À distance", "En visio", "Par visioconférence", "Depuis mon bureau"),
@@ -66,9 +65,9 @@ OFFER_MODALITY_TAIL = (
     "avec partage d'écran", "points réguliers inclus", "plutôt mardi ou jeudi",
     "par demi-journées", "dossier partagé en ligne", "selon mon planning",
 )
-OFFER_DAYS = (
-    "environ {days} par mois", "{days} par mois, pas plus", "jusqu'à {days} mensuels",
-    "{days} par mois hors clôture", "{days} par mois", "{days} mensuels environ",
+OFFER_DAYS = (  # each starts with its own word: the number that follows varies
+    "environ {days} par mois", "au plus {days} par mois", "jusqu'à {days} mensuels",
+    "hors clôture, {days} par mois", "soit {days} par mois", "disponible {days} par mois",
 )
 
 NEED_INTROS = {

@@ -34,6 +34,25 @@ class WrittenNeed(NamedTuple):
     days: float = 6
 
 
+# The pairing the journeys walk through: the demo agent's first offer and the demo referent's
+# first need (titles from the ZAN skill family), written by hand so that it ranks high in the
+# coordinator's queue whatever else the seed draws.
+DEMO_AGENT_OFFER_TEXT = (
+    "Chargée de mission planification dans une ville de 230\u202f890 habitants depuis 9 ans. Je "
+    "mesure la consommation foncière avec les fichiers fonciers et l'observatoire de "
+    "l'artificialisation, et j'ai préparé la trajectoire ZAN du PLUi : bilan des espaces consommés "
+    "depuis 2011, gisements de densification, friches. Je partage la méthode, nos tableaux et nos "
+    "cartes, en visio puis une journée sur place ; 2 jours par mois."
+)
+DEMO_REFERENT_NEED_TEXT = (
+    "Communauté d'agglomération de 67\u202f121 habitants. Nous devons faire le premier bilan de la "
+    "consommation d'espaces avant la mise en compatibilité avec le SCoT, et préparer notre "
+    "trajectoire ZAN. Nous ne savons pas exploiter les fichiers fonciers ni repérer les gisements "
+    "de densification. Nous attendons une méthode et un regard sur nos premiers chiffres. Environ "
+    "3 jours, dès la rentrée."
+)
+DEMO_REFERENT_NEED_DAYS = 3
+
 SHOWCASE_NEEDS: tuple[WrittenNeed, ...] = (
     WrittenNeed(
         "zan", ("epci", "200039022"), "urbanisme",

@@ -106,8 +106,11 @@ class Writer:
                  "%s, %s." % self.pair(OFFER_HOW, OFFER_WHAT)]
         if self.rng.random() < 0.5:
             parts.append("%s %s." % self.pair(OFFER_WHY, OFFER_WHY_TAIL))
+        # Drawn at random, not in turn: two pools taken in turn with related periods would
+        # always meet in the same pairs.
         how, tail = self.pair(OFFER_MODALITY[modality], OFFER_MODALITY_TAIL)
-        parts.append(f"{how}, {tail} ; {self.pick(OFFER_DAYS).format(days=days_text(days))}.")
+        amount = self.rng.choice(OFFER_DAYS).format(days=days_text(days))
+        parts.append(f"{how}, {tail} ; {amount}.")
         return " ".join(parts)
 
     def need_text(self, place: Place, family: Family, days: float) -> str:
@@ -119,7 +122,7 @@ class Writer:
         parts.append(self.pick(family.asks_for(place.kind)))
         parts.append("%s, %s." % self.pair(NEED_CONTEXT[place.kind], NEED_CONTEXT_TAIL))
         first, second = self.rng.sample(NEED_DELIVERABLES, 2)
-        parts.append(f"{self.pick(NEED_EXPECTED_LEAD)} {first} et {second}.")
+        parts.append(f"{self.rng.choice(NEED_EXPECTED_LEAD)} {first} et {second}.")
         amount, period = self.pair(NEED_DAYS, NEED_PERIOD)
         parts.append(f"{amount.format(days=days_text(days))}, {period}.")
         return " ".join(parts)

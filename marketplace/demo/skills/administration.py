@@ -181,10 +181,10 @@ DOMAINS = {
             ),
             Family(
                 ("Mise en conformité RGPD et registre des traitements",
-                 "Délégué·e à la protection des données mutualisé·e"),
+                 "Délégation à la protection des données mutualisée"),
                 ("Mise en conformité RGPD de la collectivité", "Tenir notre registre des traitements"),
                 ("RGPD", "DPO", "données personnelles"),
-                ("J'ai tenu le registre des traitements de plusieurs communes et formé les agents "
+                ("J'ai tenu le registre des traitements de notre collectivité et formé les agents "
                  "aux bons réflexes.",
                  "Je traite les demandes d'accès et les violations de données pour plusieurs "
                  "collectivités."),

@@ -19,8 +19,8 @@ DOMAINS = {
                 ("Les producteurs locaux peinent à répondre à nos marchés de restauration.",
                  ((E,), "On monte notre PAT et les élus veulent des actions concrètes dès cette "
                   "année."),
-                 ((D, R), "Nos cuisines de collèges et de lycées achètent peu aux producteurs "
-                  "du territoire.")),
+                 ((D,), "Les cuisines de nos collèges achètent peu aux producteurs du territoire."),
+                 ((R,), "Les cuisines de nos lycées achètent peu aux producteurs du territoire.")),
                 kinds=(C, E, D, R), jobs=(0, 2),
             ),
             Family(
@@ -94,7 +94,7 @@ DOMAINS = {
                  "nationale et la DRAC.",
                  "J'accueille deux résidences d'artistes par an dans les établissements du "
                  "territoire."),
-                ("Les écoles du territoire ont peu accès aux propositions culturelles.",
+                (((C, E), "Les écoles du territoire ont peu accès aux propositions culturelles."),
                  ((R,), "Nos lycées professionnels ont peu accès aux propositions culturelles."),
                  ((D,), "Nos collèges ruraux ont peu accès aux propositions culturelles.")),
                 kinds=(C, E, D, R), jobs=(0,),
