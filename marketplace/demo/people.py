@@ -45,6 +45,16 @@ FIRST_NAMES = (
     "Sylvie", "Lucas", "Morgane", "Thibault", "Estelle", "Grégory", "Christelle",
 )
 
+# First names read as feminine: the agent's job title is then written in the feminine
+# ("Directrice des finances"), otherwise in the masculine.
+FEMININE_NAMES = frozenset((
+    "Sophie", "Claire", "Émilie", "Aurélie", "Julie", "Céline", "Marion", "Élodie", "Laure",
+    "Hélène", "Nathalie", "Sandrine", "Karine", "Isabelle", "Amandine", "Caroline", "Virginie",
+    "Gwenaëlle", "Maëlle", "Nadia", "Samia", "Inès", "Fatou", "Marie-Laure", "Anne-Cécile", "Léa",
+    "Chloé", "Pauline", "Agnès", "Manon", "Delphine", "Sylvie", "Morgane", "Estelle", "Christelle",
+    "Camille",
+))
+
 LAST_NAMES = (
     "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
     "Moreau", "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux",
