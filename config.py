@@ -130,8 +130,11 @@ class Config:
     MATCHING_INLINE_REFIT_BELOW = _int("MATCHING_INLINE_REFIT_BELOW", 2000)  # small: refit at once
     MATCHING_EXCLUDE_SAME_EPCI = _bool("MATCHING_EXCLUDE_SAME_EPCI", False)
     # Semantic stage (matching.semantic, French word vectors): re-ranks the lexical candidates by
-    # meaning. On: it loses on no benchmark and costs < 1 ms a need (bench/README-matching.md).
-    MATCHING_SEMANTIC = _bool("MATCHING_SEMANTIC", True)
+    # meaning. It costs < 1 ms a need and loses on no benchmark (bench/README-matching.md), but
+    # off by default: the cosines of two administrative texts' mean word vectors span only
+    # 0.88-0.98, so on near ties it reorders by noise; on the demo's canteen DCE need it put an
+    # anti-waste plan above the CCTP review the need asks for (tests/services/test_demo_quality.py).
+    MATCHING_SEMANTIC = _bool("MATCHING_SEMANTIC", False)
     # Broker timeouts (seconds): a web request never waits long on a Redis that is down.
     BROKER_CONNECT_TIMEOUT = _float("BROKER_CONNECT_TIMEOUT", 0.5)
     BROKER_SOCKET_TIMEOUT = _float("BROKER_SOCKET_TIMEOUT", 5.0)
