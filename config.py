@@ -122,6 +122,10 @@ class Config:
     MATCHING_REFIT_RATIO = 0.1  # refit an index when more than a tenth of it changed
     MATCHING_INLINE_REFIT_BELOW = _int("MATCHING_INLINE_REFIT_BELOW", 2000)  # small: refit at once
     MATCHING_EXCLUDE_SAME_EPCI = _bool("MATCHING_EXCLUDE_SAME_EPCI", False)
+    # A learned re-ranker is switched on only with this many labelled pairs before its cutoff and
+    # an nDCG@5 this much above the fixed weights on the decisions after it.
+    RERANKER_MIN_LABELS = _int("RERANKER_MIN_LABELS", 200)
+    RERANKER_MARGIN = float(os.environ.get("RERANKER_MARGIN", "0.02"))
     # Broker timeouts (seconds): a web request never waits long on a Redis that is down.
     BROKER_CONNECT_TIMEOUT = _float("BROKER_CONNECT_TIMEOUT", 0.5)
     BROKER_SOCKET_TIMEOUT = _float("BROKER_SOCKET_TIMEOUT", 5.0)

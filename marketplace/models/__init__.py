@@ -10,6 +10,7 @@ from marketplace.models.geography import (
     Region,
 )
 from marketplace.models.identity import ExternalIdentity, LoginThrottle, UserSession
+from marketplace.models.learning import DecisionLabel, LexiconProposal, OffTopicPair, RerankerModel
 from marketplace.models.listing import Need, SkillOffer
 from marketplace.models.matching import MatchingIndexState, Suggestion
 from marketplace.models.notifications import Notification, NotificationPreference
@@ -31,6 +32,7 @@ __all__ = [
     "LoginThrottle",
     "UserSession",
     "GeoImport",
+    "DecisionLabel", "LexiconProposal", "OffTopicPair", "RerankerModel",
     "Need",
     "Region",
     "RoleAssignment",
