@@ -6,6 +6,8 @@ three consents +2, a refused consent -1, a feedback rating graded from -1 (1/5) 
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -82,9 +84,14 @@ def training_pairs() -> list[dict]:
         key = (label.offer_id, label.need_id)
         if key not in pairs:
             pairs[key] = {name: getattr(label, name) for name in FEATURE_COLUMNS} | {
-                "offer_id": label.offer_id, "need_id": label.need_id, "decided_at": label.decided_at}
+                "offer_id": label.offer_id, "need_id": label.need_id, "decided_at": _aware(label.decided_at)}
         pairs[key]["gain"] = label.label
     return list(pairs.values())
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite gives back naive datetimes; every time here is UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def counts() -> dict:
