@@ -161,6 +161,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.session_views import bp as sessions_bp
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
+    from marketplace.admin.lexicon_views import bp as lexicon_bp
+    from marketplace.learning.views import bp as learning_bp
     import marketplace.admin.dead_letters_views  # noqa: F401  (its routes join the admin blueprint)
     from marketplace.api.views import bp as api_bp
     from marketplace.api_v1 import spec as api_v1
@@ -179,7 +181,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_bp, accounts_bp, offers_bp, needs_bp, admin_bp, api_bp, practices_bp, notifications_bp,
                       coordination_bp, pairings_bp, health_bp, statistics_bp, seo_bp, legal_bp, sessions_bp,
-                      proconnect_bp, communities_bp):
+                      proconnect_bp, communities_bp, lexicon_bp, learning_bp):
         app.register_blueprint(blueprint)
     api_v1.register(app)  # /api/v1/, its OpenAPI document and documentation, the profile's tokens
 
