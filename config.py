@@ -135,6 +135,10 @@ class Config:
     # 0.88-0.98, so on near ties it reorders by noise; on the demo's canteen DCE need it put an
     # anti-waste plan above the CCTP review the need asks for (tests/services/test_demo_quality.py).
     MATCHING_SEMANTIC = _bool("MATCHING_SEMANTIC", False)
+    # A learned re-ranker is switched on only with this many labelled pairs before its cutoff and
+    # an nDCG@5 this much above the fixed weights on the decisions after it.
+    RERANKER_MIN_LABELS = _int("RERANKER_MIN_LABELS", 200)
+    RERANKER_MARGIN = _float("RERANKER_MARGIN", 0.02)
     # Broker timeouts (seconds): a web request never waits long on a Redis that is down.
     BROKER_CONNECT_TIMEOUT = _float("BROKER_CONNECT_TIMEOUT", 0.5)
     BROKER_SOCKET_TIMEOUT = _float("BROKER_SOCKET_TIMEOUT", 5.0)

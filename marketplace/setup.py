@@ -162,6 +162,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.session_views import bp as sessions_bp
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
+    from marketplace.admin.lexicon_views import bp as lexicon_bp
+    from marketplace.learning.views import bp as learning_bp
     import marketplace.admin.dead_letters_views  # noqa: F401  (its routes join the admin blueprint)
     import marketplace.admin.message_reports_views  # noqa: F401  (its routes join the admin blueprint)
     from marketplace.api.views import bp as api_bp
@@ -182,12 +184,10 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.essaimage.views import bp as essaimage_bp
     from marketplace.messaging.views import bp as messaging_bp
 
-
-
     for blueprint in (main_bp, accounts_bp, offers_bp, needs_bp, admin_bp, api_bp, practices_bp,
                       notifications_bp, coordination_bp, pairings_bp, health_bp, statistics_bp, seo_bp,
                       legal_bp, sessions_bp, proconnect_bp, communities_bp, essaimage_bp, messaging_bp,
-                      privacy_bp):
+                      privacy_bp, lexicon_bp, learning_bp):
         app.register_blueprint(blueprint)
     api_v1.register(app)  # /api/v1/, its OpenAPI document and documentation, the profile's tokens
 

@@ -10,6 +10,7 @@ def register(app: Flask) -> None:
     from marketplace.geography.cli import geo_cli
     from marketplace.cli.i18n import i18n_cli
     from marketplace.cli.matching import matching_cli
+    import marketplace.cli.learning  # noqa: F401  (its commands join the matching group)
     from marketplace.cli.notifications import notifications_cli
     from marketplace.cli.setup import first_start_command
 

@@ -12,6 +12,7 @@ from marketplace.models.geography import (
     Region,
 )
 from marketplace.models.identity import ExternalIdentity, LoginThrottle, UserSession
+from marketplace.models.learning import DecisionLabel, LexiconProposal, OffTopicPair, RerankerModel
 from marketplace.models.listing import Need, SkillOffer
 from marketplace.models.matching import MatchingIndexState, Suggestion
 from marketplace.models.messaging import Conversation, ConversationMessage, MessageAttachment, MessageReport, UserBlock
@@ -39,6 +40,7 @@ __all__ = [
     "LoginThrottle",
     "UserSession",
     "GeoImport",
+    "DecisionLabel", "LexiconProposal", "OffTopicPair", "RerankerModel",
     "Need",
     "Region",
     "RoleAssignment",

@@ -67,7 +67,8 @@ def decide():
         return _render_queue(form, 400)
     approve = bool(form.approve.data)
     try:
-        pairings = queue.decide(current_user, form.chosen_ids(), approve=approve, reason=form.reason.data)
+        pairings = queue.decide(current_user, form.chosen_ids(), approve=approve, reason=form.reason.data,
+                               reason_code=form.reason_code.data or "")
     except ServiceError as error:
         refuse(error, form)
         return _render_queue(form, 400)

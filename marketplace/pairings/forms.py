@@ -172,6 +172,9 @@ class DecisionForm(FlaskForm):
     select_page = BooleanField(_l("Sélectionner toute la page"))
     # The suggestions shown on the page, for "select the whole page" (no script needed).
     page_ids = IdMultipleField()
+    # Checked by the queue service, which says in French what is wrong (no English WTForms message).
+    reason_code = SelectField(_l("Type de motif"), default="", validate_choice=False, choices=[
+        ("", _l("Autre motif")), ("off_topic", _l("Hors sujet / sans rapport : ne plus jamais suggérer cette paire"))])
     reason = TextAreaField(_l("Motif du rejet"), validators=[Optional(), Length(max=2000), CleanText()])
     approve = SubmitField(_l("Approuver"))
     reject = SubmitField(_l("Rejeter"))

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from matching import Document, MatchEngine
 
+from marketplace.admin import lexicon as lexicon_proposals
 from marketplace.core.errors import Conflict
 from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import end_read, transactional
@@ -228,7 +229,7 @@ def _apply_once(kind: str, item_id: int) -> tuple[bool, tuple]:
     elif state.path and os.path.exists(state.path):
         engine = MatchEngine.load(state.path)
     else:
-        engine = MatchEngine().fit([])
+        engine = MatchEngine(lexicon=lexicon_proposals.analysis_lexicon()).fit([])
     _CACHE.pop(kind, None)  # the engine is about to change: never trust it until committed
     item = db.session.get(MODELS[kind], item_id)
     if item_id in engine:
@@ -290,7 +291,8 @@ def _refit_locked(kind: str, state: MatchingIndexState, progress=None) -> tuple:
             docs.append(document)
         if progress is not None:
             progress(1)
-    engine = MatchEngine().fit(docs)
+    # The shipped dictionary plus the entries administrators accepted (admin.lexicon).
+    engine = MatchEngine(lexicon=lexicon_proposals.analysis_lexicon()).fit(docs)
     old_path = state.path
     path = _save_new_version(kind, state, engine, size_at_refit=len(docs), changes_since_refit=0,
                              refitted_at=utcnow())

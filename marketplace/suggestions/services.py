@@ -21,6 +21,7 @@ from marketplace.core import task_queue
 from marketplace.core.unit_of_work import transactional
 from marketplace.suggestions.explain import reasons_view
 from marketplace.suggestions import semantic
+from marketplace.learning import off_topic, reranker
 
 MATCH_NEED_TASK = "workers.tasks.match_need"
 MATCH_OFFER_TASK = "workers.tasks.match_offer"
@@ -129,7 +130,11 @@ def _store_offer_suggestions(offer_id: int, engine, refit_due: bool) -> list[int
 
 
 def _replace(column, owner_id: int, rows: list) -> set[tuple[int, int]]:
-    """Make the suggestions of one offer or need exactly `rows`; the (offer, need) pairs that are new."""
+    """Make the suggestions of one offer or need exactly `rows`; the (offer, need) pairs that are new.
+
+    Pairs ruled off-topic never come back, and the active re-ranker (if any) gives the stored score.
+    """
+    rows = off_topic.without(rows)
     existing = set(db.session.execute(
         select(Suggestion.offer_id, Suggestion.need_id).where(column == owner_id)).all())
     wanted = {(offer_id, need_id) for offer_id, need_id, _m in rows}
@@ -137,8 +142,8 @@ def _replace(column, owner_id: int, rows: list) -> set[tuple[int, int]]:
     for offer_id, need_id in stale:
         db.session.execute(delete(Suggestion).where(Suggestion.offer_id == offer_id, Suggestion.need_id == need_id))
     if rows:
-        _upsert([{"offer_id": o, "need_id": n, "score": round(float(m.score), 6), "reasons": m.reasons.to_dict()}
-                 for o, n, m in rows])
+        _upsert(reranker.rescore([{"offer_id": o, "need_id": n, "score": round(float(m.score), 6),
+                                   "reasons": m.reasons.to_dict()} for o, n, m in rows]))
     return wanted - existing
 
 

@@ -12,6 +12,7 @@ from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import transactional
 from marketplace.models import Consent, Pairing
 from marketplace.models.base import utcnow
+from marketplace.learning import labels
 from marketplace.pairings.services import audit
 from marketplace.pairings.services.access import PARTIES_ORDER, parties_of, people_of
 from marketplace.core.forms import parse_int
@@ -128,11 +129,13 @@ def give(user, pairing: Pairing, party: str, accepted: bool, reason: str = "") -
     if not accepted:
         pairing.status, pairing.reason = "declined", reason
         audit.record(pairing, user, "proposed", "declined", party=party, reason=reason)
+        labels.record(pairing, "declined", labels.DECLINED, reason, at=consent.decided_at)
         tell(pairing, everyone(pairing), "declined",
              _l("La mise en relation « %(offer)s » / « %(need)s » a été refusée par %(party)s. Motif : %(reason)s",
                 offer=pairing.offer.title, need=pairing.need.title, party=PARTY_LABELS[party], reason=reason),
              _l("Une mise en relation a été refusée"))
     elif all_accepted(pairing):
+        labels.record(pairing, "consented", labels.CONSENTED, at=consent.decided_at)
         tell(pairing, people_of(pairing, "host"), "terms",
              _l("Les trois accords sont réunis pour « %(need)s » : remplissez les conditions de la convention.",
                 need=pairing.need.title),

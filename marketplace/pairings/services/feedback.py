@@ -10,6 +10,7 @@ from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import transactional
 from marketplace.models import Engagement, ExperienceReport, Feedback
 from marketplace.practices.services import editing as practices_editing
+from marketplace.learning import labels
 from marketplace.pairings.services import audit
 from marketplace.pairings.services.access import parties_of
 from marketplace.core.errors import Conflict, NotAllowed, ServiceError
@@ -51,6 +52,7 @@ def give(user, engagement: Engagement, party: str, rating: int, comment: str = "
             return existing
         raise Conflict(_("Cet avis a déjà été donné.")) from None
     audit.record(item, user, "", "feedback", pairing_id=engagement.pairing_id, party=party, rating=rating)
+    labels.record(engagement.pairing, labels.feedback_event(party), labels.RATING_LABELS[rating], comment, at=item.created_at)
     return item
 
 

@@ -25,12 +25,16 @@ from marketplace.core.unit_of_work import transactional
 from marketplace.models import (AgentCapacity, Collectivity, CollectivityDepartement, CollectivityRegion, Engagement, Need,
                        Pairing, SkillOffer, Suggestion)
 from marketplace.models.base import utcnow
+from marketplace.learning import labels, off_topic
 from marketplace.pairings.services import audit
 from marketplace.pairings.services.access import covers_need
 from marketplace.core.errors import Conflict, NotAllowed, NotFound, ServiceError
 from marketplace.pairings.services.notify import everyone, tell
 from marketplace.pairings.services.queue_items import QueueItem, QueuePage, Ranked, availability, rules
 
+# Kinds of rejection; free text says the rest. "Hors sujet" was missing: it is the one rejection
+# that is final for the pair (the matching must never suggest it again), the others may change.
+REJECTION_CODES = {"": _l("Autre motif"), off_topic.REASON_CODE: _l("Hors sujet / sans rapport")}
 AT_CAPACITY_FACTOR = 0.5
 SIMILAR_REFUSAL_FACTOR = 0.8
 PAGE_SIZE = 25
@@ -209,10 +213,17 @@ def item(user, suggestion_id: int) -> QueueItem:
 
 
 @transactional
-def decide(user, suggestion_ids, approve: bool, reason: str = "") -> list[Pairing]:
+def decide(user, suggestion_ids, approve: bool, reason: str = "", reason_code: str = "") -> list[Pairing]:
     """Approve (a proposal goes to the three parties) or reject with a reason one or more
-    suggestions; all or nothing: one refused suggestion refuses the batch."""
+    suggestions; all or nothing: one refused suggestion refuses the batch. A rejection coded
+    "off_topic" also rules the pairs out of every later suggestion (learning.off_topic).
+    Each decision is stored as a labelled pair for the re-ranker."""
     reason = (reason or "").strip()
+    reason_code = "" if approve else (reason_code or "")
+    if reason_code not in REJECTION_CODES:
+        raise ServiceError(_("Choisissez un type de motif proposé."), "reason_code")
+    if reason_code == off_topic.REASON_CODE and not reason:
+        reason = str(REJECTION_CODES[reason_code])
     if not approve and not reason:
         raise ServiceError(_("Indiquez le motif du rejet."), "reason")
     ids = sorted({int(i) for i in suggestion_ids})
@@ -222,7 +233,7 @@ def decide(user, suggestion_ids, approve: bool, reason: str = "") -> list[Pairin
     if len(suggestions) != len(ids):
         raise ServiceError(_("Une des suggestions n'existe plus. Rechargez la page."), "suggestion_ids")
     # A refusal raised for one suggestion rolls the whole unit of work back: all or nothing.
-    pairings = [_decide_one(user, suggestion, approve, reason) for suggestion in suggestions]
+    pairings = [_decide_one(user, suggestion, approve, reason, reason_code) for suggestion in suggestions]
     try:
         db.session.flush()
     except IntegrityError:  # another coordinator decided the same pair at the same moment
@@ -230,7 +241,7 @@ def decide(user, suggestion_ids, approve: bool, reason: str = "") -> list[Pairin
     return pairings
 
 
-def _decide_one(user, suggestion: Suggestion, approve: bool, reason: str) -> Pairing:
+def _decide_one(user, suggestion: Suggestion, approve: bool, reason: str, reason_code: str = "") -> Pairing:
     """Decide one suggestion in the current unit of work (the caller's)."""
     offer, need = db.session.get(SkillOffer, suggestion.offer_id), db.session.get(Need, suggestion.need_id)
     if not covers_need(user, need) or not (user.is_admin or user.has_role("coordinator")):
@@ -247,6 +258,10 @@ def _decide_one(user, suggestion: Suggestion, approve: bool, reason: str) -> Pai
     pairing.reason, pairing.score = reason, suggestion.score
     pairing.decided_by_id, pairing.decided_at = user.id, utcnow()
     audit.record(pairing, user, "pending_review", pairing.status, reason=reason)
+    labels.record(pairing, "approved" if approve else "rejected", labels.APPROVED if approve else labels.REJECTED,
+                  reason, reason_code, at=pairing.decided_at, suggestion=suggestion)
+    if reason_code == off_topic.REASON_CODE:
+        off_topic.mark(user, offer.id, need.id)
     if approve:
         tell(pairing, everyone(pairing), "proposed",
              _l("Une mise en relation vous est proposée : « %(offer)s » pour le besoin « %(need)s ». "
