@@ -9,15 +9,21 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from marketplace.core.cached import remembered
 from marketplace.core.extensions import db
 from marketplace.core.paging import Page
 
 
-def seek(unordered, ordering, model, page: int, per_page: int) -> Page:
+def seek(unordered, ordering, model, page: int, per_page: int, count_key: str | None = None) -> Page:
     """Page `page` of a select of `model` rows in `ordering`, through a deferred join on the ids;
-    a page past the end is empty, never an error."""
+    a page past the end is empty, never an error. With `count_key`, the total is kept a minute
+    in the cache under that key (counting 100,000 rows was two thirds of a list view's time)."""
     only_ids = unordered.with_only_columns(model.id)
-    total = db.session.scalar(select(func.count()).select_from(only_ids.subquery())) or 0
+
+    def count() -> int:
+        return db.session.scalar(select(func.count()).select_from(only_ids.subquery())) or 0
+
+    total = remembered(count_key, count) if count_key else count()
     ids = list(db.session.scalars(only_ids.order_by(*ordering).offset((page - 1) * per_page).limit(per_page)))
     if not ids:
         return Page([], total, page, per_page)

@@ -150,8 +150,10 @@ def paginate(query, page: int):
 def browse(kind: ListingKind, args):
     """The page of browsable items matching a query string, with the checked filters."""
     filters = parse_filters(args)
+    # The total may be a minute old (the items are not): one count per filter set a minute.
+    count_key = f"listings.count:{kind.name}:{sorted(filters.query_args().items())}"
     page = paging.seek(matching(kind, filters), ordering(kind, filters.sort), kind.model,
-                       parse_page(args.get("page")), _per_page())
+                       parse_page(args.get("page")), _per_page(), count_key=count_key)
     return page, filters
 
 
