@@ -176,10 +176,12 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.practices import views as _practice_views, views_social as _social_views  # noqa: F401 (add their routes to the blueprint)
     from marketplace.practices.views_blueprint import bp as practices_bp
     from marketplace.communities.views import bp as communities_bp
+    from marketplace.calls import views_accompaniment as _calls_follow_up, views_projects as _calls_projects  # noqa: F401 (add their routes to the blueprint)
+    from marketplace.calls.views import bp as calls_bp
 
     for blueprint in (main_bp, accounts_bp, offers_bp, needs_bp, admin_bp, api_bp, practices_bp, notifications_bp,
                       coordination_bp, pairings_bp, health_bp, statistics_bp, seo_bp, legal_bp, sessions_bp,
-                      proconnect_bp, communities_bp):
+                      proconnect_bp, communities_bp, calls_bp):
         app.register_blueprint(blueprint)
     api_v1.register(app)  # /api/v1/, its OpenAPI document and documentation, the profile's tokens
 

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate."""
 from marketplace.models.community import Community, CommunityMeeting, CommunityMember, CommunityPost, CommunityReport, CommunityResource, CommunityThread  # noqa: E501
 from marketplace.models.api_token import ApiToken
+from marketplace.models.calls import Accompaniment, AccompanimentStep, Call, CallConflict, CallJuror, CallProject, CallScore  # noqa: E501
 from marketplace.models.geography import (
     Collectivity,
     CollectivityDepartement,
@@ -22,6 +23,7 @@ from marketplace.models.user import RoleAssignment, User
 __all__ = [
     "Community", "CommunityMeeting", "CommunityMember", "CommunityPost", "CommunityReport", "CommunityResource", "CommunityThread",  # noqa: E501
     "ApiToken",
+    "Accompaniment", "AccompanimentStep", "Call", "CallConflict", "CallJuror", "CallProject", "CallScore",
     "Collection", "CollectionItem", "Follow", "PracticeAttachment", "PracticeComment", "PracticeReuse", "PracticeRevision", "PracticeSheet",  # noqa: E501
     "Collectivity",
     "CollectivityDepartement",

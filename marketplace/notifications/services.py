@@ -26,6 +26,7 @@ EMAIL_KINDS = {
     "practices": _l("Nouveautés des fiches pratiques que vous suivez"),
     "pairings": _l("Propositions de mise à disposition, consentements et conventions"),
     "community": _l("Nouvelles discussions et réponses des communautés que vous suivez"),
+    "calls": _l("Appels à projets : résultats et accompagnement de vos projets"),
 }
 DEFAULT_FREQUENCY = "immediate"
 FREQUENCY_LABELS = {
