@@ -183,11 +183,13 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.communities.views import bp as communities_bp
     from marketplace.essaimage.views import bp as essaimage_bp
     from marketplace.messaging.views import bp as messaging_bp
+    from marketplace.calls import views_accompaniment as _calls_follow_up, views_projects as _calls_projects  # noqa: F401 (add their routes to the blueprint)
+    from marketplace.calls.views import bp as calls_bp
 
     for blueprint in (main_bp, accounts_bp, offers_bp, needs_bp, admin_bp, api_bp, practices_bp,
                       notifications_bp, coordination_bp, pairings_bp, health_bp, statistics_bp, seo_bp,
                       legal_bp, sessions_bp, proconnect_bp, communities_bp, essaimage_bp, messaging_bp,
-                      privacy_bp, lexicon_bp, learning_bp):
+                      privacy_bp, lexicon_bp, learning_bp, calls_bp):
         app.register_blueprint(blueprint)
     api_v1.register(app)  # /api/v1/, its OpenAPI document and documentation, the profile's tokens
 

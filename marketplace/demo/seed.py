@@ -14,6 +14,7 @@ from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from marketplace.admin.domains import seed_demo_domains
+from marketplace.demo.calls import seed_calls
 from marketplace.demo.communities import seed_communities
 from marketplace.demo.essaimage import seed_essaimage_kit
 from marketplace.demo.collectivities import PLACES, Place, place_key
@@ -104,6 +105,7 @@ def seed_demo(progress: Progress | None = None, seed: int = DEFAULT_SEED) -> dic
     db.session.flush()
     seed_communities()
     db.session.flush()
+    seed_calls()  # after the communities: two calls for projects, one closed with laureates
     return {"already_seeded": False, "collectivities_created": created, **demo_counts()}
 
 

@@ -3,6 +3,7 @@ from marketplace.models.community import Community, CommunityMeeting, CommunityM
 from marketplace.models.api_token import ApiToken
 from marketplace.models.essaimage import ReadinessItem
 from marketplace.models.embedding import TextEmbedding
+from marketplace.models.calls import Accompaniment, AccompanimentStep, Call, CallConflict, CallJuror, CallProject, CallScore  # noqa: E501
 from marketplace.models.geography import (
     Collectivity,
     CollectivityDepartement,
@@ -31,6 +32,7 @@ __all__ = [
     "Conversation", "ConversationMessage", "MessageAttachment", "MessageReport", "UserBlock",
     "TextEmbedding",
     "AccountDeletion", "DataExport", "RetentionNotice",
+    "Accompaniment", "AccompanimentStep", "Call", "CallConflict", "CallJuror", "CallProject", "CallScore",
     "Collection", "CollectionItem", "Follow", "PracticeAttachment", "PracticeComment", "PracticeReuse", "PracticeRevision", "PracticeSheet",  # noqa: E501
     "Collectivity",
     "CollectivityDepartement",

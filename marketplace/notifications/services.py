@@ -27,6 +27,7 @@ EMAIL_KINDS = {
     "pairings": _l("Propositions de mise à disposition, consentements et conventions"),
     "community": _l("Nouvelles discussions et réponses des communautés que vous suivez"),
     "messages": _l("Messages reçus d'un référent ou d'un agent"),
+    "calls": _l("Appels à projets : résultats et accompagnement de vos projets"),
 }
 DEFAULT_FREQUENCY = "immediate"
 FREQUENCY_LABELS = {

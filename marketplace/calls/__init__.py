@@ -1,0 +1,1 @@
+"""Calls for intrapreneur projects (`/appels/`): issue 15 §2."""

@@ -1,0 +1,1 @@
+"""The calls' use cases: calls and jury, projects, scoring, results, accompaniment."""
