@@ -45,6 +45,11 @@ def demo_sheets() -> list[PracticeSheet]:
 def seed_essaimage_kit() -> None:
     """Fill the checklists and add the régional reuse (a second run changes nothing)."""
     sheets = demo_sheets()
+    # Seeded once: later demo steps (the calls' retour d'expérience) add sheets that would shift
+    # the patterns along the title order.
+    if db.session.scalar(select(ReadinessItem.id).where(ReadinessItem.sheet_id.in_([s.id for s in sheets])).limit(1)):
+        _add_regional_reuse(sheets)
+        return
     for sheet, pattern in zip(sheets, CHECKLISTS):
         done = {row.item for row in db.session.scalars(select(ReadinessItem).where(ReadinessItem.sheet_id == sheet.id))}
         for item, status in zip(READINESS_ITEMS, pattern):
