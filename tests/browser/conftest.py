@@ -8,6 +8,7 @@ from __future__ import annotations
 import email
 import email.policy
 import importlib.util
+import json
 import os
 import socket
 import subprocess
@@ -18,6 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.browser import axe_audit
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -183,3 +186,58 @@ def demo_server(tmp_path):
         env = _server_env(instance) | {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mailbox.port)}
         with _serve(tmp_path, env, ["seed-demo"], ["matching", "rebuild", "--suggest"]) as base_url:
             yield base_url, instance, mailbox
+
+
+AXE_REPORT_DIR = ROOT / "build" / "axe-report"
+
+
+@pytest.fixture(scope="session")
+def endpoint_of():
+    """The Flask endpoint a visited URL's path maps to (None when none does), from the app's routes."""
+    from config import TestingConfig
+    from marketplace import create_app
+
+    adapter = create_app(TestingConfig).url_map.bind("localhost")
+
+    def match(url: str):
+        from urllib.parse import urlsplit
+
+        from werkzeug.exceptions import HTTPException
+        from werkzeug.routing import RequestRedirect
+
+        parts = urlsplit(url)
+        for method in ("GET", "POST"):
+            try:
+                return adapter.match(parts.path, method=method)[0]
+            except RequestRedirect:
+                return adapter.match(parts.path + "/", method=method)[0]
+            except HTTPException:
+                continue
+        return None
+
+    return match
+
+
+@pytest.fixture(autouse=True)
+def axe_audit_every_page(request, monkeypatch, endpoint_of):
+    """Run axe-core on every page the test's browser visits (once per URL); at teardown, write what
+    it found to build/axe-report/, fail on any serious or critical violation (or a fixed rule that
+    came back) and on any audited page the accessibility statement does not list."""
+    from marketplace.legal.accessibility import AUDITED_ENDPOINTS
+
+    audit = axe_audit.AxeAudit()
+    axe_audit.install(audit, monkeypatch)
+    monkeypatch.setattr(axe_audit, "current", audit)
+    yield audit
+    if not audit.audited:
+        return
+    pages = {url: {"endpoint": endpoint_of(url), "violations": found} for url, found in audit.audited.items()}
+    AXE_REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    name = request.node.nodeid.replace("/", ".").replace("::", "--")
+    (AXE_REPORT_DIR / f"{name}.json").write_text(json.dumps(pages, indent=1, ensure_ascii=False))
+    failures = audit.failures()
+    assert not failures, f"axe-core violations on the pages this journey visited:\n{failures}"
+    unlisted = sorted({f"{page['endpoint']} ({url})" for url, page in pages.items()
+                       if page["endpoint"] not in AUDITED_ENDPOINTS})
+    assert not unlisted, ("pages audited but not listed in the accessibility statement "
+                          f"(marketplace/legal/accessibility.py AUDITED_PAGES): {unlisted}")
