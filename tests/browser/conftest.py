@@ -188,6 +188,17 @@ def demo_server(tmp_path):
             yield base_url, instance, mailbox
 
 
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    """One served Essaim with the demo data and its suggestions for all the tests of a module that
+    only read it or change distinct records (e-mails go to the instance's mail folder): its base URL."""
+    tmp_path = tmp_path_factory.mktemp("demo-site")
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    with _serve(tmp_path, _server_env(instance), ["seed-demo"], ["matching", "rebuild", "--suggest"]) as base_url:
+        yield base_url
+
 AXE_REPORT_DIR = ROOT / "build" / "axe-report"
 
 
