@@ -1,9 +1,11 @@
 """axe-core run automatically on every page a browser journey visits.
 
-Playwright's sync API gives no safe moment inside a `load` event handler to evaluate a script (the
-test goes on while the handler waits, and may navigate away), so the handler only marks the page as
+Playwright's sync API gives no safe moment inside an event handler to evaluate a script (the test
+goes on while the handler waits, and may navigate away), so the handler only marks the page as
 loaded; the audit runs just before the test's next call on that page or one of its locators, and
-before a page, context or browser is closed. Each distinct URL (without its fragment) is audited
+before a page, context or browser is closed. The mark is set on DOMContentLoaded (which waits for
+the stylesheets before our deferred scripts), not on `load`: a test that fills a form and submits it
+may never wait for `load`, and its page would go unaudited. Each distinct URL (without its fragment) is audited
 once per test. The playwright classes are patched for the time of one test only (monkeypatch).
 """
 from __future__ import annotations
@@ -43,11 +45,12 @@ class AxeAudit:
     """The audits of one test: URL -> its violations, and the pages it watches."""
 
     audited: dict[str, list[dict]] = field(default_factory=dict)
+    missed: set[str] = field(default_factory=set)  # URLs left before their audit could finish
     _pending: dict[int, object] = field(default_factory=dict)  # id(page) -> page loaded, not audited
     _busy: bool = False
 
     def watch(self, page) -> None:
-        page.on("load", lambda loaded: self._pending.__setitem__(id(loaded), loaded))
+        page.on("domcontentloaded", lambda loaded: self._pending.__setitem__(id(loaded), loaded))
 
     def audit_now(self, page) -> list[dict]:
         """Audit the page as it is now (assert_accessible), and count it as this URL's audit."""
@@ -75,8 +78,8 @@ class AxeAudit:
 
             try:
                 self.audited[url] = page_violations(page)
-            except Error:  # the page navigated meanwhile: the next load is audited instead
-                return
+            except Error:  # a navigation started meanwhile: counted, the next document is audited
+                self.missed.add(url)
         finally:
             self._busy = False
 

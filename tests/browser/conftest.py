@@ -200,6 +200,8 @@ def demo_site(tmp_path_factory):
         yield base_url
 
 AXE_REPORT_DIR = ROOT / "build" / "axe-report"
+# The endpoints the journeys of this session audited, for the check at its end.
+AUDITED_THIS_SESSION: set[str] = set()
 
 
 @pytest.fixture(scope="session")
@@ -245,10 +247,28 @@ def axe_audit_every_page(request, monkeypatch, endpoint_of):
     pages = {url: {"endpoint": endpoint_of(url), "violations": found} for url, found in audit.audited.items()}
     AXE_REPORT_DIR.mkdir(parents=True, exist_ok=True)
     name = request.node.nodeid.replace("/", ".").replace("::", "--")
-    (AXE_REPORT_DIR / f"{name}.json").write_text(json.dumps(pages, indent=1, ensure_ascii=False))
+    report = {"pages": pages, "missed": sorted(audit.missed - set(audit.audited))}
+    (AXE_REPORT_DIR / f"{name}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    AUDITED_THIS_SESSION.update(page["endpoint"] for page in pages.values() if page["endpoint"])
     failures = audit.failures()
     assert not failures, f"axe-core violations on the pages this journey visited:\n{failures}"
     unlisted = sorted({f"{page['endpoint']} ({url})" for url, page in pages.items()
                        if page["endpoint"] not in AUDITED_ENDPOINTS})
     assert not unlisted, ("pages audited but not listed in the accessibility statement "
                           f"(marketplace/legal/accessibility.py AUDITED_PAGES): {unlisted}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """After a whole, green run of the browser suite, the statement may list only pages that some
+    journey audited: a page left unvisited makes the run fail, naming it."""
+    from marketplace.legal.accessibility import AUDITED_ENDPOINTS
+
+    here = Path(__file__).resolve().parent
+    ran = {Path(str(item.fspath)).resolve() for item in session.items}
+    if exitstatus != 0 or session.testsfailed or not set(here.glob("test_*.py")) <= ran:
+        return
+    unvisited = sorted(AUDITED_ENDPOINTS - AUDITED_THIS_SESSION)
+    if unvisited:
+        session.config.get_terminal_writer().line(
+            f"accessibility statement lists pages no journey audited: {unvisited}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -8,6 +8,7 @@ from email import policy
 from pathlib import Path
 
 from tests.browser import axe_audit
+from tests.browser.axe_audit import AXE, AXE_RUN  # noqa: F401 (kept importable from here)
 
 PASSWORD = "un-mot-de-passe-solide-2026"
 # Flask-Mailman's file backend writes the messages of one connection to a .log file, each
