@@ -1,5 +1,5 @@
-"""What the legal pages state: the operator's details read from the configuration, and the
-accessibility statement's measured state.
+"""What the legal pages state: the operator's details read from the configuration (the
+accessibility statement's measured state is in accessibility.py).
 
 Nothing here guesses who runs an instance: a detail left empty is shown as "not provided" with the
 name of the variable that sets it, so an unconfigured instance is honest about it.
@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Mapping
 
-from flask_babel import lazy_gettext as _l
 
 # Retention periods used when the configured one is not a positive number.
 DEFAULT_RETENTION = {
@@ -25,9 +24,6 @@ REQUIRED_DETAILS = ("LEGAL_OPERATOR_NAME", "LEGAL_OPERATOR_ADDRESS", "LEGAL_PUBL
                     "LEGAL_HOST_NAME", "LEGAL_HOST_ADDRESS", "LEGAL_HOST_PHONE", "LEGAL_CONTACT_EMAIL",
                     "LEGAL_DPO_EMAIL")
 
-# Date of the accessibility statement: the day its measured state below was last brought up to date.
-STATEMENT_DATE = date(2026, 11, 30)
-RGAA_VERSION = "4.1"
 # Date of the terms of use in force (shown on the page; change it with the text).
 TERMS_DATE = date(2026, 11, 30)
 
@@ -98,47 +94,3 @@ def legal_details(config: Mapping) -> LegalDetails:
         },
         missing=tuple(name for name in REQUIRED_DETAILS if not _text(config, name)),
     )
-
-
-@dataclass(frozen=True)
-class Criterion:
-    """An RGAA criterion and how the project checks it (or why it does not yet)."""
-
-    number: str
-    title: object  # a lazy string
-    how: object = ""
-
-
-# Criteria the project's own automated tests check: 8.3, 8.5, 11.1, 12.1, 12.6 and 12.7 in
-# tests/views/test_legal_pages.py (on the home, registration, login and legal pages), 11.10 in
-# tests/views/test_accounts.py and tests/views/test_offers.py. Change this list with those tests.
-CHECKED_CRITERIA = (
-    Criterion("8.3", _l("La langue par défaut de chaque page est indiquée."),
-              _l("Attribut lang de l'élément html, en français et en anglais.")),
-    Criterion("8.5", _l("Chaque page a un titre."),
-              _l("Élément title non vide et propre à chaque page informative.")),
-    Criterion("11.1", _l("Chaque champ de formulaire a une étiquette."),
-              _l("Chaque champ visible des formulaires d'inscription et de connexion a un label relié.")),
-    Criterion("11.10", _l("Le contrôle de saisie est utilisé de manière pertinente."),
-              _l("Les messages d'erreur s'affichent à côté du champ concerné.")),
-    Criterion("12.1", _l("Chaque ensemble de pages dispose de deux systèmes de navigation différents."),
-              _l("Menu principal et plan du site, lié depuis le pied de chaque page.")),
-    Criterion("12.6", _l("Les zones de regroupement de contenus (en-tête, navigation, contenu, pied de page) sont identifiables."),
-              _l("Rôles banner, navigation, main et contentinfo présents sur chaque page vérifiée.")),
-    Criterion("12.7", _l("Un lien d'évitement permet d'accéder directement au contenu principal."),
-              _l("Lien « Contenu » vers l'ancre du contenu principal, présente sur la page.")),
-)
-
-# What is not measured yet, or known not to conform: the reason the status is "partial".
-NOT_YET_CHECKED = (
-    Criterion("1–13", _l("Audit complet des 106 critères du RGAA par une personne qualifiée."),
-              _l("Pas encore réalisé : aucun taux de conformité n'est donc annoncé.")),
-    Criterion("3.2, 3.3", _l("Contrastes des textes et des composants d'interface."),
-              _l("Prévu : axe-core (version figée, intégrée au projet) lancé dans les parcours navigateur sur chaque page visitée.")),
-    Criterion("9.1", _l("Hiérarchie des titres."),
-              _l("Non conforme sur les pages de liste (offres, besoins, pratiques) : un niveau de titre est sauté ; correction en cours.")),
-    Criterion("10.7, 12.8, 12.9", _l("Navigation au clavier : focus visible, ordre de tabulation, absence de piège."),
-              _l("Prévu : parcours principaux rejoués au clavier seul dans les tests navigateur.")),
-    Criterion("7.1, 7.3", _l("Scripts compatibles avec les technologies d'assistance."),
-              _l("Autocomplétion et suggestions en direct : non vérifiées avec un lecteur d'écran.")),
-)

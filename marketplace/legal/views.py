@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
+from marketplace.legal import accessibility as statement
 from marketplace.legal import services
 from marketplace.legal.sitemap import site_map
 
@@ -17,9 +18,7 @@ def _render(template: str, **context):
 
 @bp.get("/accessibilite")
 def accessibility():
-    return _render("accessibility", statement_date=services.STATEMENT_DATE,
-                   rgaa_version=services.RGAA_VERSION, checked=services.CHECKED_CRITERIA,
-                   not_checked=services.NOT_YET_CHECKED)
+    return _render("accessibility", statement=statement, rate=statement.measured_rate())
 
 
 @bp.get("/mentions-legales")

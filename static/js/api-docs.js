@@ -16,8 +16,12 @@
   });
 
   // Swagger UI renders parameter lists without labels and code samples that scroll but cannot take
-  // the keyboard focus: name each control after its parameter and let code blocks be focused.
+  // the keyboard focus: name each control after its parameter and let code blocks be focused. It also
+  // titles the API with a second h1 followed by h3 groups: that title becomes a level-2 heading.
   function repair(root) {
+    root.querySelectorAll(".info h1:not([aria-level])").forEach(function (title) {
+      title.setAttribute("aria-level", "2");
+    });
     root.querySelectorAll("select:not([aria-label]), input:not([aria-label])").forEach(function (control) {
       var row = control.closest("tr");
       var name = row && row.querySelector(".parameter__name");

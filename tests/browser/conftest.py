@@ -11,6 +11,7 @@ from __future__ import annotations
 import email
 import email.policy
 import importlib.util
+import json
 import os
 import shutil
 import socket
@@ -23,6 +24,8 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.browser import axe_audit
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -225,3 +228,89 @@ def demo_server(tmp_path, demo_instance):
         env = _server_env(instance) | {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mailbox.port)}
         with _serve(tmp_path, env, template=demo_instance) as base_url:
             yield base_url, instance, mailbox
+
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    """One served Essaim with the demo data and its suggestions for all the tests of a module that
+    only read it or change distinct records (e-mails go to the instance's mail folder): its base URL."""
+    tmp_path = tmp_path_factory.mktemp("demo-site")
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    with _serve(tmp_path, _server_env(instance), ["seed-demo"], ["matching", "rebuild", "--suggest"]) as base_url:
+        yield base_url
+
+AXE_REPORT_DIR = ROOT / "build" / "axe-report"
+# The endpoints the journeys of this session audited, for the check at its end.
+AUDITED_THIS_SESSION: set[str] = set()
+
+
+@pytest.fixture(scope="session")
+def endpoint_of():
+    """The Flask endpoint a visited URL's path maps to (None when none does), from the app's routes."""
+    from config import TestingConfig
+    from marketplace import create_app
+
+    adapter = create_app(TestingConfig).url_map.bind("localhost")
+
+    def match(url: str):
+        from urllib.parse import urlsplit
+
+        from werkzeug.exceptions import HTTPException
+        from werkzeug.routing import RequestRedirect
+
+        parts = urlsplit(url)
+        for method in ("GET", "POST"):
+            try:
+                return adapter.match(parts.path, method=method)[0]
+            except RequestRedirect:
+                return adapter.match(parts.path + "/", method=method)[0]
+            except HTTPException:
+                continue
+        return None
+
+    return match
+
+
+@pytest.fixture(autouse=True)
+def axe_audit_every_page(request, monkeypatch, endpoint_of):
+    """Run axe-core on every page the test's browser visits (once per URL); at teardown, write what
+    it found to build/axe-report/, fail on any serious or critical violation (or a fixed rule that
+    came back) and on any audited page the accessibility statement does not list."""
+    from marketplace.legal.accessibility import AUDITED_ENDPOINTS
+
+    audit = axe_audit.AxeAudit()
+    axe_audit.install(audit, monkeypatch)
+    monkeypatch.setattr(axe_audit, "current", audit)
+    yield audit
+    if not audit.audited:
+        return
+    pages = {url: {"endpoint": endpoint_of(url), "violations": found} for url, found in audit.audited.items()}
+    AXE_REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    name = request.node.nodeid.replace("/", ".").replace("::", "--")
+    report = {"pages": pages, "missed": sorted(audit.missed - set(audit.audited))}
+    (AXE_REPORT_DIR / f"{name}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    AUDITED_THIS_SESSION.update(page["endpoint"] for page in pages.values() if page["endpoint"])
+    failures = audit.failures()
+    assert not failures, f"axe-core violations on the pages this journey visited:\n{failures}"
+    unlisted = sorted({f"{page['endpoint']} ({url})" for url, page in pages.items()
+                       if page["endpoint"] not in AUDITED_ENDPOINTS})
+    assert not unlisted, ("pages audited but not listed in the accessibility statement "
+                          f"(marketplace/legal/accessibility.py AUDITED_PAGES): {unlisted}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """After a whole, green run of the browser suite, the statement may list only pages that some
+    journey audited: a page left unvisited makes the run fail, naming it."""
+    from marketplace.legal.accessibility import AUDITED_ENDPOINTS
+
+    here = Path(__file__).resolve().parent
+    ran = {Path(str(item.fspath)).resolve() for item in session.items}
+    if exitstatus != 0 or session.testsfailed or not set(here.glob("test_*.py")) <= ran:
+        return
+    unvisited = sorted(AUDITED_ENDPOINTS - AUDITED_THIS_SESSION)
+    if unvisited:
+        session.config.get_terminal_writer().line(
+            f"accessibility statement lists pages no journey audited: {unvisited}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

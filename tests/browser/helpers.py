@@ -7,6 +7,9 @@ import re
 from email import policy
 from pathlib import Path
 
+from tests.browser import axe_audit
+from tests.browser.axe_audit import AXE, AXE_RUN  # noqa: F401 (kept importable from here)
+
 PASSWORD = "un-mot-de-passe-solide-2026"
 # Flask-Mailman's file backend writes the messages of one connection to a .log file, each
 # followed by a line of 79 dashes.
@@ -82,21 +85,17 @@ def log_out(page):
     page.get_by_role("button", name="Se déconnecter").click()
 
 
-# axe-core, vendored and pinned (npm axe-core 4.14.1, MPL-2.0): evaluated through the DevTools
-# protocol, which the page's CSP (script-src 'self') does not block.
-AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
-AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v => ({
-    id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))"""
-
-
 def accessibility_violations(page, impacts=("serious", "critical")) -> list[dict]:
-    """axe-core's violations of these impacts on the current page."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-    return [v for v in page.evaluate(AXE_RUN) if v["impact"] in impacts]
+    """axe-core's violations of these impacts on the current page (the vendored, pinned axe-core)."""
+    if axe_audit.current is not None:  # counted as this URL's audit: the automatic one skips it
+        violations = axe_audit.current.audit_now(page)
+    else:
+        violations = axe_audit.page_violations(page)
+    return [v for v in violations if v["impact"] in impacts]
 
 
 def assert_accessible(page) -> None:
-    """Fail on any serious or critical axe-core violation, naming each with its first nodes."""
-    violations = accessibility_violations(page)
-    assert not violations, "\n".join(f"{v['impact']}: {v['id']} ({v['help']}) at {v['nodes']}" for v in violations)
+    """Fail on any serious or critical axe-core violation (or a fixed rule that came back), naming
+    each with its first nodes. The journeys' pages are audited automatically too (conftest.py)."""
+    violations = [v for v in accessibility_violations(page, impacts=axe_audit.IMPACTS) if axe_audit.is_failing(v)]
+    assert not violations, axe_audit.describe(page.url, violations)

@@ -12,6 +12,7 @@ import pytest
 from flask_babel import get_babel
 
 from marketplace.cli.i18n import compile_catalog, po_path
+from marketplace.legal import accessibility as statement
 from marketplace.legal import services
 from marketplace.legal.sitemap import site_map, view_access
 
@@ -274,7 +275,7 @@ def test_accessibility_statement_has_the_rgaa_model_sections(app, client, db):
     assert 'href="mailto:accessibilite@essaim.example.fr"' in page
     assert "Défenseur des droits" in page and "Libre réponse 71120" in page
     assert "axe-core" in page
-    for criterion in services.CHECKED_CRITERIA + services.NOT_YET_CHECKED:
+    for criterion in statement.CHECKED_CRITERIA + statement.NOT_YET_CHECKED:
         assert f'<th scope="row">{criterion.number}</th>' in page
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from marketplace.communities.services import access
+from marketplace.communities.services import access, membership_notices
 from marketplace.communities.services.checks import audit, line, prose, territory
 from marketplace.core.errors import Conflict, NotFound, ServiceError
 from marketplace.core.extensions import db
@@ -96,6 +96,8 @@ def join(community: Community, user, message: str = "") -> CommunityMember:
                           status="active" if community.is_open else "pending", message=message)
     db.session.add(row)
     db.session.flush()
+    if row.status == "pending":
+        membership_notices.notify_request(community, row, user)
     return row
 
 
@@ -133,6 +135,7 @@ def decide_request(community: Community, moderator, member_id: int, accept: bool
     if row.status != "pending":
         raise Conflict(_("Cette demande a déjà été traitée."))
     audit(community, moderator, "member_accepted" if accept else "member_refused", "member", row.user_id, reason)
+    membership_notices.notify_decision(community, row, accept)
     if accept:
         row.status = "active"
     else:
