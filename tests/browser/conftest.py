@@ -242,8 +242,6 @@ def demo_site(tmp_path_factory):
         yield base_url
 
 AXE_REPORT_DIR = ROOT / "build" / "axe-report"
-# The endpoints the journeys of this session audited, for the check at its end.
-AUDITED_THIS_SESSION: set[str] = set()
 
 
 @pytest.fixture(scope="session")
@@ -291,7 +289,6 @@ def axe_audit_every_page(request, monkeypatch, endpoint_of):
     name = request.node.nodeid.replace("/", ".").replace("::", "--")
     report = {"pages": pages, "missed": sorted(audit.missed - set(audit.audited))}
     (AXE_REPORT_DIR / f"{name}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
-    AUDITED_THIS_SESSION.update(page["endpoint"] for page in pages.values() if page["endpoint"])
     failures = audit.failures()
     assert not failures, f"axe-core violations on the pages this journey visited:\n{failures}"
     unlisted = sorted({f"{page['endpoint']} ({url})" for url, page in pages.items()
@@ -300,16 +297,39 @@ def axe_audit_every_page(request, monkeypatch, endpoint_of):
                           f"(marketplace/legal/accessibility.py AUDITED_PAGES): {unlisted}")
 
 
+def _is_xdist_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_sessionstart(session):
+    """The reports of this run only (the end-of-run check reads them, also from xdist workers)."""
+    if not _is_xdist_worker(session.config):
+        shutil.rmtree(AXE_REPORT_DIR, ignore_errors=True)
+
+
+def _whole_browser_suite(config) -> bool:
+    """Whether this run was asked for every browser journey (a folder holding this one, no -k/-m)."""
+    if config.option.keyword or config.option.markexpr or config.option.deselect:
+        return False
+    here = Path(__file__).resolve().parent
+    return any("::" not in arg and here.is_relative_to(Path(arg).resolve()) for arg in config.args)
+
+
 def pytest_sessionfinish(session, exitstatus):
     """After a whole, green run of the browser suite, the statement may list only pages that some
-    journey audited: a page left unvisited makes the run fail, naming it."""
+    journey audited: a page left unvisited makes the run fail, naming it. The audited endpoints are
+    read from the reports every test wrote, so that the check holds with xdist workers too."""
     from marketplace.legal.accessibility import AUDITED_ENDPOINTS
 
-    here = Path(__file__).resolve().parent
-    ran = {Path(str(item.fspath)).resolve() for item in session.items}
-    if exitstatus != 0 or session.testsfailed or not set(here.glob("test_*.py")) <= ran:
+    if _is_xdist_worker(session.config) or exitstatus != 0 or session.testsfailed:
         return
-    unvisited = sorted(AUDITED_ENDPOINTS - AUDITED_THIS_SESSION)
+    if not _whole_browser_suite(session.config):
+        return
+    audited = set()
+    for report in AXE_REPORT_DIR.glob("*.json"):
+        pages = json.loads(report.read_text())["pages"]
+        audited |= {page["endpoint"] for page in pages.values() if page["endpoint"]}
+    unvisited = sorted(AUDITED_ENDPOINTS - audited)
     if unvisited:
         session.config.get_terminal_writer().line(
             f"accessibility statement lists pages no journey audited: {unvisited}", red=True)

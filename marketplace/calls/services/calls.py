@@ -13,6 +13,7 @@ from marketplace.communities.services.checks import line, prose, territory
 from marketplace.communities.services.meetings import as_utc
 from marketplace.core.errors import Conflict, NotAllowed, NotFound, ServiceError
 from marketplace.core.extensions import db
+from marketplace.core.forms import parse_int
 from marketplace.core.taxonomy import DOMAINS
 from marketplace.core.unit_of_work import transactional
 from marketplace.models import AuditEntry, Call, CallJuror, User
@@ -68,11 +69,11 @@ def parse_criteria(text) -> list[dict]:
             continue
         label, _sep, weight = raw.rpartition(";") if ";" in raw else (raw, "", "1")
         label = line(label, "criteria", 200)
-        weight = weight.strip()
-        if not label or not weight.isascii() or not weight.isdigit() or not 1 <= int(weight) <= MAX_WEIGHT:
+        value = parse_int(weight.strip(), minimum=1, maximum=MAX_WEIGHT)
+        if not label or value is None:
             raise ServiceError(_("Écrivez un critère par ligne sous la forme « Libellé ; poids », "
                                  "avec un poids entier de 1 à 10."), "criteria")
-        criteria.append({"label": label, "weight": int(weight)})
+        criteria.append({"label": label, "weight": value})
     if not criteria:
         raise ServiceError(_("Indiquez au moins un critère d'évaluation."), "criteria")
     if len(criteria) > MAX_CRITERIA:
