@@ -3,7 +3,7 @@ again, whichever side is matched and however often the indexes are refitted, unt
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from marketplace.core import task_queue
 from marketplace.core.errors import NotAllowed, NotFound
@@ -35,6 +35,13 @@ def without(rows: list) -> list:
     ruled = set(db.session.execute(select(OffTopicPair.offer_id, OffTopicPair.need_id).where(
         OffTopicPair.offer_id.in_({k[0] for k in keys}), OffTopicPair.need_id.in_({k[1] for k in keys}))).all())
     return [row for row in rows if (row[0], row[1]) not in ruled]
+
+
+def ruled_count(*, offer_id: int | None = None, need_id: int | None = None) -> int:
+    """How many pairs of this offer (or need) were ruled off-topic: as many more candidates to ask
+    the engine for, so that setting them aside still leaves the top k."""
+    column, value = (OffTopicPair.offer_id, offer_id) if offer_id is not None else (OffTopicPair.need_id, need_id)
+    return db.session.scalar(select(func.count()).select_from(OffTopicPair).where(column == value)) or 0
 
 
 def visible_to(user) -> list[tuple[OffTopicPair, SkillOffer, Need]]:

@@ -80,12 +80,13 @@ def _store_need_suggestions(need_id: int, engine, refit_due: bool) -> list[int]:
         _replace(Suggestion.need_id, need_id, [])
         return []
     k = current_app.config["MATCHING_TOP_K"]
-    matches = engine.query(matching_index.need_document(need), k=semantic.pool_size(k),
+    wanted = semantic.pool_size(k) + off_topic.ruled_count(need_id=need_id)
+    matches = engine.query(matching_index.need_document(need), k=wanted,
                            where=_rules(need, asker_days=need.estimated_days)) if engine else []
     matches = semantic.rerank("needs", need, matches)  # by meaning too (unchanged when off)
     live = set(db.session.scalars(select(SkillOffer.id).where(
         SkillOffer.id.in_([m.id for m in matches]), SkillOffer.status == "published")))
-    rows = [(m.id, need_id, m) for m in matches if m.id in live][:k]
+    rows = off_topic.without([(m.id, need_id, m) for m in matches if m.id in live])[:k]
     new = _replace(Suggestion.need_id, need_id, rows)
     if new:
         _notify_coordinators(need, sorted(offer for offer, _need in new))
@@ -116,13 +117,14 @@ def _store_offer_suggestions(offer_id: int, engine, refit_due: bool) -> list[int
         return []
     k = current_app.config["MATCHING_TOP_K"]
     # Days go the other way here (the need must not ask more than the offer gives): filter after.
-    matches = engine.query(matching_index.offer_document(offer), k=3 * semantic.pool_size(k),
+    wanted = 3 * semantic.pool_size(k) + off_topic.ruled_count(offer_id=offer_id)
+    matches = engine.query(matching_index.offer_document(offer), k=wanted,
                            where=_rules(offer, max_km=offer.max_distance_km)) if engine else []
     matches = semantic.rerank("offers", offer, matches)
     days = matching_index.offer_days_available(offer)
     needs = {n.id: n for n in db.session.scalars(select(Need).where(Need.id.in_([m.id for m in matches])))}
-    rows = [(offer_id, m.id, m) for m in matches
-            if m.id in needs and needs[m.id].status == "open" and needs[m.id].estimated_days <= days][:k]
+    rows = off_topic.without([(offer_id, m.id, m) for m in matches
+                              if m.id in needs and needs[m.id].status == "open" and needs[m.id].estimated_days <= days])[:k]
     new = _replace(Suggestion.offer_id, offer_id, rows)
     for _offer, need_id in sorted(new):
         _notify_coordinators(needs[need_id], [offer_id])
@@ -132,9 +134,9 @@ def _store_offer_suggestions(offer_id: int, engine, refit_due: bool) -> list[int
 def _replace(column, owner_id: int, rows: list) -> set[tuple[int, int]]:
     """Make the suggestions of one offer or need exactly `rows`; the (offer, need) pairs that are new.
 
-    Pairs ruled off-topic never come back, and the active re-ranker (if any) gives the stored score.
+    The callers set aside the pairs ruled off-topic before keeping the top k; the active re-ranker
+    (if any) gives the stored score.
     """
-    rows = off_topic.without(rows)
     existing = set(db.session.execute(
         select(Suggestion.offer_id, Suggestion.need_id).where(column == owner_id)).all())
     wanted = {(offer_id, need_id) for offer_id, need_id, _m in rows}

@@ -85,3 +85,19 @@ def test_admin_lifts_anywhere(db, world):
     [(pair, _o, _n)] = off_topic.visible_to(w["admin"])
     off_topic.lift(w["admin"], pair.id)
     assert off_topic.visible_to(w["admin"]) == []
+
+
+def test_a_ruled_out_pair_leaves_its_place_to_the_next_candidate(app, db, world, make_collectivity, make_user):
+    """The top k are chosen after the off-topic pairs are set aside, not cut first then filtered:
+    a need keeps k suggestions while other candidates qualify."""
+    w = world
+    app.config["MATCHING_TOP_K"] = 1
+    bron = make_collectivity("Bron", latitude=45.74, longitude=4.91)
+    second = factories.offer(make_user(roles=[("agent", bron)]), bron, subject=0)
+    matching_index.apply_change("offers", second.id)
+    suggestions.match_need(w["need"].id)
+    [first] = db.session.query(Suggestion).filter_by(need_id=w["need"].id).all()
+    queue.decide(w["coordinator"], [first.id], approve=False, reason_code="off_topic")
+    suggestions.match_need(w["need"].id)
+    [kept] = db.session.query(Suggestion).filter_by(need_id=w["need"].id).all()
+    assert kept.offer_id != first.offer_id
