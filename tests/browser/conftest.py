@@ -135,6 +135,14 @@ GEO_IMPORT = ["geo", "import", "--source", str(ROOT / "tests/fixtures/geo/refere
               "--coords-source", str(ROOT / "tests/fixtures/geo/coords/communes.csv"), "--vintage", "2026"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def patient_expectations():
+    """`expect(...)` retries for up to 20 s instead of 5: freezing a convention renders its PDF
+    (xhtml2pdf) before the page answers, which took more than 5 s on a loaded CI machine."""
+    from playwright.sync_api import expect
+    expect.set_options(timeout=20_000)
+
+
 @pytest.fixture(scope="session")
 def geography_instance(tmp_path_factory) -> Path:
     """Migrated, with the geography fixture and the journeys' e-mail domains (their people write

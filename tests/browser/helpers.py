@@ -7,6 +7,8 @@ import re
 from email import policy
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from tests.browser import axe_audit
 from tests.browser.axe_audit import AXE, AXE_RUN  # noqa: F401 (kept importable from here)
 
@@ -70,7 +72,7 @@ def register_and_onboard(page, base_url, mail_dir, *, name, email, role, collect
     page.get_by_role("option", name=re.compile(choice)).first.click()
     page.get_by_role("button", name="Continuer").click()
     page.wait_for_url(re.compile(r".*/espace"))
-    assert page.locator("#prochaines-etapes").is_visible()
+    expect(page.locator("#prochaines-etapes")).to_be_visible()
 
 
 def log_in(page, base_url, email):

@@ -9,6 +9,7 @@ import sqlite3
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import assert_accessible
 from tests.browser.test_pairing_journey import TIMEOUT, _journey_mail, _session
@@ -43,7 +44,7 @@ def _let_deadline_pass(database) -> None:
 
 
 def _see(page, text: str) -> None:
-    assert page.get_by_text(text).first.is_visible(), page.content()[-3000:]
+    expect(page.get_by_text(text).first).to_be_visible()
 
 
 def _open_the_call(page) -> None:

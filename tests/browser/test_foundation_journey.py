@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import log_out, register_and_onboard, tick
 
@@ -29,7 +30,7 @@ def test_agent_offers_representative_needs_both_browse(live_server, browser):
     page.fill("#days_per_month", "2")
     page.fill("#available_from", start)
     page.get_by_role("button", name="Publier").click()
-    assert page.get_by_role("heading", name="Accompagnement à la rédaction de marchés publics").is_visible()
+    expect(page.get_by_role("heading", name="Accompagnement à la rédaction de marchés publics")).to_be_visible()
     log_out(page)
 
     # The representative of Dijon posts a need.
@@ -44,15 +45,15 @@ def test_agent_offers_representative_needs_both_browse(live_server, browser):
     page.fill("#estimated_days", "6")
     page.fill("#start_date", start)
     page.get_by_role("button", name="Publier").click()
-    assert page.get_by_role("heading", name="Refonte de notre procédure d'achat").is_visible()
+    expect(page.get_by_role("heading", name="Refonte de notre procédure d'achat")).to_be_visible()
     # HTML typed in a description is shown as text.
     assert "<b>urgents</b>" in page.content().replace("&lt;", "<").replace("&gt;", ">")
 
     # Both browse both lists, filtered, in French and in the DSFR look.
     page.goto(base_url + "/offres/?domain=marches_publics")
-    assert page.get_by_text("Accompagnement à la rédaction de marchés publics").is_visible()
+    expect(page.get_by_text("Accompagnement à la rédaction de marchés publics")).to_be_visible()
     page.goto(base_url + "/besoins/?q=procedure")
-    assert page.get_by_text("Refonte de notre procédure d'achat").is_visible()
+    expect(page.get_by_text("Refonte de notre procédure d'achat")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("link[href*='dsfr.min.css']").count() == 1
     marianne = page.evaluate("getComputedStyle(document.body).fontFamily")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from marketplace.demo.communities import OPEN_NAME
 from marketplace.demo.people import DEMO_PASSWORD
@@ -114,7 +115,7 @@ def test_main_menu_in_order_forward_and_back(demo_site, browser):
     tab_to(page, named("Pratiques"))
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/pratiques/$"))
-    assert page.get_by_role("heading", name="Fiches pratiques", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Fiches pratiques", level=1)).to_be_visible()
 
 
 def test_agent_logs_in_and_publishes_an_offer_with_the_keyboard(demo_site, browser):
@@ -143,7 +144,7 @@ def test_agent_logs_in_and_publishes_an_offer_with_the_keyboard(demo_site, brows
     tab_to(page, named("Publier"))
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/offres/\d+$"))
-    assert page.get_by_role("heading", name="Accompagnement clavier aux marchés publics", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Accompagnement clavier aux marchés publics", level=1)).to_be_visible()
 
 
 def test_coordinator_approves_and_agent_consents_with_the_keyboard(demo_site, browser):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +71,7 @@ def test_suggestions_appear_without_reload(live_server, browser):
     page.get_by_role("button", name="Se connecter").click()
     page.goto(f"{base_url}/besoins/{need_id}")
     section = page.locator("#suggestions")
-    assert section.get_by_text("Les suggestions apparaissent ici").is_visible()
+    expect(section.get_by_text("Les suggestions apparaissent ici")).to_be_visible()
     navigations = []
     page.on("framenavigated", lambda frame: navigations.append(frame.url))
     _store_suggestion(app, need_id, offer_id)
@@ -79,6 +80,6 @@ def test_suggestions_appear_without_reload(live_server, browser):
     text = item.first.text_content()  # (inner_text would be upper-cased by the badge's CSS)
     assert offer_title in text and "pertinence 42 %" in text and "mots proches : urbanisme" in text
     assert item.first.locator("a.fr-link").get_attribute("href") == f"/offres/{offer_id}"
-    assert not section.get_by_text("Les suggestions apparaissent ici").is_visible()
+    expect(section.get_by_text("Les suggestions apparaissent ici")).to_be_hidden()
     assert navigations == [], "the page reloaded"
     assert not [p for p in problems if "Content Security Policy" in p], problems

@@ -8,6 +8,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import assert_accessible, tick
 from tests.browser.test_pairing_journey import AGENT, AGENT_NAME, HOST, NEED, OFFER, TIMEOUT, _flash, _session
@@ -45,7 +46,7 @@ def test_referent_writes_agent_answers_with_a_file_referent_reads_it(demo_server
         raise AssertionError(f"no suggestion of {AGENT_NAME}'s offer on the need page")
     assert_accessible(referent)
     referent.get_by_role("button", name="Envoyer le message").click()  # empty: refused next to the field
-    assert referent.get_by_text("Écrivez votre message.").first.is_visible()
+    expect(referent.get_by_text("Écrivez votre message.").first).to_be_visible()
     assert_accessible(referent)
     referent.get_by_label("Votre message").fill(FIRST)
     referent.get_by_role("button", name="Envoyer le message").click()
@@ -54,12 +55,12 @@ def test_referent_writes_agent_answers_with_a_file_referent_reads_it(demo_server
 
     agent = _session(browser, base_url, AGENT)
     messages_link = agent.get_by_role("link", name=re.compile(r"^Messages 1 non lus"))
-    assert messages_link.first.is_visible(), agent.content()[:3000]
+    expect(messages_link.first).to_be_visible()
     messages_link.first.click()
     agent.get_by_role("heading", name="Messages", level=1).wait_for()
     assert_accessible(agent)
     agent.get_by_role("link", name="Yannick Guého").click()
-    assert agent.get_by_text(FIRST).is_visible()
+    expect(agent.get_by_text(FIRST)).to_be_visible()
     agent.get_by_label("Votre message").fill(ANSWER)
     agent.locator("input[name='file']").set_input_files(
         {"name": "note-methode.pdf", "mimeType": "application/pdf", "buffer": PDF})
@@ -71,7 +72,7 @@ def test_referent_writes_agent_answers_with_a_file_referent_reads_it(demo_server
     referent.get_by_role("link", name=re.compile(r"^Messages 1 non lus")).first.click()
     assert_accessible(referent)
     referent.get_by_role("link", name=AGENT_NAME).click()
-    assert referent.get_by_text(ANSWER).is_visible()
+    expect(referent.get_by_text(ANSWER)).to_be_visible()
     with referent.expect_download() as download:
         referent.get_by_role("link", name="note-methode.pdf").click()
     assert open(download.value.path(), "rb").read() == PDF
@@ -90,14 +91,15 @@ def test_referent_writes_agent_answers_with_a_file_referent_reads_it(demo_server
     admin.get_by_role("link", name="Administration").first.click()
     admin.get_by_role("link", name="Messages signalés").click()
     admin.get_by_role("heading", name="Messages signalés", level=1).wait_for()
-    assert admin.get_by_text(ANSWER).is_visible() and admin.get_by_text("Test du signalement").is_visible()
+    expect(admin.get_by_text(ANSWER)).to_be_visible()
+    expect(admin.get_by_text("Test du signalement")).to_be_visible()
     assert_accessible(admin)
     section = admin.locator("section[id^='signalement-']").first
     tick(admin, "section[id^='signalement-'] input[value=dismissed]")
     section.get_by_label("Raison (gardée dans le journal)").fill("Signalement de test")
     section.get_by_role("button", name="Enregistrer la décision").click()
     _flash(admin, "Décision enregistrée dans le journal.")
-    assert admin.get_by_text("Aucun signalement en attente.").is_visible()
+    expect(admin.get_by_text("Aucun signalement en attente.")).to_be_visible()
     assert_accessible(admin)
 
     # E-mails left through the outbox: the agent's and the référent's new messages (immediate by

@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from marketplace.demo.people import DEMO_PASSWORD
 from tests.browser.helpers import tick
@@ -41,7 +42,7 @@ def _session(browser, base_url: str, email: str):
 
 
 def _flash(page, text: str) -> None:
-    assert page.get_by_text(text).first.is_visible(), page.content()[-3000:]
+    expect(page.get_by_text(text).first).to_be_visible()
 
 
 def _open_pairing(page) -> None:
@@ -60,7 +61,7 @@ def _consent(page) -> None:
 
 def _step(page, n: int) -> None:
     """The DSFR stepper shows step n of 7."""
-    assert page.get_by_text(f"Étape {n} sur 7").is_visible(), page.content()[-3000:]
+    expect(page.get_by_text(f"Étape {n} sur 7")).to_be_visible()
 
 
 def _party_details(page, party_values: dict) -> None:
@@ -137,7 +138,7 @@ def test_from_suggestion_to_feedback_with_every_email_once(demo_server, browser)
     _consent(employer)
     host = _session(browser, base_url, HOST)
     _open_pairing(host)
-    assert host.get_by_text(f"En acceptant, {HOST_PLACE} accepte d'accueillir {AGENT_NAME}").is_visible()
+    expect(host.get_by_text(f"En acceptant, {HOST_PLACE} accepte d'accueillir {AGENT_NAME}")).to_be_visible()
     tick(host, "input[name='consent-decision'][value=accepted]")
     host.get_by_role("button", name="Envoyer ma réponse").click()
     _flash(host, "Votre réponse est enregistrée.")
@@ -180,7 +181,7 @@ def test_from_suggestion_to_feedback_with_every_email_once(demo_server, browser)
     for heading in ("Fondement juridique", "Article 3 — Durée et dates", "Article 5 — Encadrement, contrôle et évaluation",
                     "Article 6 — Rémunération et remboursement", "Article 11 — Fin anticipée et préavis",
                     "Article 9 — Information préalable"):
-        assert host.get_by_role("heading", name=heading).is_visible()
+        expect(host.get_by_role("heading", name=heading)).to_be_visible()
     host.go_back()
 
     # Frozen for signature, the PDF downloads with the names, dates and key clauses.
@@ -215,7 +216,7 @@ def test_from_suggestion_to_feedback_with_every_email_once(demo_server, browser)
     agent.reload()
     _upload_signed(agent, convention_pdf, "convention-signee-agent.pdf")
     _step(agent, 5)
-    assert agent.get_by_text("convention-signee-accueil.pdf").is_visible()
+    expect(agent.get_by_text("convention-signee-accueil.pdf")).to_be_visible()
 
     # The agent logs days and sees what is left of the plan and of the yearly budget.
     agent.get_by_label(re.compile(r"^Date\s*\*?\s*$")).fill(today.isoformat())
@@ -223,9 +224,9 @@ def test_from_suggestion_to_feedback_with_every_email_once(demo_server, browser)
     agent.get_by_label("Ce qui a été fait").fill("Atelier de lancement")
     agent.get_by_role("button", name="Déclarer ces jours").click()
     _flash(agent, "Les jours sont enregistrés.")
-    assert agent.get_by_text("Déclarés : 2 sur 3 jour(s) prévus ; reste 1.").is_visible()
-    assert agent.get_by_text("Budget annuel restant de l'agent : 18 jour(s) sur 20.").is_visible()
-    assert agent.get_by_role("cell", name="Atelier de lancement").is_visible()
+    expect(agent.get_by_text("Déclarés : 2 sur 3 jour(s) prévus ; reste 1.")).to_be_visible()
+    expect(agent.get_by_text("Budget annuel restant de l'agent : 18 jour(s) sur 20.")).to_be_visible()
+    expect(agent.get_by_role("cell", name="Atelier de lancement")).to_be_visible()
 
     # The engagement ends before its planned date by mutual agreement: the three parties ask.
     assert agent.get_by_label("Fin normale").is_checked()
@@ -243,9 +244,9 @@ def test_from_suggestion_to_feedback_with_every_email_once(demo_server, browser)
     _give_feedback(host, 4, "Note de cadrage utile au conseil communautaire.")
     for page in (agent, host):
         page.reload()
-        assert page.get_by_text("Avis de l'agent : 5/5 — Équipe accueillante, objectifs clairs.").is_visible()
-        assert page.get_by_text(
-            "Avis de la collectivité d'accueil : 4/5 — Note de cadrage utile au conseil communautaire.").is_visible()
+        expect(page.get_by_text("Avis de l'agent : 5/5 — Équipe accueillante, objectifs clairs.")).to_be_visible()
+        expect(page.get_by_text(
+            "Avis de la collectivité d'accueil : 4/5 — Note de cadrage utile au conseil communautaire.")).to_be_visible()
 
     # Every e-mail of the journey arrived once: the proposal to the three parties, the call to
     # set the terms, the convention to sign, the signed convention, the end asked by the agent,

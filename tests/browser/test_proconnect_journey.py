@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import GEO_IMPORT, Mailbox, _require, _serve, _server_env  # noqa: F401
 from tests.browser.helpers import tick
@@ -63,7 +64,7 @@ def test_proconnect_siret_verifies_the_referent_who_then_consents(proconnect_dem
            .filter(has_text=f"{AGENT_NAME} — {HOME}"))
     row.get_by_role("checkbox", name=re.compile("Choisir la suggestion")).check(force=True)
     coordinator.get_by_role("button", name="Approuver").first.click()
-    assert coordinator.get_by_text("1 mise en relation proposée aux trois parties.").is_visible()
+    expect(coordinator.get_by_text("1 mise en relation proposée aux trois parties.")).to_be_visible()
 
     # Someone of another collectivity signs in with ProConnect and asks for Redon: pending.
     provider.claims = {"sub": "pc-other", "email": "alex.autre@mairie-ailleurs.example.fr", "given_name": "Alex",
@@ -89,5 +90,5 @@ def test_proconnect_siret_verifies_the_referent_who_then_consents(proconnect_dem
     page.get_by_role("heading", name=NEED, level=1).wait_for()
     tick(page, "input[name='consent-decision'][value=accepted]")
     page.get_by_role("button", name="Envoyer ma réponse").click()
-    assert page.get_by_text("Votre réponse est enregistrée.").first.is_visible()
+    expect(page.get_by_text("Votre réponse est enregistrée.").first).to_be_visible()
     assert "Sacha Morel" in page.content()  # the host's consent is theirs
