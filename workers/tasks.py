@@ -14,6 +14,7 @@ from marketplace.suggestions import index as matching_index, services as suggest
 
 from marketplace.notifications import services as notifications
 
+from marketplace.accounts import services as accounts
 from marketplace.core import outbox, task_queue
 from marketplace.health import services as health
 from marketplace.practices.services import search as practices_search
@@ -48,6 +49,12 @@ def refit_all() -> None:
     """Nightly: rebuild every index (offers, needs, practices), so that new words count."""
     for kind in matching_index.KINDS:
         matching_index.refit(kind, force=True)
+
+
+@shared_task(bind=True, name="workers.tasks.send_password_reset")
+def send_password_reset(self, email: str) -> None:
+    """Look the address up and write the reset e-mail to the outbox if an active account has it."""
+    task_queue.run_intent(self.request.id, accounts.send_password_reset, email)
 
 
 @shared_task(name="workers.tasks.send_outbox_email")

@@ -22,6 +22,7 @@ from marketplace.core import tokens
 from marketplace.core.errors import ServiceError
 from marketplace.core.extensions import db
 from marketplace.core.outbox import queue_email  # through the outbox: retried, never sent twice
+from marketplace.core.task_queue import enqueue_after_commit
 from marketplace.core.unit_of_work import transactional
 from marketplace.models import User
 from marketplace.models.base import utcnow
@@ -157,8 +158,15 @@ def verify_email_token(token: str) -> User:
 
 @transactional
 def request_password_reset(email: str) -> None:
-    """E-mail a reset link when an active account has this address; silent otherwise, so the
-    form does not reveal who has an account."""
+    """Ask the worker to e-mail a reset link to this address. The request does the same work
+    whether an account has the address or not (one task intent), so neither its answer nor its
+    duration reveals who has an account: the lookup happens in the worker."""
+    enqueue_after_commit("workers.tasks.send_password_reset", email.strip().lower())
+
+
+@transactional
+def send_password_reset(email: str) -> None:
+    """E-mail a reset link when an active account has this address; nothing otherwise."""
     user = find_by_email(email)
     if user is None or not user.active:
         logger.info("password reset asked for an unknown or inactive address")

@@ -376,3 +376,31 @@ def test_unknown_role_choice_is_refused_in_french(client, make_user, login, make
     login(make_user())
     page = text(onboard(client, roles=["approver"], collectivity_query="69123"))
     assert "Choisissez un rôle dans la liste : agent ou référent." in page
+
+
+def _statements_of_reset_request(client, app, db, address: str) -> list[str]:
+    """The SQL statements the forgot-password request runs (the worker has not run yet)."""
+    from sqlalchemy import event
+
+    app.extensions["celery"].conf.task_always_eager = False
+    app.extensions["celery"].conf.broker_url = "memory://"
+    form_page = client.get("/compte/mot-de-passe/oubli")  # CSRF token first, outside the count
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', text(form_page)).group(1)
+    seen = []
+    listener = lambda *args: seen.append(re.sub(r"\s+", " ", args[2]).split(" WHERE ")[0])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        client.post("/compte/mot-de-passe/oubli", data={"email": address, "csrf_token": token})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return seen
+
+
+def test_forgot_password_does_the_same_work_for_known_and_unknown_addresses(client, app, db, make_user):
+    """Finding (issue 10): the answer took ~3 ms longer for a known address (the outbox insert).
+    The request now records the same task intent whatever the address; the worker looks it up."""
+    make_user(email="connue@b.fr")
+    known = _statements_of_reset_request(client, app, db, "connue@b.fr")
+    unknown = _statements_of_reset_request(client, app, db, "inconnue@b.fr")
+    assert known == unknown
+    assert not any("outbox" in statement for statement in known)
