@@ -3,6 +3,7 @@
     apt-get install -y wrk                                      # the load tool (Debian package)
     .venv/bin/python bench/web_load.py                          # 100,000 offers, 50,000 needs
     .venv/bin/python bench/web_load.py --offers 20000 --needs 10000 --duration 10 --users 10
+    .venv/bin/python bench/web_load.py --only queue                # the coordinator queue rows only
 
 Builds the data once in a schema of its own (TEST_DATABASE_URL or the local PostgreSQL; dropped
 at the end) with bench/stats_export.py's generator (1,000 collectivities, 100,000 published
@@ -39,8 +40,9 @@ PAGES = [
     ("offers list, page 1", "/offres/", False),
     ("offers list, page 500", "/offres/?page=500", False),
     ("offers list, q=urbanisme", "/offres/?q=urbanisme", False),
-    ("coordinator queue (20,000 suggestions)", "/coordination/", True),
+    ("coordinator queue", "/coordination/", True),
 ]
+QUEUE_INDEXES = ("ix_suggestions_score", "ix_suggestions_created_at")
 NEW_INDEXES = ("ix_skill_offers_status_published", "ix_needs_status_published",
                "ix_skill_offers_search_trgm", "ix_needs_search_trgm")
 WRK_REPORT = """
@@ -62,15 +64,103 @@ def create_indexes(conn) -> None:
     for table in ("skill_offers", "needs"):
         conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_{table}_search_trgm ON {table} "
                           "USING gin (search_text public.gin_trgm_ops)"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_suggestions_score ON suggestions (score, id)"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_suggestions_created_at ON suggestions (created_at, id)"))
     conn.execute(text("ANALYZE"))
 
 
 def drop_indexes(conn) -> None:
     from sqlalchemy import text
 
-    for name in NEW_INDEXES:
+    for name in NEW_INDEXES + QUEUE_INDEXES:
         conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
     conn.execute(text("ANALYZE"))
+
+
+def seed_queue(suggestions: int, offers: int, needs: int) -> None:
+    """The coordinator queue's data set: suggestions up to `suggestions` in all (stats_export's seed
+    made 20,000), about ten per open need, scores to three decimals (ties), ages over 30 days, with
+    200 pairings a host asked for, awaiting review, and capacity rows for a tenth of the agents.
+    Copied in bulk (COPY), as a nightly matching run would leave them."""
+    import json
+    import random
+    from datetime import timedelta
+
+    from sqlalchemy import insert
+
+    from marketplace.core.extensions import db
+    from marketplace.models import AgentCapacity, Need, Pairing, SkillOffer, Suggestion, User
+    from marketplace.models.base import utcnow
+
+    rng = random.Random(13)
+    now = utcnow()
+    offer_ids = [r[0] for r in db.session.execute(db.select(SkillOffer.id).order_by(SkillOffer.id))]
+    need_ids = [r[0] for r in db.session.execute(db.select(Need.id).order_by(Need.id))]
+    taken = {tuple(r) for r in db.session.execute(db.select(Suggestion.offer_id, Suggestion.need_id))}
+    missing = suggestions - len(taken)
+    per_need = -(-missing // len(need_ids))
+    step = max(1, len(offer_ids) // per_need)
+    reasons = json.dumps({"words": ["urbanisme", "voirie", "budget"], "tags": [], "distance_km": None})
+    new_pairs = []
+    for t in range(per_need):
+        for j, need_id in enumerate(need_ids):
+            if len(new_pairs) == missing:
+                break
+            pair = (offer_ids[(j + 1 + t * step) % len(offer_ids)], need_id)
+            if pair not in taken:
+                taken.add(pair)
+                new_pairs.append(pair)
+    raw = db.session.connection().connection.driver_connection
+    with raw.cursor() as cursor:
+        with cursor.copy("COPY suggestions (offer_id, need_id, score, reasons, created_at, updated_at) "
+                         "FROM STDIN") as copy:
+            for offer_id, need_id in new_pairs:
+                created = now - timedelta(minutes=rng.randrange(30 * 24 * 60))
+                copy.write_row((offer_id, need_id, round(rng.uniform(0.2, 0.95), 3), reasons, created, created))
+    requested = rng.sample(new_pairs, 200)
+    users = [r[0] for r in db.session.execute(db.select(User.id).order_by(User.id))]
+    db.session.execute(insert(Pairing), [
+        {"offer_id": o, "need_id": n, "status": "pending_review", "reason": "", "requested_by_id": rng.choice(users),
+         "requested_at": now} for o, n in requested])
+    db.session.execute(insert(AgentCapacity), [{"user_id": u, "max_open": 1 + i % 3} for i, u in
+                                               enumerate(users[::10])])
+    db.session.commit()
+
+
+def explain_queue(app, cookie_user_email: str) -> None:
+    """EXPLAIN ANALYZE of every statement the queue's first page runs (this checkout's code)."""
+    from sqlalchemy import event, select
+
+    from marketplace.core.extensions import db
+    from marketplace.models import User
+    from marketplace.pairings.services import queue
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == cookie_user_email))
+        statements = []
+
+        def record(_conn, _cursor, statement, parameters, _context, _many):
+            statements.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            started = time.perf_counter()
+            queue.queue_page(user)
+            first = time.perf_counter() - started
+            statements.clear()
+            started = time.perf_counter()
+            queue.queue_page(user)  # the total now comes from the cache
+            again = time.perf_counter() - started
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        print(f"\n-- now: queue_page in process: first view {first * 1000:.0f} ms, next views {again * 1000:.0f} ms, "
+              f"{len(statements)} statements", file=sys.stderr)
+        connection = db.session.connection()
+        for statement, parameters in statements:
+            if statement.lstrip().upper().startswith("SELECT"):
+                plan = connection.exec_driver_sql("EXPLAIN ANALYZE " + statement, parameters).scalars().all()
+                print("\n-- now: queue statement\n" + statement + "\n" + "\n".join(plan), file=sys.stderr)
+        db.session.rollback()
 
 
 def coordinator_cookie(app) -> str:
@@ -146,8 +236,11 @@ def main() -> None:
     parser.add_argument("--needs", type=int, default=50_000)
     parser.add_argument("--users", default="10,50")
     parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--suggestions", type=int, default=500_000, help="suggestions in all, for the queue")
     parser.add_argument("--baseline", default=BASELINE, help="git revision served as the baseline")
+    parser.add_argument("--only", default="", help="run only the pages whose name contains this (e.g. queue)")
     args = parser.parse_args()
+    pages = [page for page in PAGES if args.only in page[0]]
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
 
@@ -175,6 +268,8 @@ def main() -> None:
             db.create_all()
             started = time.perf_counter()
             seed(args.offers, args.needs)
+            if any(signed for _name, _path, signed in pages):
+                seed_queue(args.suggestions, args.offers, args.needs)
             cookie = coordinator_cookie(app)
             print(f"seeded {args.offers:,} offers and {args.needs:,} needs in {time.perf_counter() - started:.0f} s",
                   file=sys.stderr)
@@ -187,11 +282,18 @@ def main() -> None:
         for label, source, prepare in (("baseline", baseline_dir, drop_indexes), ("now", ROOT, create_indexes)):
             with engine.connect() as conn:
                 prepare(conn)
-                explain(conn, label)
+                if len(pages) > sum(signed for _name, _path, signed in pages):
+                    explain(conn, label)
+            if label == "now" and any(signed for _name, _path, signed in pages):
+                explain_queue(app, "coordination@bench.fr")
             port = 18000 + (os.getpid() % 1000)
             server = serve(source, served_url, port, work / f"{label}.log")
             try:
-                for name, path, signed in PAGES:
+                for name, path, signed in pages:
+                    if signed:  # what one view weighs (the issue measured a 500 KB queue page)
+                        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie})
+                        size = len(urllib.request.urlopen(request, timeout=120).read())
+                        print(f"{label:8} {name:40} page of {size / 1024:.0f} KB", file=sys.stderr)
                     for users in [int(u) for u in args.users.split(",")]:
                         results[(name, users, label)] = load(port, path, users, args.duration,
                                                              cookie if signed else None, script)
@@ -207,11 +309,11 @@ def main() -> None:
         admin.dispose()
 
     load_average = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"\n{args.offers:,} offers, {args.needs:,} needs, PostgreSQL, gunicorn 2 workers, wrk 2 threads, "
+    print(f"\n{args.offers:,} offers, {args.needs:,} needs, {args.suggestions:,} suggestions, PostgreSQL, gunicorn 2 workers, wrk 2 threads, "
           f"{args.duration} s per row; baseline {args.baseline}; load average {load_average}\n")
     print("| page | users | baseline req/s | now req/s | ratio | baseline p50 / p95 ms | now p50 / p95 ms | failed (base / now) |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name, _path, _signed in PAGES:
+    for name, _path, _signed in pages:
         for users in [int(u) for u in args.users.split(",")]:
             base, now = results[(name, users, "baseline")], results[(name, users, "now")]
             print(f"| {name} | {users} | {base['rps']:.1f} | {now['rps']:.1f} | {now['rps'] / base['rps']:.1f}x | "

@@ -5,9 +5,9 @@ proposals and active engagements) and for each earlier rejected or declined pair
 like this one (same agent on a need of the same domain or of the same host collectivity), so
 that nobody is flooded and refusals are heard.
 
-The queue starts from the territory's open needs. The database ranks, filters, sorts and cuts the
-page (queue_ranking.py, with the open counts and capacities in the same statement); only the page
-shown is loaded in full, 25 rows at a time, with its agents' refusals in one more statement.
+The queue starts from the territory's open needs. queue_ranking.py reads only the rows that can
+reach the page (filters and bounds in SQL) and ranks them (open counts with capacities in one
+statement, refusals in another); only the page shown is loaded in full, 25 rows at a time.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from marketplace.core.cached import remembered
 from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import transactional
-from marketplace.models import (AgentCapacity, Collectivity, CollectivityDepartement, CollectivityRegion, Engagement, Need,
+from marketplace.models import (AgentCapacity, Collectivity, CollectivityDepartement, CollectivityRegion, Need,
                        Pairing, SkillOffer, Suggestion)
 from marketplace.models.base import utcnow
 from marketplace.learning import labels, off_topic
@@ -57,33 +57,6 @@ def capacities_of(agent_ids) -> dict[int, int]:
     """How many open proposals and engagements each agent takes at once, in one statement."""
     rows = db.session.scalars(select(AgentCapacity).where(AgentCapacity.user_id.in_(list(agent_ids)))).all()
     return {row.user_id: row.effective for row in rows}
-
-
-def open_counts(agent_ids) -> dict[int, int]:
-    """Open proposals plus active engagements, per agent."""
-    rows = db.session.execute(
-        select(SkillOffer.agent_id, Pairing.status, Engagement.status)
-        .join(SkillOffer, SkillOffer.id == Pairing.offer_id)
-        .outerjoin(Engagement, Engagement.pairing_id == Pairing.id)
-        .where(SkillOffer.agent_id.in_(list(agent_ids)), Pairing.status.in_(("proposed", "engaged")))
-    ).all()
-    counts: dict[int, int] = {}
-    for agent_id, status, engagement_status in rows:
-        if status == "proposed" or engagement_status == "active":
-            counts[agent_id] = counts.get(agent_id, 0) + 1
-    return counts
-
-
-def _refusals(agent_ids) -> dict[int, list[tuple[str, int, str]]]:
-    rows = db.session.execute(
-        select(SkillOffer.agent_id, Need.domain, Need.collectivity_id, Pairing.reason)
-        .join(SkillOffer, SkillOffer.id == Pairing.offer_id).join(Need, Need.id == Pairing.need_id)
-        .where(SkillOffer.agent_id.in_(list(agent_ids)), Pairing.status.in_(ranking.REFUSED)).order_by(Pairing.id)
-    ).all()
-    found: dict[int, list] = {}
-    for agent_id, domain, collectivity_id, reason in rows:
-        found.setdefault(agent_id, []).append((domain, collectivity_id, reason))
-    return found
 
 
 def _territory_filter(user):
@@ -132,8 +105,8 @@ def _total(user, base, filters: dict) -> int:
 
 
 def _items(found: list[ranking.Row]) -> list[QueueItem]:
-    """Full items for these ranked rows, in their order, with what the page shows loaded up front:
-    the wide rows and the agents' earlier refusals in a fixed number of statements."""
+    """Full items for these ranked rows, in their order, with what the page shows loaded up front
+    (the wide rows in a fixed number of statements)."""
     if not found:
         return []
     rows = db.session.execute(
@@ -146,13 +119,11 @@ def _items(found: list[ranking.Row]) -> list[QueueItem]:
                  selectinload(Pairing.requested_by))
     ).all()
     by_id = {suggestion.id: (suggestion, offer, need, pairing) for suggestion, offer, need, pairing in rows}
-    refusals = _refusals({r.agent_id for r in found})
     now, stale_after = utcnow(), stale_days()
     items = []
     for r in found:
         suggestion, offer, need, pairing = by_id[r.suggestion_id]
-        similar = [reason or _("sans motif") for domain_, host, reason in refusals.get(r.agent_id, [])
-                   if domain_ == r.domain or host == r.collectivity_id]
+        similar = [reason or _("sans motif") for reason in r.similar]
         created = r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=now.tzinfo)
         age = (now - created).days
         items.append(QueueItem(suggestion, offer, need, rank=r.rank, age_days=age, stale=age >= stale_after,
@@ -166,29 +137,33 @@ def queue(user, departement: str | None = None, domain: str | None = None,
           min_score: float | None = None, min_age_days: int | None = None, sort: str = "score") -> list[QueueItem]:
     """Every suggestion waiting for this coordinator's decision, best ranked first (or by `sort`)."""
     base = _waiting(user, departement, domain, min_score, min_age_days)
-    return _items(ranking.rows(ranking.ranked(base, sort if sort in SORTS else "score", utcnow())))
+    return _items(ranking.everything(base, sort if sort in SORTS else "score", utcnow()))
 
 
 def queue_page(user, page: int = 1, sort: str = "score", per_page: int = PAGE_SIZE, **filters) -> QueuePage:
     """One page of the queue; a page past the end is page 1 (a stale link still shows something).
-    Filters are those of `queue`. Ranked, filtered and cut in SQL: the number of statements does
-    not grow with the rows, and only the page's rows are loaded in full."""
+    Filters are those of `queue`. Filtered and bounded in SQL, ranked for the rows that can reach
+    the page: the number of statements does not grow with the rows, and only the page's rows are
+    loaded in full."""
     sort = sort if sort in SORTS else "score"
     base = _waiting(user, **filters)
     total = _total(user, base, filters)
     pages = max(1, -(-total // per_page))
     page = page if 1 <= page <= pages else 1
     start = (page - 1) * per_page
+    now = utcnow()
     if sort == "score":
-        found = ranking.best_page(base, total, start, per_page)
-    else:
-        found = ranking.rows(ranking.ranked(base, sort, utcnow()), per_page, start)
+        found = ranking.best_page(base, total, start, per_page, now)
+    elif sort == "age":
+        found = ranking.oldest_page(base, start, per_page, now)
+    else:  # every row of the filters: a département is no column of the suggestions to bound them by
+        found = ranking.everything(base, sort, now)[start:start + per_page]
     return QueuePage(_items(found), total, page, per_page)
 
 
 def item(user, suggestion_id: int) -> QueueItem:
     """One waiting suggestion as the queue explains it; NotFound, or NotAllowed outside the territory."""
-    found = _items(ranking.rows(ranking.ranked(_waiting(user, only_id=suggestion_id))))
+    found = _items(ranking.everything(_waiting(user, only_id=suggestion_id), "score", utcnow()))
     if found:
         return found[0]
     if db.session.get(Suggestion, suggestion_id) is None:

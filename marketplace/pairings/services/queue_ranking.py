@@ -1,32 +1,32 @@
-"""The coordinator queue's ranking, computed by the database so that only the page shown is loaded.
+"""The coordinator queue's ranking at 500,000 suggestions: only the rows that can reach the page
+are read, and only the page is loaded in full.
 
     rank = score × 0.5 when the agent is at capacity × 0.8 ** (similar refusals)
 
 An agent is at capacity when their open proposals and active engagements reach their capacity
 (AgentCapacity.effective, 2 without a row); a similar refusal is an earlier rejected or declined
-pairing of the same agent on a need of the same domain or of the same host collectivity. Both are
-joined as aggregates of the pairings table (one pass over the pairings per statement, whatever the
-number of suggestions), so that ORDER BY rank, the filters and LIMIT/OFFSET all run in SQL.
+pairing of the same agent on a need of the same domain or of the same host collectivity.
 
-One SQLAlchemy expression for PostgreSQL and SQLite: `power()` is a built-in of PostgreSQL and of
-SQLite ≥ 3.35 built with its math functions (Python's bundled SQLite is). Only the age in days,
-for the "oldest first" order, is written per dialect (`age_days`).
-
-The default order (score) is pruned: since rank ≤ score, the rows of page p are among the rows a
-host asked for and the best-scoring ones down to a bound read along an index on the score; the
-bound is lowered until the page's last row ranks at least as high as it (`best_page`).
+The territory, the filters and the bounds are SQL; the factors are loaded for the candidates'
+agents in two statements (open counts with capacities; refusals, whose reasons the page shows)
+and applied in Python. The rank
+was first computed in SQL (aggregates of the pairings joined to the suggestions, ORDER BY rank):
+PostgreSQL misestimated the joins and chose nested loops over the aggregates, 16 s at 500,000
+suggestions. Since rank ≤ score, the default order needs only the rows a host asked for and the
+best scores down to a bound read along an index on the score (`best_page`); the oldest-first
+order needs only the rows down to the page's last day (`oldest_page`, along an index on
+created_at); the département order reads every row of the filters.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, case, func, or_, select
 
 from marketplace.core.extensions import db
 from marketplace.models import (AgentCapacity, CollectivityDepartement, Engagement, Need, Pairing, SkillOffer,
-                                Suggestion)
+                                Suggestion, User)
 
 AT_CAPACITY_FACTOR = 0.5
 SIMILAR_REFUSAL_FACTOR = 0.8
@@ -35,7 +35,20 @@ REFUSED = ("rejected", "declined")
 # The first bound keeps this many times the rows up to the page's end (never fewer than PRUNE_MIN);
 # each retry keeps four times more. Enough for one statement in nearly every case.
 PRUNE_FACTOR = 4
-PRUNE_MIN = 500
+PRUNE_MIN = 200
+
+
+class Light(NamedTuple):
+    """What ranking and sorting read of one waiting suggestion (no wide column)."""
+
+    suggestion_id: int
+    score: float
+    created_at: datetime
+    agent_id: int
+    domain: str
+    collectivity_id: int
+    requested: bool
+    departement: str
 
 
 class Row(NamedTuple):
@@ -50,7 +63,7 @@ class Row(NamedTuple):
     requested: bool
     open_count: int
     capacity: int
-    similar_count: int
+    similar: list[str]  # the reasons of the agent's similar refusals ("" when none was given)
     departement: str
 
 
@@ -81,98 +94,111 @@ def count(base, up_to: int | None = None) -> int:
     return db.session.scalar(select(func.count()).select_from(rows.subquery()))
 
 
-def _open_counts():
-    """Open proposals plus active engagements, per agent."""
-    return (select(SkillOffer.agent_id.label("agent_id"), func.count().label("n"))
-            .select_from(Pairing).join(SkillOffer, SkillOffer.id == Pairing.offer_id)
-            .outerjoin(Engagement, Engagement.pairing_id == Pairing.id)
-            .where(or_(Pairing.status == "proposed", and_(Pairing.status == "engaged", Engagement.status == "active")))
-            .group_by(SkillOffer.agent_id).subquery("open_counts"))
+def light(base) -> list[Light]:
+    """The light rows `base` selects."""
+    first_departement = (select(func.min(CollectivityDepartement.departement_code))
+                         .where(CollectivityDepartement.collectivity_id == Need.collectivity_id)
+                         .correlate(Need).scalar_subquery())
+    query = base.with_only_columns(Suggestion.id, Suggestion.score, Suggestion.created_at, SkillOffer.agent_id,
+                                   Need.domain, Need.collectivity_id, Pairing.requested_by_id, first_departement)
+    return [Light(*row[:6], row[6] is not None, row[7] or "") for row in db.session.execute(query)]
 
 
-def _refusal_counts(name: str, *columns):
-    """Rejected or declined pairings per agent and per these columns of their need."""
-    offer, need = aliased(SkillOffer), aliased(Need)
-    keys = [offer.agent_id.label("agent_id")] + [getattr(need, c).label(c) for c in columns]
-    return (select(*keys, func.count().label("n")).select_from(Pairing)
-            .join(offer, offer.id == Pairing.offer_id).join(need, need.id == Pairing.need_id)
-            .where(Pairing.status.in_(REFUSED)).group_by(*keys).subquery(name))
+def loads(agent_ids) -> dict[int, tuple[int, int]]:
+    """(open proposals plus active engagements, capacity) of each agent, in one statement."""
+    opened = (select(SkillOffer.agent_id.label("agent_id"), func.count().label("n"))
+              .select_from(Pairing).join(SkillOffer, SkillOffer.id == Pairing.offer_id)
+              .outerjoin(Engagement, Engagement.pairing_id == Pairing.id)
+              .where(SkillOffer.agent_id.in_(list(agent_ids)),
+                     or_(Pairing.status == "proposed", and_(Pairing.status == "engaged", Engagement.status == "active")))
+              .group_by(SkillOffer.agent_id).subquery("opened"))
+    capacity = case((AgentCapacity.user_id.is_(None), DEFAULT_CAPACITY),
+                    (and_(AgentCapacity.employer_cap.is_not(None), AgentCapacity.employer_cap < AgentCapacity.max_open),
+                     AgentCapacity.employer_cap), else_=AgentCapacity.max_open)
+    rows = db.session.execute(
+        select(User.id, func.coalesce(opened.c.n, 0), capacity)
+        .outerjoin(opened, opened.c.agent_id == User.id).outerjoin(AgentCapacity, AgentCapacity.user_id == User.id)
+        .where(User.id.in_(list(agent_ids))))
+    return {agent_id: (open_count, capacity) for agent_id, open_count, capacity in rows}
 
 
-def capacity_expression(row):
-    """AgentCapacity.effective in SQL (the smaller of the agent's and the employer's), 2 without a row."""
-    return case((row.user_id.is_(None), DEFAULT_CAPACITY),
-                (and_(row.employer_cap.is_not(None), row.employer_cap < row.max_open), row.employer_cap),
-                else_=row.max_open)
+def refusals(agent_ids) -> dict[int, list[tuple[str, int, str]]]:
+    """(domain, host collectivity, reason) of each agent's rejected or declined pairings, oldest first."""
+    rows = db.session.execute(
+        select(SkillOffer.agent_id, Need.domain, Need.collectivity_id, Pairing.reason)
+        .select_from(Pairing).join(SkillOffer, SkillOffer.id == Pairing.offer_id).join(Need, Need.id == Pairing.need_id)
+        .where(SkillOffer.agent_id.in_(list(agent_ids)), Pairing.status.in_(REFUSED)).order_by(Pairing.id))
+    found: dict[int, list] = {}
+    for agent_id, domain, host, reason in rows:
+        found.setdefault(agent_id, []).append((domain, host, reason))
+    return found
 
 
-def age_days(now: datetime):
-    """Whole days since the suggestion was made, as Python's (now - created_at).days."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        return cast(func.julianday(now.replace(tzinfo=None)) - func.julianday(Suggestion.created_at), Integer)
-    return func.floor(func.extract("epoch", literal(now) - Suggestion.created_at) / 86400)
+def ranked(candidates: list[Light]) -> list[Row]:
+    """The candidates with their rank, in three statements whatever their number (none when empty)."""
+    if not candidates:
+        return []
+    agent_ids = {c.agent_id for c in candidates}
+    agent_loads, refused = loads(agent_ids), refusals(agent_ids)
+    found = []
+    for c in candidates:
+        open_count, capacity = agent_loads.get(c.agent_id, (0, DEFAULT_CAPACITY))
+        similar = [reason for domain, host, reason in refused.get(c.agent_id, ())
+                   if domain == c.domain or host == c.collectivity_id]
+        rank = c.score * (AT_CAPACITY_FACTOR if open_count >= capacity else 1) * SIMILAR_REFUSAL_FACTOR ** len(similar)
+        found.append(Row(c.suggestion_id, rank, c.created_at, c.agent_id, c.domain, c.collectivity_id, c.requested,
+                         open_count, capacity, similar, c.departement))
+    return found
 
 
-def ranked(base, sort: str = "score", now: datetime | None = None):
-    """`base` (from `waiting`) with every column of `Row`, ordered by `sort` (score: what a host
-    asked for first, then rank; age: oldest day first; departement), ties by suggestion id."""
-    capacity_row = aliased(AgentCapacity)
-    opened, by_domain = _open_counts(), _refusal_counts("refused_domain", "domain")
-    by_host, by_both = _refusal_counts("refused_host", "collectivity_id"), _refusal_counts("refused_both", "domain",
-                                                                                           "collectivity_id")
-    departements = (select(CollectivityDepartement.collectivity_id.label("collectivity_id"),
-                           func.min(CollectivityDepartement.departement_code).label("code"))
-                    .group_by(CollectivityDepartement.collectivity_id).subquery("first_departement"))
-    open_count = func.coalesce(opened.c.n, 0)
-    capacity = capacity_expression(capacity_row)
-    # Refusals alike by domain or by host: those by domain, plus those by host, less those by both.
-    similar = func.coalesce(by_domain.c.n, 0) + func.coalesce(by_host.c.n, 0) - func.coalesce(by_both.c.n, 0)
-    rank = (Suggestion.score * case((open_count >= capacity, AT_CAPACITY_FACTOR), else_=1.0)
-            * func.power(cast(SIMILAR_REFUSAL_FACTOR, Float), cast(similar, Float)))
-    departement = func.coalesce(departements.c.code, "")
-    query = (
-        base.with_only_columns(Suggestion.id, rank.label("rank"), Suggestion.created_at, SkillOffer.agent_id,
-                               Need.domain, Need.collectivity_id, Pairing.requested_by_id.is_not(None),
-                               open_count, capacity, similar, departement)
-        .outerjoin(opened, opened.c.agent_id == SkillOffer.agent_id)
-        .outerjoin(capacity_row, capacity_row.user_id == SkillOffer.agent_id)
-        .outerjoin(by_domain, and_(by_domain.c.agent_id == SkillOffer.agent_id, by_domain.c.domain == Need.domain))
-        .outerjoin(by_host, and_(by_host.c.agent_id == SkillOffer.agent_id,
-                                 by_host.c.collectivity_id == Need.collectivity_id))
-        .outerjoin(by_both, and_(by_both.c.agent_id == SkillOffer.agent_id, by_both.c.domain == Need.domain,
-                                 by_both.c.collectivity_id == Need.collectivity_id))
-        .outerjoin(departements, departements.c.collectivity_id == Need.collectivity_id)
-    )
+def _age(created: datetime, now: datetime) -> int:
+    return (now - (created if created.tzinfo else created.replace(tzinfo=now.tzinfo))).days
+
+
+def ordered(found: list[Row], sort: str, now: datetime) -> list[Row]:
+    """Rows in the queue's order: score (what a host asked for first, then rank), age (the longest
+    waiting first, then rank) or departement; ties by suggestion id."""
     if sort == "age":
-        return query.order_by(age_days(now).desc(), rank.desc(), Suggestion.id)
+        return sorted(found, key=lambda r: (-_age(r.created_at, now), -r.rank, r.suggestion_id))
     if sort == "departement":
-        return query.order_by(departement, rank.desc(), Suggestion.id)
+        return sorted(found, key=lambda r: (r.departement, -r.rank, r.suggestion_id))
     # What a host asked for comes first: a person is waiting for that answer.
-    return query.order_by(case((Pairing.requested_by_id.is_(None), 1), else_=0), rank.desc(), Suggestion.id)
+    return sorted(found, key=lambda r: (not r.requested, -r.rank, r.suggestion_id))
 
 
-def rows(query, limit: int | None = None, offset: int = 0) -> list[Row]:
-    """The rows of a `ranked` query, as `Row`s."""
-    if limit is not None:
-        query = query.limit(limit).offset(offset)
-    return [Row(*row[:6], bool(row[6]), *row[7:]) for row in db.session.execute(query)]
+def everything(base, sort: str, now: datetime) -> list[Row]:
+    """Every row of `base`, ranked and ordered."""
+    return ordered(ranked(light(base)), sort, now)
 
 
-def best_page(base, total: int, start: int, per_page: int) -> list[Row]:
+def best_page(base, total: int, start: int, per_page: int, now: datetime) -> list[Row]:
     """Rows start to start + per_page of the queue in its default order, ranking only the rows that
-    can reach them: those a host asked for, and the best scores down to a bound."""
-    keep = max(PRUNE_FACTOR * (start + per_page), PRUNE_MIN)
+    can reach them: those a host asked for (first, and few), then the best scores down to a bound."""
+    found = ordered(ranked(light(base.where(Pairing.requested_by_id.is_not(None)))), "score", now)
+    page = found[start:start + per_page]
+    wanted, start = per_page - len(page), max(0, start - len(found))
+    if wanted == 0:
+        return page
+    rest = base.where(Pairing.requested_by_id.is_(None))
+    keep = max(PRUNE_FACTOR * (start + wanted), PRUNE_MIN)
     while True:
         bound = None
         if keep < total:  # the keep-th best score: every row below it ranks below it
-            bound = db.session.scalar(base.with_only_columns(Suggestion.score)
+            bound = db.session.scalar(rest.with_only_columns(Suggestion.score)
                                       .order_by(Suggestion.score.desc()).offset(keep - 1).limit(1))
-        query = base if bound is None else base.where(or_(Suggestion.score >= bound,
-                                                          Pairing.requested_by_id.is_not(None)))
-        found = rows(ranked(query), per_page, start)
-        if bound is None:
-            return found
+        rows = ordered(ranked(light(rest if bound is None else rest.where(Suggestion.score >= bound))), "score", now)
+        rows = rows[start:start + wanted]
         # Exact when the page is full and its last row outranks every row left out (rank < bound).
-        if len(found) == per_page and (found[-1].requested or found[-1].rank >= bound):
-            return found
+        if bound is None or (len(rows) == wanted and rows[-1].rank >= bound):
+            return page + rows
         keep *= PRUNE_FACTOR
+
+
+def oldest_page(base, start: int, per_page: int, now: datetime) -> list[Row]:
+    """Rows start to start + per_page in the oldest-first order: the rows down to the day of the
+    page's last row (its age in whole days), read along created_at, then ranked within their days."""
+    last = db.session.scalar(base.with_only_columns(Suggestion.created_at)
+                             .order_by(Suggestion.created_at).offset(start + per_page - 1).limit(1))
+    if last is not None:  # every row at least as old, in whole days, as the page's last row
+        base = base.where(Suggestion.created_at <= now - timedelta(days=_age(last, now)))
+    return ordered(ranked(light(base)), "age", now)[start:start + per_page]
