@@ -292,15 +292,24 @@ def main() -> None:
                 for name, path, signed in pages:
                     if signed:  # what one view weighs (the issue measured a 500 KB queue page)
                         request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie})
-                        size = len(urllib.request.urlopen(request, timeout=120).read())
-                        print(f"{label:8} {name:40} page of {size / 1024:.0f} KB", file=sys.stderr)
+                        started = time.perf_counter()
+                        try:
+                            size = f"{len(urllib.request.urlopen(request, timeout=120).read()) / 1024:.0f} KB"
+                        except OSError as error:  # the baseline may not answer within gunicorn's 30 s
+                            size = f"no page ({error})"
+                        print(f"{label:8} {name:40} one view: {size}, {time.perf_counter() - started:.1f} s",
+                              file=sys.stderr)
                     for users in [int(u) for u in args.users.split(",")]:
                         results[(name, users, label)] = load(port, path, users, args.duration,
                                                              cookie if signed else None, script)
                         print(f"{label:8} {name:40} {users:3} users {results[(name, users, label)]}", file=sys.stderr)
             finally:
                 server.terminate()
-                server.wait(timeout=30)
+                try:
+                    server.wait(timeout=30)
+                except subprocess.TimeoutExpired:  # workers stuck in a long query (the baseline queue)
+                    server.kill()
+                    server.wait(timeout=30)
         engine.dispose()
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(baseline_dir)], cwd=ROOT, capture_output=True)
