@@ -255,7 +255,9 @@ def main() -> None:
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    served_url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    # Named, so that the queries of a baseline server stopped mid-query can be ended (a killed worker
+    # leaves its 20 s queue query running in PostgreSQL, which would load the next server's rows).
+    served_url = f"{PG_URL}?options=-csearch_path%3D{schema}&application_name={schema}"
     work = Path(tempfile.mkdtemp(prefix="essaim-web-load-"))
     baseline_dir = work / "baseline"
     app = create_app(TestingConfig, SECRET_KEY=SECRET, SQLALCHEMY_DATABASE_URI=PG_URL, SQLALCHEMY_ENGINE_OPTIONS={
@@ -310,6 +312,9 @@ def main() -> None:
                 except subprocess.TimeoutExpired:  # workers stuck in a long query (the baseline queue)
                     server.kill()
                     server.wait(timeout=30)
+                with engine.connect() as conn:
+                    conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                      "WHERE application_name = :name"), {"name": schema})
         engine.dispose()
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(baseline_dir)], cwd=ROOT, capture_output=True)
@@ -325,7 +330,8 @@ def main() -> None:
     for name, _path, _signed in pages:
         for users in [int(u) for u in args.users.split(",")]:
             base, now = results[(name, users, "baseline")], results[(name, users, "now")]
-            print(f"| {name} | {users} | {base['rps']:.1f} | {now['rps']:.1f} | {now['rps'] / base['rps']:.1f}x | "
+            ratio = f"{now['rps'] / base['rps']:.1f}x" if base["rps"] else "∞"
+            print(f"| {name} | {users} | {base['rps']:.1f} | {now['rps']:.1f} | {ratio} | "
                   f"{base['p50']:.0f} / {base['p95']:.0f} | {now['p50']:.0f} / {now['p95']:.0f} | "
                   f"{base['failed']} / {now['failed']} |")
 

@@ -153,7 +153,7 @@ def queue_page(user, page: int = 1, sort: str = "score", per_page: int = PAGE_SI
     start = (page - 1) * per_page
     now = utcnow()
     if sort == "score":
-        found = ranking.best_page(base, total, start, per_page, now)
+        found = ranking.best_page(base, start, per_page, now)
     elif sort == "age":
         found = ranking.oldest_page(base, start, per_page, now)
     else:  # every row of the filters: a département is no column of the suggestions to bound them by

@@ -171,21 +171,18 @@ def everything(base, sort: str, now: datetime) -> list[Row]:
     return ordered(ranked(light(base)), sort, now)
 
 
-def best_page(base, total: int, start: int, per_page: int, now: datetime) -> list[Row]:
+def best_page(base, start: int, per_page: int, now: datetime) -> list[Row]:
     """Rows start to start + per_page of the queue in its default order, ranking only the rows that
     can reach them: those a host asked for (first, and few), then the best scores down to a bound."""
     asked = light(base.where(Pairing.requested_by_id.is_not(None)))
     rest = base.where(Pairing.requested_by_id.is_(None))
     keep = max(PRUNE_FACTOR * (start + per_page), PRUNE_MIN)
-    while True:
-        bound = None
-        if keep < total:  # the keep-th best score: every row below it ranks below it
-            bound = db.session.scalar(rest.with_only_columns(Suggestion.score)
-                                      .order_by(Suggestion.score.desc()).offset(keep - 1).limit(1))
-        candidates = asked + light(rest if bound is None else rest.where(Suggestion.score >= bound))
-        found = ordered(ranked(candidates), "score", now)[start:start + per_page]
-        # Exact when the page is full and its last row outranks every row left out (rank < bound).
-        if bound is None or (len(found) == per_page and (found[-1].requested or found[-1].rank >= bound)):
+    while True:  # the keep best scores, along the index on the score
+        best = light(rest.order_by(Suggestion.score.desc(), Suggestion.id).limit(keep))
+        bound = best[-1].score if len(best) == keep else None  # every row left out ranks at most this
+        found = ordered(ranked(asked + best), "score", now)[start:start + per_page]
+        # Exact when the page is full and its last row outranks every row left out.
+        if bound is None or (len(found) == per_page and (found[-1].requested or found[-1].rank > bound)):
             return found
         keep *= PRUNE_FACTOR
 
