@@ -17,13 +17,13 @@ from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, lazyload, selectinload
 
 from marketplace.core.cached import remembered
 from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import transactional
 from marketplace.models import (AgentCapacity, Collectivity, CollectivityDepartement, CollectivityRegion, Need,
-                       Pairing, SkillOffer, Suggestion)
+                       Pairing, SkillOffer, Suggestion, User)
 from marketplace.models.base import utcnow
 from marketplace.learning import labels, off_topic
 from marketplace.pairings.services import audit
@@ -101,7 +101,7 @@ def _total(user, base, filters: dict) -> int:
     if found <= EXACT_TOTAL_UP_TO:
         return found
     key = "queue-total:%s:%s" % (user.id, sorted((k, str(v)) for k, v in filters.items() if v is not None))
-    return remembered(key, lambda: ranking.count(base), current_app.config.get("QUEUE_TOTAL_TTL", 60))
+    return remembered(key, lambda: ranking.count(base), current_app.config["QUEUE_TOTAL_TTL"])
 
 
 def _items(found: list[ranking.Row]) -> list[QueueItem]:
@@ -109,27 +109,31 @@ def _items(found: list[ranking.Row]) -> list[QueueItem]:
     (the wide rows in a fixed number of statements)."""
     if not found:
         return []
+    # Only what the page shows: the agent's and the collectivities' names, the host's départements,
+    # the name of who asked; their other relationships stay lazy (each eager cascade was a statement).
+    asker = aliased(User)
     rows = db.session.execute(
-        select(Suggestion, SkillOffer, Need, Pairing)
+        select(Suggestion, SkillOffer, Need, asker.display_name)
         .join(SkillOffer, SkillOffer.id == Suggestion.offer_id).join(Need, Need.id == Suggestion.need_id)
         .outerjoin(Pairing, and_(Pairing.offer_id == Suggestion.offer_id, Pairing.need_id == Suggestion.need_id))
+        .outerjoin(asker, asker.id == Pairing.requested_by_id)
         .where(Suggestion.id.in_([r.suggestion_id for r in found]))
-        .options(selectinload(SkillOffer.agent), selectinload(SkillOffer.collectivity),
-                 selectinload(Need.collectivity).selectinload(Collectivity.departement_links),
-                 selectinload(Pairing.requested_by))
+        .options(lazyload("*"), selectinload(SkillOffer.agent).lazyload("*"),
+                 selectinload(SkillOffer.collectivity).lazyload("*"),
+                 selectinload(Need.collectivity).options(selectinload(Collectivity.departement_links), lazyload("*")))
     ).all()
-    by_id = {suggestion.id: (suggestion, offer, need, pairing) for suggestion, offer, need, pairing in rows}
+    by_id = {suggestion.id: (suggestion, offer, need, asked_by) for suggestion, offer, need, asked_by in rows}
     now, stale_after = utcnow(), stale_days()
     items = []
     for r in found:
-        suggestion, offer, need, pairing = by_id[r.suggestion_id]
+        suggestion, offer, need, asked_by = by_id[r.suggestion_id]
         similar = [reason or _("sans motif") for reason in r.similar]
         created = r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=now.tzinfo)
         age = (now - created).days
         items.append(QueueItem(suggestion, offer, need, rank=r.rank, age_days=age, stale=age >= stale_after,
                                open_count=r.open_count, capacity=r.capacity, similar_refusals=similar,
                                availability=availability(offer, need), rules=rules(offer),
-                               requested_by=pairing.requested_by.display_name if pairing and pairing.requested_by else None))
+                               requested_by=asked_by))
     return items
 
 
@@ -147,6 +151,7 @@ def queue_page(user, page: int = 1, sort: str = "score", per_page: int = PAGE_SI
     loaded in full."""
     sort = sort if sort in SORTS else "score"
     base = _waiting(user, **filters)
+    ranking.serial_plans()
     total = _total(user, base, filters)
     pages = max(1, -(-total // per_page))
     page = page if 1 <= page <= pages else 1
