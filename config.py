@@ -119,6 +119,8 @@ class Config:
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
     PUBLIC_COUNTS_TTL = _int("PUBLIC_COUNTS_TTL", 60)
+    # A coordinator queue longer than 1,000 suggestions shows a total counted at most this often (s).
+    QUEUE_TOTAL_TTL = _int("QUEUE_TOTAL_TTL", 60)
     DEMO_ENABLED = _bool("DEMO_ENABLED", True)
     GEO_CACHE_DIR = os.environ.get("GEO_CACHE_DIR", str(INSTANCE_DIR / "geo"))
 

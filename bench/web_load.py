@@ -3,6 +3,7 @@
     apt-get install -y wrk                                      # the load tool (Debian package)
     .venv/bin/python bench/web_load.py                          # 100,000 offers, 50,000 needs
     .venv/bin/python bench/web_load.py --offers 20000 --needs 10000 --duration 10 --users 10
+    .venv/bin/python bench/web_load.py --only queue                # the coordinator queue rows only
 
 Builds the data once in a schema of its own (TEST_DATABASE_URL or the local PostgreSQL; dropped
 at the end) with bench/stats_export.py's generator (1,000 collectivities, 100,000 published
@@ -39,8 +40,9 @@ PAGES = [
     ("offers list, page 1", "/offres/", False),
     ("offers list, page 500", "/offres/?page=500", False),
     ("offers list, q=urbanisme", "/offres/?q=urbanisme", False),
-    ("coordinator queue (20,000 suggestions)", "/coordination/", True),
+    ("coordinator queue", "/coordination/", True),
 ]
+QUEUE_INDEXES = ("ix_suggestions_score", "ix_suggestions_created_at")
 NEW_INDEXES = ("ix_skill_offers_status_published", "ix_needs_status_published",
                "ix_skill_offers_search_trgm", "ix_needs_search_trgm")
 WRK_REPORT = """
@@ -62,13 +64,15 @@ def create_indexes(conn) -> None:
     for table in ("skill_offers", "needs"):
         conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_{table}_search_trgm ON {table} "
                           "USING gin (search_text public.gin_trgm_ops)"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_suggestions_score ON suggestions (score, id)"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_suggestions_created_at ON suggestions (created_at, id)"))
     conn.execute(text("ANALYZE"))
 
 
 def drop_indexes(conn) -> None:
     from sqlalchemy import text
 
-    for name in NEW_INDEXES:
+    for name in NEW_INDEXES + QUEUE_INDEXES:
         conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
     conn.execute(text("ANALYZE"))
 
@@ -146,8 +150,11 @@ def main() -> None:
     parser.add_argument("--needs", type=int, default=50_000)
     parser.add_argument("--users", default="10,50")
     parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--suggestions", type=int, default=500_000, help="suggestions in all, for the queue")
     parser.add_argument("--baseline", default=BASELINE, help="git revision served as the baseline")
+    parser.add_argument("--only", default="", help="run only the pages whose name contains this (e.g. queue)")
     args = parser.parse_args()
+    pages = [page for page in PAGES if args.only in page[0]]
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
 
@@ -162,7 +169,9 @@ def main() -> None:
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    served_url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    # Named, so that the queries of a baseline server stopped mid-query can be ended (a killed worker
+    # leaves its 20 s queue query running in PostgreSQL, which would load the next server's rows).
+    served_url = f"{PG_URL}?options=-csearch_path%3D{schema}&application_name={schema}"
     work = Path(tempfile.mkdtemp(prefix="essaim-web-load-"))
     baseline_dir = work / "baseline"
     app = create_app(TestingConfig, SECRET_KEY=SECRET, SQLALCHEMY_DATABASE_URI=PG_URL, SQLALCHEMY_ENGINE_OPTIONS={
@@ -175,6 +184,10 @@ def main() -> None:
             db.create_all()
             started = time.perf_counter()
             seed(args.offers, args.needs)
+            if any(signed for _name, _path, signed in pages):
+                from queue_load import seed_queue
+
+                seed_queue(args.suggestions, args.offers, args.needs)
             cookie = coordinator_cookie(app)
             print(f"seeded {args.offers:,} offers and {args.needs:,} needs in {time.perf_counter() - started:.0f} s",
                   file=sys.stderr)
@@ -187,18 +200,39 @@ def main() -> None:
         for label, source, prepare in (("baseline", baseline_dir, drop_indexes), ("now", ROOT, create_indexes)):
             with engine.connect() as conn:
                 prepare(conn)
-                explain(conn, label)
+                if len(pages) > sum(signed for _name, _path, signed in pages):
+                    explain(conn, label)
+            if label == "now" and any(signed for _name, _path, signed in pages):
+                from queue_load import explain_queue
+
+                explain_queue(app, "coordination@bench.fr")
             port = 18000 + (os.getpid() % 1000)
             server = serve(source, served_url, port, work / f"{label}.log")
             try:
-                for name, path, signed in PAGES:
+                for name, path, signed in pages:
+                    if signed:  # what one view weighs (the issue measured a 500 KB queue page)
+                        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie})
+                        started = time.perf_counter()
+                        try:
+                            size = f"{len(urllib.request.urlopen(request, timeout=120).read()) / 1024:.0f} KB"
+                        except OSError as error:  # the baseline may not answer within gunicorn's 30 s
+                            size = f"no page ({error})"
+                        print(f"{label:8} {name:40} one view: {size}, {time.perf_counter() - started:.1f} s",
+                              file=sys.stderr)
                     for users in [int(u) for u in args.users.split(",")]:
                         results[(name, users, label)] = load(port, path, users, args.duration,
                                                              cookie if signed else None, script)
                         print(f"{label:8} {name:40} {users:3} users {results[(name, users, label)]}", file=sys.stderr)
             finally:
                 server.terminate()
-                server.wait(timeout=30)
+                try:
+                    server.wait(timeout=30)
+                except subprocess.TimeoutExpired:  # workers stuck in a long query (the baseline queue)
+                    server.kill()
+                    server.wait(timeout=30)
+                with engine.connect() as conn:
+                    conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                      "WHERE application_name = :name"), {"name": schema})
         engine.dispose()
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(baseline_dir)], cwd=ROOT, capture_output=True)
@@ -207,14 +241,15 @@ def main() -> None:
         admin.dispose()
 
     load_average = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"\n{args.offers:,} offers, {args.needs:,} needs, PostgreSQL, gunicorn 2 workers, wrk 2 threads, "
+    print(f"\n{args.offers:,} offers, {args.needs:,} needs, {args.suggestions:,} suggestions, PostgreSQL, gunicorn 2 workers, wrk 2 threads, "
           f"{args.duration} s per row; baseline {args.baseline}; load average {load_average}\n")
     print("| page | users | baseline req/s | now req/s | ratio | baseline p50 / p95 ms | now p50 / p95 ms | failed (base / now) |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name, _path, _signed in PAGES:
+    for name, _path, _signed in pages:
         for users in [int(u) for u in args.users.split(",")]:
             base, now = results[(name, users, "baseline")], results[(name, users, "now")]
-            print(f"| {name} | {users} | {base['rps']:.1f} | {now['rps']:.1f} | {now['rps'] / base['rps']:.1f}x | "
+            ratio = f"{now['rps'] / base['rps']:.1f}x" if base["rps"] else "∞"
+            print(f"| {name} | {users} | {base['rps']:.1f} | {now['rps']:.1f} | {ratio} | "
                   f"{base['p50']:.0f} / {base['p95']:.0f} | {now['p50']:.0f} / {now['p95']:.0f} | "
                   f"{base['failed']} / {now['failed']} |")
 

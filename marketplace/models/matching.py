@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.core.extensions import db
@@ -14,7 +14,10 @@ class Suggestion(TimestampMixin, db.Model):
     """One suggested offer for one need: a single row per pair, upserted by the workers."""
 
     __tablename__ = "suggestions"
-    __table_args__ = (UniqueConstraint("offer_id", "need_id"),)
+    # The coordinator queue reads the best scores first (rank ≤ score bounds its ranking), or the
+    # oldest suggestions first (pairings.services.queue_ranking).
+    __table_args__ = (UniqueConstraint("offer_id", "need_id"), Index("ix_suggestions_score", "score", "id"),
+                      Index("ix_suggestions_created_at", "created_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("skill_offers.id", ondelete="CASCADE"), index=True)

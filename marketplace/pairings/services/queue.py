@@ -5,41 +5,42 @@ proposals and active engagements) and for each earlier rejected or declined pair
 like this one (same agent on a need of the same domain or of the same host collectivity), so
 that nobody is flooded and refusals are heard.
 
-The queue starts from the territory's open needs. Every waiting suggestion is ranked from light
-rows (a few statements whatever the number of rows: open counts, refusals and capacities are each
-loaded in one query), then only the page shown is loaded in full, 25 rows at a time.
+The queue starts from the territory's open needs. queue_ranking.py reads only the rows that can
+reach the page (filters and bounds in SQL) and ranks them (open counts with capacities in one
+statement, refusals in another); only the page shown is loaded in full, 25 rows at a time.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, lazyload, selectinload
 
+from marketplace.core.cached import remembered
 from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import transactional
-from marketplace.models import (AgentCapacity, Collectivity, CollectivityDepartement, CollectivityRegion, Engagement, Need,
-                       Pairing, SkillOffer, Suggestion)
+from marketplace.models import (AgentCapacity, Collectivity, CollectivityDepartement, CollectivityRegion, Need,
+                       Pairing, SkillOffer, Suggestion, User)
 from marketplace.models.base import utcnow
 from marketplace.learning import labels, off_topic
 from marketplace.pairings.services import audit
 from marketplace.pairings.services.access import covers_need
 from marketplace.core.errors import Conflict, NotAllowed, NotFound, ServiceError
 from marketplace.pairings.services.notify import everyone, tell
-from marketplace.pairings.services.queue_items import QueueItem, QueuePage, Ranked, availability, rules
+from marketplace.pairings.services import queue_ranking as ranking
+from marketplace.pairings.services.queue_items import QueueItem, QueuePage, availability, rules
+from marketplace.pairings.services.queue_ranking import AT_CAPACITY_FACTOR, DEFAULT_CAPACITY, SIMILAR_REFUSAL_FACTOR  # noqa: F401
 
 # Kinds of rejection; free text says the rest. "Hors sujet" was missing: it is the one rejection
 # that is final for the pair (the matching must never suggest it again), the others may change.
 REJECTION_CODES = {"": _l("Autre motif"), off_topic.REASON_CODE: _l("Hors sujet / sans rapport")}
-AT_CAPACITY_FACTOR = 0.5
-SIMILAR_REFUSAL_FACTOR = 0.8
 PAGE_SIZE = 25
 SORTS = ("score", "age", "departement")
-DEFAULT_CAPACITY = 2
+# Up to this many waiting suggestions the total is counted on every view; past it, cached (_total).
+EXACT_TOTAL_UP_TO = 1000
 
 
 def stale_days() -> int:
@@ -56,33 +57,6 @@ def capacities_of(agent_ids) -> dict[int, int]:
     """How many open proposals and engagements each agent takes at once, in one statement."""
     rows = db.session.scalars(select(AgentCapacity).where(AgentCapacity.user_id.in_(list(agent_ids)))).all()
     return {row.user_id: row.effective for row in rows}
-
-
-def open_counts(agent_ids) -> dict[int, int]:
-    """Open proposals plus active engagements, per agent."""
-    rows = db.session.execute(
-        select(SkillOffer.agent_id, Pairing.status, Engagement.status)
-        .join(SkillOffer, SkillOffer.id == Pairing.offer_id)
-        .outerjoin(Engagement, Engagement.pairing_id == Pairing.id)
-        .where(SkillOffer.agent_id.in_(list(agent_ids)), Pairing.status.in_(("proposed", "engaged")))
-    ).all()
-    counts: dict[int, int] = {}
-    for agent_id, status, engagement_status in rows:
-        if status == "proposed" or engagement_status == "active":
-            counts[agent_id] = counts.get(agent_id, 0) + 1
-    return counts
-
-
-def _refusals(agent_ids) -> dict[int, list[tuple[str, int, str]]]:
-    rows = db.session.execute(
-        select(SkillOffer.agent_id, Need.domain, Need.collectivity_id, Pairing.reason)
-        .join(SkillOffer, SkillOffer.id == Pairing.offer_id).join(Need, Need.id == Pairing.need_id)
-        .where(SkillOffer.agent_id.in_(list(agent_ids)), Pairing.status.in_(("rejected", "declined")))
-    ).all()
-    found: dict[int, list] = {}
-    for agent_id, domain, collectivity_id, reason in rows:
-        found.setdefault(agent_id, []).append((domain, collectivity_id, reason))
-    return found
 
 
 def _territory_filter(user):
@@ -111,100 +85,90 @@ def _territory_needs(user, departement: str | None, domain: str | None):
     return needs
 
 
-def _candidates(user, departement=None, domain=None, min_score=None, min_age_days=None, only_id=None):
-    """Light rows (ids, score, age, département) of every waiting suggestion, in one statement."""
+def _waiting(user, departement=None, domain=None, min_score=None, min_age_days=None, only_id=None):
+    """The statement selecting every waiting suggestion of the user's territory, narrowed by the filters."""
     if not (user.is_admin or user.has_role("coordinator")):
         raise NotAllowed(_("Seuls les coordinateurs territoriaux examinent les suggestions."))
-    first_departement = (select(func.min(CollectivityDepartement.departement_code))
-                         .where(CollectivityDepartement.collectivity_id == Need.collectivity_id)
-                         .correlate(Need).scalar_subquery())
-    query = (
-        select(Suggestion.id, Suggestion.score, Suggestion.created_at, SkillOffer.agent_id, Need.domain,
-               Need.collectivity_id, Pairing.requested_by_id, first_departement)
-        .join(Need, Need.id == Suggestion.need_id).join(SkillOffer, SkillOffer.id == Suggestion.offer_id)
-        .outerjoin(Pairing, and_(Pairing.offer_id == Suggestion.offer_id, Pairing.need_id == Suggestion.need_id))
-        .where(Suggestion.need_id.in_(_territory_needs(user, departement, domain)),
-               or_(Pairing.id.is_(None), Pairing.status == "pending_review"), SkillOffer.status == "published")
-    )
-    if min_score is not None:
-        query = query.where(Suggestion.score >= min_score)
-    if min_age_days:
-        query = query.where(Suggestion.created_at <= utcnow() - timedelta(days=min_age_days))
-    if only_id is not None:
-        query = query.where(Suggestion.id == only_id)
-    return db.session.execute(query).all()
+    before = utcnow() - timedelta(days=min_age_days) if min_age_days else None
+    return ranking.waiting(_territory_needs(user, departement, domain), min_score, before, only_id)
 
 
-def _ranked(rows) -> list[Ranked]:
-    """Rank every candidate with three statements in all (open counts, refusals, capacities)."""
-    agent_ids = {row.agent_id for row in rows}
-    counts, refusals, capacities = open_counts(agent_ids), _refusals(agent_ids), capacities_of(agent_ids)
-    now, stale_after = utcnow(), stale_days()
-    ranked = []
-    for row in rows:
-        similar = [reason or _("sans motif") for domain_, host, reason in refusals.get(row.agent_id, [])
-                   if domain_ == row.domain or host == row.collectivity_id]
-        created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=now.tzinfo)
-        open_count, capacity = counts.get(row.agent_id, 0), capacities.get(row.agent_id, DEFAULT_CAPACITY)
-        rank = row.score * (AT_CAPACITY_FACTOR if open_count >= capacity else 1) * SIMILAR_REFUSAL_FACTOR ** len(similar)
-        age = (now - created).days
-        ranked.append(Ranked(row.id, rank, age, age >= stale_after, open_count, capacity, similar,
-                              row.requested_by_id is not None, row[7] or ""))
-    return ranked
+def _total(user, base, filters: dict) -> int:
+    """How many suggestions wait: counted exactly up to EXACT_TOTAL_UP_TO (a few milliseconds);
+    past that, counted in full at most once per QUEUE_TOTAL_TTL seconds for this coordinator and
+    these filters, so a queue of 500,000 shows a total that may be a minute old."""
+    found = ranking.count(base, up_to=EXACT_TOTAL_UP_TO)
+    if found <= EXACT_TOTAL_UP_TO:
+        return found
+    key = "queue-total:%s:%s" % (user.id, sorted((k, str(v)) for k, v in filters.items() if v is not None))
+    return remembered(key, lambda: ranking.count(base), current_app.config["QUEUE_TOTAL_TTL"])
 
 
-def _sort(ranked: list[Ranked], sort: str) -> list[Ranked]:
-    if sort == "age":  # the longest waiting first
-        return sorted(ranked, key=lambda r: (-r.age_days, -r.rank, r.suggestion_id))
-    if sort == "departement":
-        return sorted(ranked, key=lambda r: (r.departement, -r.rank, r.suggestion_id))
-    # What a host asked for comes first: a person is waiting for that answer.
-    return sorted(ranked, key=lambda r: (not r.requested, -r.rank, r.suggestion_id))
-
-
-def _items(ranked: list[Ranked]) -> list[QueueItem]:
-    """Full items for these ranked rows, in their order, with what the page shows loaded up front."""
-    if not ranked:
+def _items(found: list[ranking.Row]) -> list[QueueItem]:
+    """Full items for these ranked rows, in their order, with what the page shows loaded up front
+    (the wide rows in a fixed number of statements)."""
+    if not found:
         return []
+    # Only what the page shows: the agent's and the collectivities' names, the host's départements,
+    # the name of who asked; their other relationships stay lazy (each eager cascade was a statement).
+    asker = aliased(User)
     rows = db.session.execute(
-        select(Suggestion, SkillOffer, Need, Pairing)
+        select(Suggestion, SkillOffer, Need, asker.display_name)
         .join(SkillOffer, SkillOffer.id == Suggestion.offer_id).join(Need, Need.id == Suggestion.need_id)
         .outerjoin(Pairing, and_(Pairing.offer_id == Suggestion.offer_id, Pairing.need_id == Suggestion.need_id))
-        .where(Suggestion.id.in_([r.suggestion_id for r in ranked]))
-        .options(selectinload(SkillOffer.agent), selectinload(SkillOffer.collectivity),
-                 selectinload(Need.collectivity).selectinload(Collectivity.departement_links),
-                 selectinload(Pairing.requested_by))
+        .outerjoin(asker, asker.id == Pairing.requested_by_id)
+        .where(Suggestion.id.in_([r.suggestion_id for r in found]))
+        .options(lazyload("*"), selectinload(SkillOffer.agent).lazyload("*"),
+                 selectinload(SkillOffer.collectivity).lazyload("*"),
+                 selectinload(Need.collectivity).options(selectinload(Collectivity.departement_links), lazyload("*")))
     ).all()
-    by_id = {suggestion.id: (suggestion, offer, need, pairing) for suggestion, offer, need, pairing in rows}
+    by_id = {suggestion.id: (suggestion, offer, need, asked_by) for suggestion, offer, need, asked_by in rows}
+    now, stale_after = utcnow(), stale_days()
     items = []
-    for r in ranked:
-        suggestion, offer, need, pairing = by_id[r.suggestion_id]
-        items.append(QueueItem(suggestion, offer, need, rank=r.rank, age_days=r.age_days, stale=r.stale,
-                               open_count=r.open_count, capacity=r.capacity, similar_refusals=r.similar,
+    for r in found:
+        suggestion, offer, need, asked_by = by_id[r.suggestion_id]
+        similar = [reason or _("sans motif") for reason in r.similar]
+        created = r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=now.tzinfo)
+        age = (now - created).days
+        items.append(QueueItem(suggestion, offer, need, rank=r.rank, age_days=age, stale=age >= stale_after,
+                               open_count=r.open_count, capacity=r.capacity, similar_refusals=similar,
                                availability=availability(offer, need), rules=rules(offer),
-                               requested_by=pairing.requested_by.display_name if pairing and pairing.requested_by else None))
+                               requested_by=asked_by))
     return items
 
 
 def queue(user, departement: str | None = None, domain: str | None = None,
           min_score: float | None = None, min_age_days: int | None = None, sort: str = "score") -> list[QueueItem]:
     """Every suggestion waiting for this coordinator's decision, best ranked first (or by `sort`)."""
-    return _items(_sort(_ranked(_candidates(user, departement, domain, min_score, min_age_days)), sort))
+    base = _waiting(user, departement, domain, min_score, min_age_days)
+    return _items(ranking.everything(base, sort if sort in SORTS else "score", utcnow()))
 
 
 def queue_page(user, page: int = 1, sort: str = "score", per_page: int = PAGE_SIZE, **filters) -> QueuePage:
     """One page of the queue; a page past the end is page 1 (a stale link still shows something).
-    Filters are those of `queue`; the number of statements does not grow with the rows."""
-    ranked = _sort(_ranked(_candidates(user, **filters)), sort if sort in SORTS else "score")
-    pages = max(1, -(-len(ranked) // per_page))
+    Filters are those of `queue`. Filtered and bounded in SQL, ranked for the rows that can reach
+    the page: the number of statements does not grow with the rows, and only the page's rows are
+    loaded in full."""
+    sort = sort if sort in SORTS else "score"
+    base = _waiting(user, **filters)
+    ranking.serial_plans()
+    total = _total(user, base, filters)
+    pages = max(1, -(-total // per_page))
     page = page if 1 <= page <= pages else 1
     start = (page - 1) * per_page
-    return QueuePage(_items(ranked[start:start + per_page]), len(ranked), page, per_page)
+    now = utcnow()
+    if sort == "score":
+        found = ranking.best_page(base, start, per_page, now)
+    elif sort == "age":
+        found = ranking.oldest_page(base, start, per_page, now)
+    else:  # every row of the filters: a département is no column of the suggestions to bound them by
+        found = ranking.everything(base, sort, now)[start:start + per_page]
+    return QueuePage(_items(found), total, page, per_page)
 
 
 def item(user, suggestion_id: int) -> QueueItem:
     """One waiting suggestion as the queue explains it; NotFound, or NotAllowed outside the territory."""
-    found = _items(_ranked(_candidates(user, only_id=suggestion_id)))
+    found = _items(ranking.everything(_waiting(user, only_id=suggestion_id), "score", utcnow()))
     if found:
         return found[0]
     if db.session.get(Suggestion, suggestion_id) is None:

@@ -34,21 +34,6 @@ class QueueItem:
         return self.open_count >= self.capacity
 
 
-@dataclass
-class Ranked:
-    """What ranking and sorting need of one suggestion, before its full rows are loaded."""
-
-    suggestion_id: int
-    rank: float
-    age_days: int
-    stale: bool
-    open_count: int
-    capacity: int
-    similar: list[str]
-    requested: bool
-    departement: str
-
-
 class QueuePage(Page):
     """One page of the queue; its pagination links fewer pages around the current one."""
 

@@ -1,0 +1,205 @@
+"""The coordinator queue's ranking at 500,000 suggestions: only the rows that can reach the page
+are read, and only the page is loaded in full.
+
+    rank = score × 0.5 when the agent is at capacity × 0.8 ** (similar refusals)
+
+An agent is at capacity when their open proposals and active engagements reach their capacity
+(AgentCapacity.effective, 2 without a row); a similar refusal is an earlier rejected or declined
+pairing of the same agent on a need of the same domain or of the same host collectivity.
+
+The territory, the filters and the bounds are SQL; the factors are loaded for the candidates'
+agents in two statements (open counts with capacities; refusals, whose reasons the page shows)
+and applied in Python. The rank
+was first computed in SQL (aggregates of the pairings joined to the suggestions, ORDER BY rank):
+PostgreSQL misestimated the joins and chose nested loops over the aggregates, 16 s at 500,000
+suggestions. Since rank ≤ score, the default order needs only the rows a host asked for and the
+best scores down to a bound read along an index on the score (`best_page`); the oldest-first
+order needs only the rows down to the page's last day (`oldest_page`, along an index on
+created_at); the département order reads every row of the filters.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from sqlalchemy import and_, case, func, or_, select, text
+
+from marketplace.core.extensions import db
+from marketplace.models import (AgentCapacity, CollectivityDepartement, Engagement, Need, Pairing, SkillOffer,
+                                Suggestion, User)
+
+AT_CAPACITY_FACTOR = 0.5
+SIMILAR_REFUSAL_FACTOR = 0.8
+DEFAULT_CAPACITY = 2
+REFUSED = ("rejected", "declined")
+# The first bound keeps this many times the rows up to the page's end (never fewer than PRUNE_MIN);
+# each retry keeps four times more. Enough for one statement in nearly every case.
+PRUNE_FACTOR = 4
+PRUNE_MIN = 200
+
+
+class Light(NamedTuple):
+    """What ranking and sorting read of one waiting suggestion (no wide column)."""
+
+    suggestion_id: int
+    score: float
+    created_at: datetime
+    agent_id: int
+    domain: str
+    collectivity_id: int
+    requested: bool
+    departement: str
+
+
+class Row(NamedTuple):
+    """One ranked suggestion, as the page needs it before its full rows are loaded."""
+
+    suggestion_id: int
+    rank: float
+    created_at: datetime
+    agent_id: int
+    domain: str
+    collectivity_id: int
+    requested: bool
+    open_count: int
+    capacity: int
+    similar: list[str]  # the reasons of the agent's similar refusals ("" when none was given)
+    departement: str
+
+
+def serial_plans() -> None:
+    """No parallel workers for the rest of this transaction (PostgreSQL): the queue's statements
+    read a few hundred rows along indexes, and starting the workers cost 44 of 53 ms of the best
+    scores' statement on the loaded 2-core bench machine."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+
+
+def waiting(needs_query, min_score=None, created_before=None, only_id=None):
+    """The waiting suggestions of these needs (no decision yet, offer still published): the joins and
+    conditions every statement of the queue shares, on Suggestion, Need, SkillOffer and Pairing."""
+    query = (
+        select(Suggestion.id)
+        .join(Need, Need.id == Suggestion.need_id).join(SkillOffer, SkillOffer.id == Suggestion.offer_id)
+        .outerjoin(Pairing, and_(Pairing.offer_id == Suggestion.offer_id, Pairing.need_id == Suggestion.need_id))
+        .where(Suggestion.need_id.in_(needs_query), or_(Pairing.id.is_(None), Pairing.status == "pending_review"),
+               SkillOffer.status == "published")
+    )
+    if min_score is not None:
+        query = query.where(Suggestion.score >= min_score)
+    if created_before is not None:
+        query = query.where(Suggestion.created_at <= created_before)
+    if only_id is not None:
+        query = query.where(Suggestion.id == only_id)
+    return query
+
+
+def count(base, up_to: int | None = None) -> int:
+    """How many rows `base` selects; with `up_to`, counting stops after up_to + 1 rows (cheap)."""
+    rows = base.with_only_columns(Suggestion.id)
+    if up_to is not None:
+        rows = rows.limit(up_to + 1)
+    return db.session.scalar(select(func.count()).select_from(rows.subquery()))
+
+
+def light(base) -> list[Light]:
+    """The light rows `base` selects."""
+    first_departement = (select(func.min(CollectivityDepartement.departement_code))
+                         .where(CollectivityDepartement.collectivity_id == Need.collectivity_id)
+                         .correlate(Need).scalar_subquery())
+    query = base.with_only_columns(Suggestion.id, Suggestion.score, Suggestion.created_at, SkillOffer.agent_id,
+                                   Need.domain, Need.collectivity_id, Pairing.requested_by_id, first_departement)
+    return [Light(*row[:6], row[6] is not None, row[7] or "") for row in db.session.execute(query)]
+
+
+def loads(agent_ids) -> dict[int, tuple[int, int]]:
+    """(open proposals plus active engagements, capacity) of each agent, in one statement."""
+    opened = (select(SkillOffer.agent_id.label("agent_id"), func.count().label("n"))
+              .select_from(Pairing).join(SkillOffer, SkillOffer.id == Pairing.offer_id)
+              .outerjoin(Engagement, Engagement.pairing_id == Pairing.id)
+              .where(SkillOffer.agent_id.in_(list(agent_ids)),
+                     or_(Pairing.status == "proposed", and_(Pairing.status == "engaged", Engagement.status == "active")))
+              .group_by(SkillOffer.agent_id).subquery("opened"))
+    capacity = case((AgentCapacity.user_id.is_(None), DEFAULT_CAPACITY),
+                    (and_(AgentCapacity.employer_cap.is_not(None), AgentCapacity.employer_cap < AgentCapacity.max_open),
+                     AgentCapacity.employer_cap), else_=AgentCapacity.max_open)
+    rows = db.session.execute(
+        select(User.id, func.coalesce(opened.c.n, 0), capacity)
+        .outerjoin(opened, opened.c.agent_id == User.id).outerjoin(AgentCapacity, AgentCapacity.user_id == User.id)
+        .where(User.id.in_(list(agent_ids))))
+    return {agent_id: (open_count, capacity) for agent_id, open_count, capacity in rows}
+
+
+def refusals(agent_ids) -> dict[int, list[tuple[str, int, str]]]:
+    """(domain, host collectivity, reason) of each agent's rejected or declined pairings, oldest first."""
+    rows = db.session.execute(
+        select(SkillOffer.agent_id, Need.domain, Need.collectivity_id, Pairing.reason)
+        .select_from(Pairing).join(SkillOffer, SkillOffer.id == Pairing.offer_id).join(Need, Need.id == Pairing.need_id)
+        .where(SkillOffer.agent_id.in_(list(agent_ids)), Pairing.status.in_(REFUSED)).order_by(Pairing.id))
+    found: dict[int, list] = {}
+    for agent_id, domain, host, reason in rows:
+        found.setdefault(agent_id, []).append((domain, host, reason))
+    return found
+
+
+def ranked(candidates: list[Light]) -> list[Row]:
+    """The candidates with their rank, in three statements whatever their number (none when empty)."""
+    if not candidates:
+        return []
+    agent_ids = {c.agent_id for c in candidates}
+    agent_loads, refused = loads(agent_ids), refusals(agent_ids)
+    found = []
+    for c in candidates:
+        open_count, capacity = agent_loads.get(c.agent_id, (0, DEFAULT_CAPACITY))
+        similar = [reason for domain, host, reason in refused.get(c.agent_id, ())
+                   if domain == c.domain or host == c.collectivity_id]
+        rank = c.score * (AT_CAPACITY_FACTOR if open_count >= capacity else 1) * SIMILAR_REFUSAL_FACTOR ** len(similar)
+        found.append(Row(c.suggestion_id, rank, c.created_at, c.agent_id, c.domain, c.collectivity_id, c.requested,
+                         open_count, capacity, similar, c.departement))
+    return found
+
+
+def _age(created: datetime, now: datetime) -> int:
+    return (now - (created if created.tzinfo else created.replace(tzinfo=now.tzinfo))).days
+
+
+def ordered(found: list[Row], sort: str, now: datetime) -> list[Row]:
+    """Rows in the queue's order: score (what a host asked for first, then rank), age (the longest
+    waiting first, then rank) or departement; ties by suggestion id."""
+    if sort == "age":
+        return sorted(found, key=lambda r: (-_age(r.created_at, now), -r.rank, r.suggestion_id))
+    if sort == "departement":
+        return sorted(found, key=lambda r: (r.departement, -r.rank, r.suggestion_id))
+    # What a host asked for comes first: a person is waiting for that answer.
+    return sorted(found, key=lambda r: (not r.requested, -r.rank, r.suggestion_id))
+
+
+def everything(base, sort: str, now: datetime) -> list[Row]:
+    """Every row of `base`, ranked and ordered."""
+    return ordered(ranked(light(base)), sort, now)
+
+
+def best_page(base, start: int, per_page: int, now: datetime) -> list[Row]:
+    """Rows start to start + per_page of the queue in its default order, ranking only the rows that
+    can reach them: those a host asked for (first, and few), then the best scores down to a bound."""
+    asked = light(base.where(Pairing.requested_by_id.is_not(None)))
+    rest = base.where(Pairing.requested_by_id.is_(None))
+    keep = max(PRUNE_FACTOR * (start + per_page), PRUNE_MIN)
+    while True:  # the keep best scores, along the index on the score
+        best = light(rest.order_by(Suggestion.score.desc(), Suggestion.id.desc()).limit(keep))
+        bound = best[-1].score if len(best) == keep else None  # every row left out ranks at most this
+        found = ordered(ranked(asked + best), "score", now)[start:start + per_page]
+        # Exact when the page is full and its last row outranks every row left out.
+        if bound is None or (len(found) == per_page and (found[-1].requested or found[-1].rank > bound)):
+            return found
+        keep *= PRUNE_FACTOR
+
+
+def oldest_page(base, start: int, per_page: int, now: datetime) -> list[Row]:
+    """Rows start to start + per_page in the oldest-first order: the rows down to the day of the
+    page's last row (its age in whole days), read along created_at, then ranked within their days."""
+    last = db.session.scalar(base.with_only_columns(Suggestion.created_at)
+                             .order_by(Suggestion.created_at).offset(start + per_page - 1).limit(1))
+    if last is not None:  # every row at least as old, in whole days, as the page's last row
+        base = base.where(Suggestion.created_at <= now - timedelta(days=_age(last, now)))
+    return ordered(ranked(light(base)), "age", now)[start:start + per_page]
