@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
+from .deferred import DeferredMatch, DeferredReasons
 from .explain import QueryWords, common_stems, reasons_many
 from .index import SparseIndex
 from .lexicon import load as load_lexicon
@@ -18,6 +19,13 @@ from .retrieval import RetrievalMixin
 from .rules import MetaColumns, Rules, failures, rules_per_query
 from .types import Document, Exclusion, Match
 from .vectorize import BLOCKS, Weights, analyse, block_offsets, fit_space, vectorize, vectorize_one
+
+
+class QueryVector(NamedTuple):
+    """A query's vector: sorted feature ids and their weights (what `_search` reads)."""
+
+    indices: np.ndarray
+    data: np.ndarray
 
 
 def _as_float(x) -> float | None:
@@ -55,6 +63,10 @@ class MatchEngine(RetrievalMixin, BaseEstimator):
       with the index (20,000 with ``rerank_size=200`` at 2,000,000: see bench/);
     - ``rerank_size``: eligible candidates (by partial score) re-scored exactly; the
       returned scores are always exact cosines;
+    - ``query_budget``: champion postings a query scores at most: its features are taken by
+      their largest possible contribution until their lists hold this many (rare features
+      first; the common character n-grams that add a little to every row last). None or 0:
+      every feature. Smaller is faster and less exact (see bench/README-matching.md);
     - ``min_score``: relevance floor; ``query`` and ``query_many`` return only documents
       scoring at least this (never padded to k). The default is calibrated so that
       unrelated queries return nothing (bench/README-matching.md);
@@ -79,6 +91,7 @@ class MatchEngine(RetrievalMixin, BaseEstimator):
         compact_ratio: float = 0.25,
         champion_size: int | None = 2000,
         rerank_size: int = 100,
+        query_budget: int | None = 30_000,
         min_score: float = DEFAULT_MIN_SCORE,
         lexicon: str | None = "fr-admin",
         n_jobs: int = 2,
@@ -93,6 +106,7 @@ class MatchEngine(RetrievalMixin, BaseEstimator):
         self.compact_ratio = compact_ratio
         self.champion_size = champion_size
         self.rerank_size = rerank_size
+        self.query_budget = query_budget
         self.min_score = min_score
         self.lexicon = lexicon
         self.n_jobs = n_jobs
@@ -195,11 +209,18 @@ class MatchEngine(RetrievalMixin, BaseEstimator):
             return list(pool.map(self._query_one, docs, [k] * len(docs), rules, chunksize=64))
 
     def _query_one(self, doc: Document, k: int, rules: Rules | None) -> list[Match]:
-        q = self._vector_one(doc, query=True)
+        q = self._query_vector(doc)
         rows, scores = self._search(q, rules, k)
         if len(rows) == 0:
             return []
         return self._matches(doc, q, rows, scores, rules)
+
+    def _query_vector(self, doc: Document) -> QueryVector:
+        """A query's vector as (sorted feature ids, weights), without a sparse matrix around it."""
+        unseen_idf = float(np.log(1.0 + getattr(self, "n_fitted_", len(self.ids_))) + 1.0)
+        cols, vals = vectorize_one(analyse(doc.text, doc.tags, self._lexicon()), self.vocabs_, self.idfs_,
+                                   self._weights(), self.offsets_, self._word_cache(), unseen_idf)
+        return QueryVector(cols, vals)
 
     def excluded(self, document: Document, k: int = 10, where=None) -> list[Exclusion]:
         """The documents that would be among the ``k`` best for ``document`` (scoring at least
@@ -212,7 +233,7 @@ class MatchEngine(RetrievalMixin, BaseEstimator):
         rules = Rules.coerce(where)
         if rules is None or k == 0:
             return []
-        rows, scores = self._search(self._vector_one(doc, query=True), None, k)
+        rows, scores = self._search(self._query_vector(doc), None, k)
         return [
             Exclusion(self.ids_[r], float(min(max(s, 0.0), 1.0)), f)
             for r, s, f in zip(rows.tolist(), scores.tolist(), failures(self.meta_, rows, rules))
@@ -220,17 +241,25 @@ class MatchEngine(RetrievalMixin, BaseEstimator):
         ]
 
     def _matches(self, doc, q_row, rows, scores, rules) -> list[Match]:
+        """Matches of the found rows; their reasons are worked out when first read (only the
+        results a caller keeps cost an explanation: see `matching.deferred`)."""
         origin = self._origin(doc, rules)
-        words = QueryWords(doc.text, doc.tags, self.vocabs_, self.offsets_, self._weights().gram_spec,
-                           self._word_cache(), self._lexicon(), self._common_stems(), doc.meta)
         lat, lon = self.meta_["lat"], self.meta_["lon"]
         rows = rows.tolist()
+        # what the reasons need, captured now: later updates of the index do not change them
         x_rows = [self.index_.row_arrays(r) for r in rows]
-        reasons = reasons_many(words, q_row, x_rows, doc.tags, [self.tags_[r] for r in rows], origin,
-                               [lat[r] for r in rows], [lon[r] for r in rows])
+        tags, lats, lons = [self.tags_[r] for r in rows], lat[rows].tolist(), lon[rows].tolist()
+        vocabs, offsets, spec, cache = self.vocabs_, self.offsets_, self._weights().gram_spec, self._word_cache()
+        lexicon, common = self._lexicon(), self._common_stems()
+
+        def explain():
+            words = QueryWords(doc.text, doc.tags, vocabs, offsets, spec, cache, lexicon, common, doc.meta)
+            return reasons_many(words, q_row, x_rows, doc.tags, tags, origin, lats, lons)
+
+        deferred = DeferredReasons(explain)
         return [
-            Match(id=self.ids_[r], score=float(min(max(s, 0.0), 1.0)), reasons=why)
-            for r, s, why in zip(rows, scores.tolist(), reasons)
+            DeferredMatch(self.ids_[r], float(min(max(s, 0.0), 1.0)), deferred=deferred, position=i)
+            for i, (r, s) in enumerate(zip(rows, scores.tolist()))
         ]
 
     def _common_stems(self) -> frozenset:

@@ -14,7 +14,8 @@ from .rules import eligible
 
 class RetrievalMixin:
     """Search methods of `MatchEngine`; they read ``index_``, ``meta_``, ``champion_size``,
-    ``rerank_size`` and ``min_score``."""
+    ``rerank_size``, ``query_budget`` and ``min_score``. A query vector ``q`` is anything with
+    ``indices`` (sorted feature ids) and ``data`` (their weights): a CSR row or a `QueryVector`."""
 
     def _floor(self) -> float:
         """Lowest score returned: ``min_score``, and never a document without shared features."""
@@ -22,6 +23,40 @@ class RetrievalMixin:
 
     def _search(self, q, rules, k):
         """Top k eligible rows for the query vector ``q`` scoring at least the floor, exact scores.
+
+        Never padded. The fast path: partial scores from the champion lists of the query's
+        most telling features, up to ``query_budget`` postings (`SparseIndex.budget_scores`);
+        the rules over every row so scored (cheap rules first, trigonometry last); the
+        ``rerank_size`` best eligible of them re-scored exactly, with every eligible pending
+        row; the top k above the floor. When every feature of the query was scored from its
+        full postings, the partial scores are exact and so is the answer (the same as
+        `_search_exact`). Otherwise it is an approximation whose agreement with the
+        exhaustive answer (overlap@10) bench/matching_speed.py measures and the nightly task
+        samples; `_search_reference` is the path it replaced, kept to compare.
+        """
+        idx = self.index_
+        if k == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if not self.champion_size:
+            return self._search_exact(q, rules, k)
+        rows, partial, exact = idx.budget_scores(q.indices, q.data, getattr(self, "query_budget", None))
+        ok = eligible(self.meta_, rows, rules)
+        rows, scores = rows[ok], partial[ok]
+        if not exact:
+            n = max(self.rerank_size, k)
+            if len(rows) > n:
+                rows = rows[np.argpartition(-scores, n - 1)[:n]]
+            scores = idx.exact_scores(rows, q.indices, q.data)
+        d_rows, d_scores = idx.delta_scores(q.indices, q.data)
+        if len(d_rows):
+            ok = eligible(self.meta_, d_rows, rules)
+            rows, scores = np.concatenate([rows, d_rows[ok]]), np.concatenate([scores, d_scores[ok]])
+        above = scores >= self._floor()
+        return top_k(rows[above], scores[above], k)
+
+    def _search_reference(self, q, rules, k):
+        """The champion path before the fast one (kept as the reference the tests and the
+        benchmark compare with): top k eligible rows for ``q`` at least at the floor.
 
         Never padded: fewer than k rows (or none) come back when fewer qualify.
         Champion path: partial scores of the main rows from the champion lists of the
