@@ -192,33 +192,43 @@ class SparseIndex:
         bound = 0.0 if exact else float(np.dot(self._cut_max[cols], weights))
         return rows, scores[rows], exact, bound
 
-    def budget_scores(self, cols: np.ndarray, weights: np.ndarray, budget: int | None):
-        """Partial scores of main rows from the champion lists of the query's most telling features.
+    def budget_features(self, cols: np.ndarray, weights: np.ndarray, budget: int | None):
+        """The query's features whose champion lists a query scores under a postings ``budget``.
 
-        The query's features are taken by decreasing largest possible contribution (query
-        weight times the feature's largest weight) until their lists hold ``budget`` postings
-        (None/0: all of them); rare features come first and their lists are short, the common
-        character n-grams that add a little to everything come last. One ``bincount`` over the
-        chosen postings (no sparse slicing: its fixed cost was most of a query).
+        The features are taken by decreasing largest possible contribution (query weight
+        times the feature's largest weight) until their lists hold ``budget`` postings (None
+        or 0: all of them): rare features come first and their lists are short; the common
+        character n-grams that add a little to every row come last.
 
-        Returns (rows, partial scores, exact): the rows with a positive partial score, and
-        ``exact`` True when every feature of the query was scored from its full postings (then
-        the partial scores are the exact dot products).
+        Returns (cols, weights, exact): ``exact`` is True when every feature of the query was
+        kept and none of their lists was cut (then partial scores are exact dot products).
         """
-        ch = self.champions if self.champions is not None else self.main_csc
         lens = self._champ_len[cols]
         scored_all = True
         if budget and int(lens.sum()) > budget:
             order = np.argsort(-(weights * self._col_max[cols]), kind="stable")
             n = max(1, int(np.searchsorted(np.cumsum(lens[order]), budget, side="right")))
-            chosen = order[:n]
-            cols, weights, lens = cols[chosen], weights[chosen], lens[chosen]
             scored_all = n == len(order)
-        pos = _ranges(ch.indptr[cols], lens)
-        acc = np.bincount(ch.indices[pos], weights=ch.data[pos] * np.repeat(weights, lens), minlength=self.n_main)
-        rows = np.flatnonzero(acc)
+            chosen = np.sort(order[:n])
+            exact = False
+            return cols[chosen], weights[chosen], exact
         exact = scored_all and (self.champions is None or not self._cut[cols].any())
-        return rows, acc[rows].astype(DTYPE), exact
+        return cols, weights, exact
+
+    def champion_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(indptr, row ids, weights) of the champion lists (the full postings when none is cut)."""
+        ch = self.champions if self.champions is not None else self.main_csc
+        return ch.indptr, ch.indices, ch.data
+
+    def partial_scores(self, cols: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, scores) of the main rows with a positive score from the champion lists of
+        ``cols`` only: one ``bincount`` over their postings (no sparse slicing)."""
+        indptr, indices, data = self.champion_arrays()
+        lens = indptr[cols + 1] - indptr[cols]
+        pos = _ranges(indptr[cols], lens)
+        acc = np.bincount(indices[pos], weights=data[pos] * np.repeat(weights, lens), minlength=self.n_main)
+        rows = np.flatnonzero(acc)
+        return rows, acc[rows].astype(DTYPE)
 
     def exact_scores(self, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Exact dot products of main ``rows`` with the query (``cols``, ``weights``)."""

@@ -9,7 +9,26 @@ from __future__ import annotations
 import numpy as np
 
 from .index import top_k
-from .rules import eligible
+from .rules import eligible, kernel_rules
+
+_KERNELS: list = []
+
+
+def compiled_kernels():
+    """The numba kernels (`matching.kernels`), or None when numba is not installed or
+    ``MATCHING_KERNELS=numpy`` (then the numpy fast path runs: same results, slower).
+    Imported on the first query, not when the library is."""
+    if not _KERNELS:
+        import os
+
+        kernels = None
+        if os.environ.get("MATCHING_KERNELS", "numba") != "numpy":
+            try:
+                from . import kernels
+            except ImportError:
+                kernels = None
+        _KERNELS.append(kernels)
+    return _KERNELS[0]
 
 
 class RetrievalMixin:
@@ -25,7 +44,7 @@ class RetrievalMixin:
         """Top k eligible rows for the query vector ``q`` scoring at least the floor, exact scores.
 
         Never padded. The fast path: partial scores from the champion lists of the query's
-        most telling features, up to ``query_budget`` postings (`SparseIndex.budget_scores`);
+        most telling features, up to ``query_budget`` postings (`SparseIndex.budget_features`);
         the rules over every row so scored (cheap rules first, trigonometry last); the
         ``rerank_size`` best eligible of them re-scored exactly, with every eligible pending
         row; the top k above the floor. When every feature of the query was scored from its
@@ -39,14 +58,24 @@ class RetrievalMixin:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if not self.champion_size:
             return self._search_exact(q, rules, k)
-        rows, partial, exact = idx.budget_scores(q.indices, q.data, getattr(self, "query_budget", None))
-        ok = eligible(self.meta_, rows, rules)
-        rows, scores = rows[ok], partial[ok]
+        cols, weights, exact = idx.budget_features(q.indices, q.data, getattr(self, "query_budget", None))
+        kernels = compiled_kernels()
+        n = max(self.rerank_size, k)
+        if kernels is None:
+            rows, scores = idx.partial_scores(cols, weights)
+            ok = eligible(self.meta_, rows, rules)
+            rows, scores = rows[ok], scores[ok]
+        else:
+            rows, scores = kernels.scatter_eligible(*idx.champion_arrays(), cols, weights, idx.n_main, n,
+                                                    *kernel_rules(self.meta_, rules))
         if not exact:
-            n = max(self.rerank_size, k)
             if len(rows) > n:
                 rows = rows[np.argpartition(-scores, n - 1)[:n]]
-            scores = idx.exact_scores(rows, q.indices, q.data)
+            if kernels is None:
+                scores = idx.exact_scores(rows, q.indices, q.data)
+            else:
+                m = idx.main
+                scores = kernels.row_dots(m.indptr, m.indices, m.data, rows, q.indices, q.data, idx.n_features)
         d_rows, d_scores = idx.delta_scores(q.indices, q.data)
         if len(d_rows):
             ok = eligible(self.meta_, d_rows, rules)

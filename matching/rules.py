@@ -163,6 +163,30 @@ class MetaColumns:
         self.arrays["alive"][sl] = True
         self.size = need
 
+    PACKED = ("collectivity", "epci", "modality", "days", "lat", "lon", "max_km")
+
+    def packed(self) -> np.ndarray:
+        """The rule fields of every row side by side, (rows x `PACKED` + cos(lat)) float64, so that the
+        compiled kernel reads one cache line per row it checks instead of seven.
+
+        Built on first use and extended with the rows appended since: rows never change once
+        appended (removal only clears ``alive``, which is not in it; compaction makes a new
+        object)."""
+        width = len(self.PACKED) + 1
+        buf, n = self.__dict__.get("_packed", (np.empty((0, width)), 0))
+        if n < self.size:
+            if self.size > len(buf):
+                grown = np.empty((max(self.size, 2 * len(buf)), width))
+                grown[:n] = buf[:n]
+                buf = grown
+            for j, name in enumerate(self.PACKED):
+                buf[n : self.size, j] = self.arrays[name][n : self.size]
+            # and the cosine of the latitude, for a cheap longitude bound of the distance
+            buf[n : self.size, -1] = np.cos(np.radians(self.arrays["lat"][n : self.size]))
+            n = self.size
+            self.__dict__["_packed"] = (buf, n)
+        return buf[:n]
+
     def take(self, rows: np.ndarray) -> "MetaColumns":
         """A compacted copy with only ``rows`` (code tables kept)."""
         out = MetaColumns()
@@ -261,6 +285,33 @@ def eligible(cols: MetaColumns, rows: np.ndarray, rules: Rules | None) -> np.nda
         live = np.flatnonzero(ok)
         ok[live] = _within_reach(cols, rows[live], rules)
     return ok
+
+
+def kernel_rules(cols: MetaColumns, rules: Rules | None) -> tuple:
+    """The meta columns and the rules as the plain arrays and numbers that
+    `kernels.scatter_eligible` reads (its arguments after the scores')."""
+    wanted = modality_code(rules.modality) if rules is not None else UNKNOWN
+    modality_ok = np.ones(4, dtype=np.bool_)
+    if wanted in (REMOTE, ON_SITE):
+        modality_ok[:] = False
+        modality_ok[[wanted, BOTH, UNKNOWN]] = True
+    no_rule = -3  # matches no code (unset codes are -1, unseen ones -2)
+    coll_x = epci_x = no_rule
+    min_days = qlat = qlon = float("nan")
+    max_dist = float("inf")
+    if rules is not None:
+        if rules.exclude_collectivity is not None:
+            coll_x = cols.lookup("collectivity", rules.exclude_collectivity)
+        if rules.exclude_epci is not None:
+            epci_x = cols.lookup("epci", rules.exclude_epci)
+        if rules.min_days is not None:
+            min_days = float(rules.min_days)
+        if rules.lat is not None:
+            qlat, qlon = float(rules.lat), float(rules.lon)
+            if rules.max_distance_km is not None:
+                max_dist = float(rules.max_distance_km)
+    return (cols["alive"], cols.packed(), float(coll_x), float(epci_x), modality_ok, min_days, wanted, qlat, qlon,
+            max_dist)
 
 
 def _number(x) -> float | None:
