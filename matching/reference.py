@@ -28,3 +28,22 @@ class ReferenceEngine(MatchEngine):
         twin = cls.__new__(cls)
         twin.__dict__.update(engine.__dict__)
         return twin
+
+
+def overlap_at_k(engine: MatchEngine, documents, k: int = 10, where=None) -> list[float | None]:
+    """Per query document, the share of the exhaustive top ``k`` (filter then rank, every
+    posting scored) that ``engine.query`` returns; None where the exhaustive answer is empty.
+
+    What the nightly sampling logs: the fast path's agreement with the exact answer on the
+    live index, with the rules the application uses (``where``: as for ``query_many``).
+    """
+    from .rules import rules_per_query
+
+    docs = list(documents)
+    out: list[float | None] = []
+    for doc, rules in zip(docs, rules_per_query(where, len(docs))):
+        q = engine._query_vector(doc)
+        exact = set(engine._search_exact(q, rules, k)[0].tolist())
+        got = set(engine._search(q, rules, k)[0].tolist())
+        out.append(len(got & exact) / len(exact) if exact else None)
+    return out
