@@ -170,7 +170,7 @@ def test_reasons_computed_once_when_first_read(monkeypatch):
         calls.append(1)
         return real(*args)
 
-    monkeypatch.setattr("matching.engine.reasons_many", counting)
+    monkeypatch.setattr("matching.querying.reasons_many", counting)
     q = Document("q", "urbanisme voirie aménagement", ("urbanisme",), {"lat": 46.0, "lon": 2.0})
     res = engine.query(q, k=8)
     assert res and not calls  # nothing explained yet
