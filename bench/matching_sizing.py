@@ -33,6 +33,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=50)
     parser.add_argument("--sizes", default="2000,8000,20000")
     parser.add_argument("--budgets", default="30000,100000,300000")
+    parser.add_argument("--reranks", default="100")
     args = parser.parse_args()
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     t = time.perf_counter()
@@ -44,17 +45,19 @@ def main() -> None:
     print(f"generated and fitted {args.n:,} documents in {time.perf_counter() - t:.0f} s", flush=True)
     rules = [Rules.coerce(rules_for(q)) for q in qs]
     vectors = [engine._query_vector(q) for q in qs]
+    c = time.process_time()
     exact = [set(engine._search_exact(v, r, 10)[0].tolist()) for v, r in zip(vectors, rules)]
+    print(f"exhaustive search: {(time.process_time() - c) / len(qs) * 1e3:.1f} ms cpu per query (mean)", flush=True)
     print(f"exhaustive answers: {sum(1 for e in exact if e)} non-empty of {len(exact)}; "
           f"median size {np.median([len(e) for e in exact]):.0f}", flush=True)
-    print("| docs | champion_size | query_budget | overlap@10 | cpu median per search (ms) |")
-    print("| ---: | ---: | ---: | ---: | ---: |")
+    print("| docs | champion_size | query_budget | rerank_size | overlap@10 | cpu median per search (ms) |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     index = engine.index_
     for size in [int(x) for x in args.sizes.split(",")]:
         engine.champion_size = index.champion_size = size
         index._set_main(index.main)
-        for budget in [int(x) for x in args.budgets.split(",")]:
-            engine.query_budget = budget
+        for budget, rerank in [(int(b), int(r)) for b in args.budgets.split(",") for r in args.reranks.split(",")]:
+            engine.query_budget, engine.rerank_size = budget, rerank
             engine._search(vectors[0], rules[0], 10)
             shares, cpu = [], []
             for v, r, e in zip(vectors, rules, exact):
@@ -63,7 +66,8 @@ def main() -> None:
                 cpu.append(time.process_time() - c)
                 if e:
                     shares.append(len(got & e) / len(e))
-            print(f"| {args.n:,} | {size:,} | {budget:,} | {np.mean(shares):.3f} | {np.median(cpu) * 1e3:.2f} |", flush=True)
+            print(f"| {args.n:,} | {size:,} | {budget:,} | {rerank:,} | {np.mean(shares):.3f} | {np.median(cpu) * 1e3:.2f} |",
+                  flush=True)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
 
 
