@@ -41,15 +41,16 @@ class MatchEngine(QueryMixin, RetrievalMixin, BaseEstimator):
     - ``champion_size``: length of each feature's champion list (its postings of
       highest weight); a query scores the main segment from these lists only, then
       re-ranks exactly. None or 0: exhaustive scoring. Features with shorter
-      postings (all of them on small corpora) are scored exactly. The default keeps
-      ~0.99 overlap@10 with the exhaustive top-10 at 100,000 documents; it must grow
-      with the index (20,000 with ``rerank_size=200`` at 2,000,000: see bench/);
+      postings (all of them on small corpora) are scored exactly;
     - ``rerank_size``: eligible candidates (by partial score) re-scored exactly; the
       returned scores are always exact cosines;
     - ``query_budget``: champion postings a query scores at most: its features are taken by
       their largest possible contribution until their lists hold this many (rare features
       first; the common character n-grams that add a little to every row last). None or 0:
-      every feature. Smaller is faster and less exact (see bench/README-matching.md);
+      every feature. Smaller is faster and less exact;
+    - these three default to "auto": 2,000 / 100 / 30,000 up to 100,000 documents, then
+      growing with the index (`index.auto_sizes`), which keeps overlap@10 with the exhaustive
+      top-10 at 0.996 at 100,000 documents and 0.993 at 1,000,000 (bench/README-matching.md);
     - ``min_score``: relevance floor; ``query`` and ``query_many`` return only documents
       scoring at least this (never padded to k). The default is calibrated so that
       unrelated queries return nothing (bench/README-matching.md);
@@ -72,9 +73,9 @@ class MatchEngine(QueryMixin, RetrievalMixin, BaseEstimator):
         max_df: float = 1.0,
         merge_every: int = 1024,
         compact_ratio: float = 0.25,
-        champion_size: int | None = 2000,
-        rerank_size: int = 100,
-        query_budget: int | None = 30_000,
+        champion_size: int | str | None = "auto",
+        rerank_size: int | str = "auto",
+        query_budget: int | str | None = "auto",
         min_score: float = DEFAULT_MIN_SCORE,
         lexicon: str | None = "fr-admin",
         n_jobs: int = 2,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .index import top_k
+from .index import resolve, top_k
 from .rules import eligible, kernel_rules
 
 _KERNELS: list = []
@@ -36,6 +36,11 @@ class RetrievalMixin:
     ``rerank_size``, ``query_budget`` and ``min_score``. A query vector ``q`` is anything with
     ``indices`` (sorted feature ids) and ``data`` (their weights): a CSR row or a `QueryVector`."""
 
+    def _sizes(self) -> tuple[int | None, int]:
+        """(query_budget, rerank_size) as numbers for the current index ("auto": `index.auto_sizes`)."""
+        n = self.index_.n_main
+        return resolve(getattr(self, "query_budget", None), n, 1), resolve(self.rerank_size, n, 2)
+
     def _floor(self) -> float:
         """Lowest score returned: ``min_score``, and never a document without shared features."""
         return max(float(self.min_score or 0.0), 1e-6)
@@ -58,9 +63,10 @@ class RetrievalMixin:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if not self.champion_size:
             return self._search_exact(q, rules, k)
-        cols, weights, exact = idx.budget_features(q.indices, q.data, getattr(self, "query_budget", None))
+        budget, rerank = self._sizes()
+        cols, weights, exact = idx.budget_features(q.indices, q.data, budget)
         kernels = compiled_kernels()
-        n = max(self.rerank_size, k)
+        n = max(rerank, k)
         if kernels is None:
             rows, scores = idx.partial_scores(cols, weights)
             ok = eligible(self.meta_, rows, rules)
@@ -105,7 +111,7 @@ class RetrievalMixin:
             d_rows, d_scores = idx.delta_scores(q.indices, q.data)
             rows, scores = np.concatenate([rows, d_rows]), np.concatenate([partial, d_scores])
             return self._eligible_top(rows, scores, rules, k)
-        rows, _ = self._eligible_best(rows, partial, rules, max(self.rerank_size, k))
+        rows, _ = self._eligible_best(rows, partial, rules, max(self._sizes()[1], k))
         scores = idx.exact_scores(rows, q.indices, q.data)
         d_rows, d_scores = idx.delta_scores(q.indices, q.data)
         ok = eligible(self.meta_, d_rows, rules)

@@ -195,3 +195,15 @@ def test_overlap_at_k_is_one_where_the_fast_path_is_exact():
     shares = overlap_at_k(CHURNED, queries, k=5, where={"min_days": 2})
     assert any(s is not None for s in shares)
     assert all(s == 1.0 for s in shares if s is not None)
+
+
+def test_auto_sizes_grow_with_the_index():
+    from matching.index import auto_sizes
+
+    assert auto_sizes(0) == auto_sizes(100_000) == (2000, 30_000, 100)
+    assert auto_sizes(1_000_000) == (20_000, 300_000, 500)
+    assert auto_sizes(2_000_000) == (40_000, 600_000, 1000)
+    engine = MatchEngine(champion_size=4).fit(corpus(100, 15))
+    assert engine.get_params()["rerank_size"] == engine.get_params()["query_budget"] == "auto"
+    assert engine._sizes() == (30_000, 100)
+    assert MatchEngine().fit(corpus(100, 15)).index_.champions is None  # 2,000 > any list here
