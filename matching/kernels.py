@@ -54,23 +54,25 @@ def scatter_eligible(indptr, indices, data, cols, weights, n_rows, wanted, alive
     # counting sort on 256 levels) and check them best bucket first, until ``wanted`` eligible
     # rows are found and their bucket is complete. With rules keeping a few per cent of the
     # rows this checks a tenth of the touched rows (each check is a cache miss).
+    partial = np.empty(nt, dtype=np.float32)  # in touched order: the passes below read it in sequence
     best = 0.0
     for i in range(nt):
-        best = max(best, acc[touched[i]])
+        partial[i] = acc[touched[i]]
+        best = max(best, partial[i])
     n_levels = 256
     scale = n_levels / best if best > 0 else 0.0
     level = np.empty(nt, dtype=np.int32)
     starts = np.zeros(n_levels + 1, dtype=np.int64)
     for i in range(nt):
-        b = min(int(acc[touched[i]] * scale), n_levels - 1)
+        b = min(int(partial[i] * scale), n_levels - 1)
         level[i] = b
         starts[b + 1] += 1
     for b in range(n_levels):
         starts[b + 1] += starts[b]
     fill = starts[:-1].copy()
-    by_level = np.empty(nt, dtype=np.int64)
+    by_level = np.empty(nt, dtype=np.int64)  # positions in touched, grouped by level
     for i in range(nt):
-        by_level[fill[level[i]]] = touched[i]
+        by_level[fill[level[i]]] = i
         fill[level[i]] += 1
     out_rows = np.empty(nt, dtype=np.int64)
     out_scores = np.empty(nt, dtype=np.float32)
@@ -82,11 +84,12 @@ def scatter_eligible(indptr, indices, data, cols, weights, n_rows, wanted, alive
         if n >= wanted:
             break
         for i in range(starts[b], starts[b + 1]):
-            r = by_level[i]
+            t = by_level[i]
+            r = touched[t]
             if _eligible(r, alive, meta, coll_x, epci_x, modality_ok, check_days, min_days, mode, check_dist,
                          qlat, qlon, qcos, max_dist):
                 out_rows[n] = r
-                out_scores[n] = acc[r]
+                out_scores[n] = partial[t]
                 n += 1
     return out_rows[:n], out_scores[:n]
 
