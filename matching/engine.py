@@ -1,8 +1,8 @@
-"""MatchEngine: fit on the indexed side, query with rules, explain, update, persist."""
+"""MatchEngine: fit on the indexed side, update, persist; querying in `querying.py`, retrieval in
+`retrieval.py`."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -11,28 +11,19 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from .explain import QueryWords, common_stems, reasons_many
 from .index import SparseIndex
 from .lexicon import load as load_lexicon
+from .querying import COMMON_MIN_DOCS, COMMON_SHARE, QueryMixin, QueryVector  # noqa: F401 (re-exported)
 from .retrieval import RetrievalMixin
-from .rules import MetaColumns, Rules, failures, rules_per_query
-from .types import Document, Exclusion, Match
+from .rules import MetaColumns
+from .types import Document, Match  # noqa: F401 (Match re-exported)
 from .vectorize import BLOCKS, Weights, analyse, block_offsets, fit_space, vectorize, vectorize_one
-
-
-def _as_float(x) -> float | None:
-    return None if x is None or x == "" else float(x)
-
 
 # Calibrated in bench/calibrate_floor.py: see bench/README-matching.md.
 DEFAULT_MIN_SCORE = 0.2
-# A stem in more than this share of the fitted documents is not quoted in reasons
-# (only judged on indexes of at least COMMON_MIN_DOCS documents).
-COMMON_SHARE = 0.3
-COMMON_MIN_DOCS = 20
 
 
-class MatchEngine(RetrievalMixin, BaseEstimator):
+class MatchEngine(QueryMixin, RetrievalMixin, BaseEstimator):
     """Lexical, French-aware, explainable matching over sparse tf-idf vectors.
 
     A scikit-learn estimator (``get_params``, ``set_params``, ``clone``, ``check_is_fitted``).
@@ -50,11 +41,16 @@ class MatchEngine(RetrievalMixin, BaseEstimator):
     - ``champion_size``: length of each feature's champion list (its postings of
       highest weight); a query scores the main segment from these lists only, then
       re-ranks exactly. None or 0: exhaustive scoring. Features with shorter
-      postings (all of them on small corpora) are scored exactly. The default keeps
-      ~0.99 overlap@10 with the exhaustive top-10 at 100,000 documents; it must grow
-      with the index (20,000 with ``rerank_size=200`` at 2,000,000: see bench/);
+      postings (all of them on small corpora) are scored exactly;
     - ``rerank_size``: eligible candidates (by partial score) re-scored exactly; the
       returned scores are always exact cosines;
+    - ``query_budget``: champion postings a query scores at most: its features are taken by
+      their largest possible contribution until their lists hold this many (rare features
+      first; the common character n-grams that add a little to every row last). None or 0:
+      every feature. Smaller is faster and less exact;
+    - these three default to "auto": 2,000 / 100 / 30,000 up to 100,000 documents, then
+      growing with the index (`index.auto_sizes`), which keeps overlap@10 with the exhaustive
+      top-10 at 0.996 at 100,000 documents and 0.993 at 1,000,000 (bench/README-matching.md);
     - ``min_score``: relevance floor; ``query`` and ``query_many`` return only documents
       scoring at least this (never padded to k). The default is calibrated so that
       unrelated queries return nothing (bench/README-matching.md);
@@ -77,8 +73,9 @@ class MatchEngine(RetrievalMixin, BaseEstimator):
         max_df: float = 1.0,
         merge_every: int = 1024,
         compact_ratio: float = 0.25,
-        champion_size: int | None = 2000,
-        rerank_size: int = 100,
+        champion_size: int | str | None = "auto",
+        rerank_size: int | str = "auto",
+        query_budget: int | str | None = "auto",
         min_score: float = DEFAULT_MIN_SCORE,
         lexicon: str | None = "fr-admin",
         n_jobs: int = 2,
@@ -93,6 +90,7 @@ class MatchEngine(RetrievalMixin, BaseEstimator):
         self.compact_ratio = compact_ratio
         self.champion_size = champion_size
         self.rerank_size = rerank_size
+        self.query_budget = query_budget
         self.min_score = min_score
         self.lexicon = lexicon
         self.n_jobs = n_jobs
@@ -170,84 +168,6 @@ class MatchEngine(RetrievalMixin, BaseEstimator):
         if cache is None or cache[0] is not self.vocabs_:
             cache = self.__dict__["_word_cache_"] = (self.vocabs_, {})
         return cache[1]
-
-    # -- querying -----------------------------------------------------------------------
-    def query(self, document: Document, k: int = 10, where=None) -> list[Match]:
-        """The ``k`` best eligible indexed documents for ``document``, best first."""
-        return self.query_many([document], k=k, where=where)[0]
-
-    def query_many(self, documents: Sequence[Document], k: int = 10, where=None) -> list[list[Match]]:
-        """``query`` for many documents, on ``n_jobs`` threads; same results as ``query``.
-
-        ``where`` is None, one rule set for all (a dict or ``Rules``), or a sequence
-        with one rule set (or None) per document.
-        """
-        self._check_fitted()
-        docs = [self._check_doc(d) for d in documents]
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
-            raise ValueError(f"k must be a non-negative int, got {k!r}")
-        rules = rules_per_query(where, len(docs))
-        if len(docs) < 64 or self.n_jobs == 1:
-            return [self._query_one(d, k, r) for d, r in zip(docs, rules)]
-        # Each query runs the same exact search as `query`; numpy and scipy release the
-        # GIL in their kernels, so threads overlap on several cores.
-        with ThreadPoolExecutor(max_workers=self.n_jobs) as pool:
-            return list(pool.map(self._query_one, docs, [k] * len(docs), rules, chunksize=64))
-
-    def _query_one(self, doc: Document, k: int, rules: Rules | None) -> list[Match]:
-        q = self._vector_one(doc, query=True)
-        rows, scores = self._search(q, rules, k)
-        if len(rows) == 0:
-            return []
-        return self._matches(doc, q, rows, scores, rules)
-
-    def excluded(self, document: Document, k: int = 10, where=None) -> list[Exclusion]:
-        """The documents that would be among the ``k`` best for ``document`` (scoring at least
-        ``min_score``) if it were not for the hard rules of ``where``, best first, each with
-        the rules it fails and the values involved (distance 80 km for 50 km accepted, 1 day
-        for 30 asked, modality). Pure data: the caller words it for people.
-        """
-        self._check_fitted()
-        doc = self._check_doc(document)
-        rules = Rules.coerce(where)
-        if rules is None or k == 0:
-            return []
-        rows, scores = self._search(self._vector_one(doc, query=True), None, k)
-        return [
-            Exclusion(self.ids_[r], float(min(max(s, 0.0), 1.0)), f)
-            for r, s, f in zip(rows.tolist(), scores.tolist(), failures(self.meta_, rows, rules))
-            if f
-        ]
-
-    def _matches(self, doc, q_row, rows, scores, rules) -> list[Match]:
-        origin = self._origin(doc, rules)
-        words = QueryWords(doc.text, doc.tags, self.vocabs_, self.offsets_, self._weights().gram_spec,
-                           self._word_cache(), self._lexicon(), self._common_stems(), doc.meta)
-        lat, lon = self.meta_["lat"], self.meta_["lon"]
-        rows = rows.tolist()
-        x_rows = [self.index_.row_arrays(r) for r in rows]
-        reasons = reasons_many(words, q_row, x_rows, doc.tags, [self.tags_[r] for r in rows], origin,
-                               [lat[r] for r in rows], [lon[r] for r in rows])
-        return [
-            Match(id=self.ids_[r], score=float(min(max(s, 0.0), 1.0)), reasons=why)
-            for r, s, why in zip(rows, scores.tolist(), reasons)
-        ]
-
-    def _common_stems(self) -> frozenset:
-        """Stems of more than ``COMMON_SHARE`` of the fitted documents (cached per fit)."""
-        cached = self.__dict__.get("_common_stems_")
-        if cached is None or cached[0] is not self.idfs_:
-            n = getattr(self, "n_fitted_", len(self.ids_))
-            common = common_stems(self.vocabs_["stem"], self.idfs_["stem"], n, COMMON_SHARE, COMMON_MIN_DOCS)
-            cached = self.__dict__["_common_stems_"] = (self.idfs_, common)
-        return cached[1]
-
-    @staticmethod
-    def _origin(doc: Document, rules: Rules | None):
-        if rules is not None and rules.lat is not None:
-            return rules.lat, rules.lon
-        lat, lon = _as_float(doc.meta.get("lat")), _as_float(doc.meta.get("lon"))
-        return None if lat is None or lon is None else (lat, lon)
 
     # -- incremental updates ---------------------------------------------------------------
     def add(self, document: Document) -> "MatchEngine":

@@ -8,13 +8,38 @@ from __future__ import annotations
 
 import numpy as np
 
-from .index import top_k
-from .rules import eligible
+from .index import resolve, top_k
+from .rules import eligible, kernel_rules
+
+_KERNELS: list = []
+
+
+def compiled_kernels():
+    """The numba kernels (`matching.kernels`), or None when numba is not installed or
+    ``MATCHING_KERNELS=numpy`` (then the numpy fast path runs: same results, slower).
+    Imported on the first query, not when the library is."""
+    if not _KERNELS:
+        import os
+
+        kernels = None
+        if os.environ.get("MATCHING_KERNELS", "numba") != "numpy":
+            try:
+                from . import kernels
+            except ImportError:
+                kernels = None
+        _KERNELS.append(kernels)
+    return _KERNELS[0]
 
 
 class RetrievalMixin:
     """Search methods of `MatchEngine`; they read ``index_``, ``meta_``, ``champion_size``,
-    ``rerank_size`` and ``min_score``."""
+    ``rerank_size``, ``query_budget`` and ``min_score``. A query vector ``q`` is anything with
+    ``indices`` (sorted feature ids) and ``data`` (their weights): a CSR row or a `QueryVector`."""
+
+    def _sizes(self) -> tuple[int | None, int]:
+        """(query_budget, rerank_size) as numbers for the current index ("auto": `index.auto_sizes`)."""
+        n = self.index_.n_main
+        return resolve(getattr(self, "query_budget", None), n, 1), resolve(self.rerank_size, n, 2)
 
     def _floor(self) -> float:
         """Lowest score returned: ``min_score``, and never a document without shared features."""
@@ -22,6 +47,51 @@ class RetrievalMixin:
 
     def _search(self, q, rules, k):
         """Top k eligible rows for the query vector ``q`` scoring at least the floor, exact scores.
+
+        Never padded. The fast path: partial scores from the champion lists of the query's
+        most telling features, up to ``query_budget`` postings (`SparseIndex.budget_features`);
+        the rules over every row so scored (cheap rules first, trigonometry last); the
+        ``rerank_size`` best eligible of them re-scored exactly, with every eligible pending
+        row; the top k above the floor. When every feature of the query was scored from its
+        full postings, the partial scores are exact and so is the answer (the same as
+        `_search_exact`). Otherwise it is an approximation whose agreement with the
+        exhaustive answer (overlap@10) bench/matching_speed.py measures and the nightly task
+        samples; `_search_reference` is the path it replaced, kept to compare.
+        """
+        idx = self.index_
+        if k == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if not self.champion_size:
+            return self._search_exact(q, rules, k)
+        budget, rerank = self._sizes()
+        cols, weights, exact = idx.budget_features(q.indices, q.data, budget)
+        kernels = compiled_kernels()
+        n = max(rerank, k)
+        if kernels is None:
+            rows, scores = idx.partial_scores(cols, weights)
+            ok = eligible(self.meta_, rows, rules)
+            rows, scores = rows[ok], scores[ok]
+        else:
+            rows, scores = kernels.scatter_eligible(*idx.champion_arrays(), cols, weights, idx.n_main, n,
+                                                    *kernel_rules(self.meta_, rules))
+        if not exact:
+            if len(rows) > n:
+                rows = rows[np.argpartition(-scores, n - 1)[:n]]
+            if kernels is None:
+                scores = idx.exact_scores(rows, q.indices, q.data)
+            else:
+                m = idx.main
+                scores = kernels.row_dots(m.indptr, m.indices, m.data, rows, q.indices, q.data, idx.n_features)
+        d_rows, d_scores = idx.delta_scores(q.indices, q.data)
+        if len(d_rows):
+            ok = eligible(self.meta_, d_rows, rules)
+            rows, scores = np.concatenate([rows, d_rows[ok]]), np.concatenate([scores, d_scores[ok]])
+        above = scores >= self._floor()
+        return top_k(rows[above], scores[above], k)
+
+    def _search_reference(self, q, rules, k):
+        """The champion path before the fast one (kept as the reference the tests and the
+        benchmark compare with): top k eligible rows for ``q`` at least at the floor.
 
         Never padded: fewer than k rows (or none) come back when fewer qualify.
         Champion path: partial scores of the main rows from the champion lists of the
@@ -41,7 +111,7 @@ class RetrievalMixin:
             d_rows, d_scores = idx.delta_scores(q.indices, q.data)
             rows, scores = np.concatenate([rows, d_rows]), np.concatenate([partial, d_scores])
             return self._eligible_top(rows, scores, rules, k)
-        rows, _ = self._eligible_best(rows, partial, rules, max(self.rerank_size, k))
+        rows, _ = self._eligible_best(rows, partial, rules, max(self._sizes()[1], k))
         scores = idx.exact_scores(rows, q.indices, q.data)
         d_rows, d_scores = idx.delta_scores(q.indices, q.data)
         ok = eligible(self.meta_, d_rows, rules)

@@ -23,6 +23,7 @@ _MODALITIES = {
     "les_deux": BOTH, "mixed": BOTH, "any": BOTH, "in_person": ON_SITE, "on-site": ON_SITE,
 }
 EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEGREE = EARTH_RADIUS_KM * np.pi / 180.0
 
 
 def modality_code(value) -> int:
@@ -162,6 +163,30 @@ class MetaColumns:
         self.arrays["alive"][sl] = True
         self.size = need
 
+    PACKED = ("collectivity", "epci", "modality", "days", "lat", "lon", "max_km")
+
+    def packed(self) -> np.ndarray:
+        """The rule fields of every row side by side, (rows x `PACKED` + cos(lat)) float64, so that the
+        compiled kernel reads one cache line per row it checks instead of seven.
+
+        Built on first use and extended with the rows appended since: rows never change once
+        appended (removal only clears ``alive``, which is not in it; compaction makes a new
+        object)."""
+        width = len(self.PACKED) + 1
+        buf, n = self.__dict__.get("_packed", (np.empty((0, width)), 0))
+        if n < self.size:
+            if self.size > len(buf):
+                grown = np.empty((max(self.size, 2 * len(buf)), width))
+                grown[:n] = buf[:n]
+                buf = grown
+            for j, name in enumerate(self.PACKED):
+                buf[n : self.size, j] = self.arrays[name][n : self.size]
+            # and the cosine of the latitude, for a cheap longitude bound of the distance
+            buf[n : self.size, -1] = np.cos(np.radians(self.arrays["lat"][n : self.size]))
+            n = self.size
+            self.__dict__["_packed"] = (buf, n)
+        return buf[:n]
+
     def take(self, rows: np.ndarray) -> "MetaColumns":
         """A compacted copy with only ``rows`` (code tables kept)."""
         out = MetaColumns()
@@ -191,7 +216,7 @@ def _distances(cols: MetaColumns, rows: np.ndarray, rules: Rules, ok: np.ndarray
     return idx, dist, limit
 
 
-def checks(cols: MetaColumns, rows: np.ndarray, rules: Rules | None) -> dict[str, np.ndarray]:
+def checks(cols: MetaColumns, rows: np.ndarray, rules: Rules | None, with_distance: bool = True) -> dict[str, np.ndarray]:
     """Per hard rule that ``rules`` sets, a boolean mask over ``rows``: True where the row passes.
 
     One implementation for filtering (`eligible`) and for telling why a row was excluded
@@ -210,22 +235,83 @@ def checks(cols: MetaColumns, rows: np.ndarray, rules: Rules | None) -> dict[str
         out["modality"] = (mod == wanted) | (mod == BOTH) | (mod == UNKNOWN)
     if rules.min_days is not None:
         out["days"] = cols["days"][rows] >= rules.min_days
-    if rules.lat is not None:
+    if rules.lat is not None and with_distance:
         # distance is only checked where the modality allows on-site work at all
         passes = out.get("modality", np.ones(len(rows), dtype=bool))
-        idx, dist, limit = _distances(cols, rows, rules, passes)
         ok = np.ones(len(rows), dtype=bool)
-        ok[idx[dist > limit]] = False
+        at = np.flatnonzero(passes)
+        ok[at] = _within_reach(cols, rows[at], rules)
         out["distance"] = ok
     return out
 
 
-def eligible(cols: MetaColumns, rows: np.ndarray, rules: Rules | None) -> np.ndarray:
-    """Boolean mask over ``rows``: alive and satisfying ``rules``."""
-    ok = cols["alive"][rows].copy()
-    for mask in checks(cols, rows, rules).values():
-        ok &= mask
+def _within_reach(cols: MetaColumns, rows: np.ndarray, rules: Rules) -> np.ndarray:
+    """Mask over ``rows``: True where the distance rule passes or does not apply.
+
+    Same outcome as comparing every haversine distance of `_distances` with its limit, but
+    the latitudes alone give a lower bound of the distance (the meridian arc), which rules
+    out most far rows with one subtraction: the trigonometry runs only on the others.
+    """
+    lat = cols["lat"][rows]
+    mod = cols["modality"][rows]
+    on_site = (mod == ON_SITE) | ((mod != REMOTE) & (modality_code(rules.modality) == ON_SITE))
+    limit = cols["max_km"][rows]
+    limit = np.where(np.isnan(limit), np.inf, limit)
+    if rules.max_distance_km is not None:
+        limit = np.minimum(limit, rules.max_distance_km)
+    applies = on_site & ~np.isnan(lat) & (limit < np.inf)
+    # the great-circle distance is at least the meridian arc between the two latitudes
+    # (the margin keeps the bound below the haversine despite rounding)
+    far = applies & (np.abs(lat - rules.lat) * (KM_PER_DEGREE * (1 - 1e-9)) > limit)
+    ok = ~far
+    near = np.flatnonzero(applies & ~far)
+    dist = haversine_km(rules.lat, rules.lon, lat[near], cols["lon"][rows[near]])
+    ok[near[dist > limit[near]]] = False
     return ok
+
+
+def eligible(cols: MetaColumns, rows: np.ndarray, rules: Rules | None) -> np.ndarray:
+    """Boolean mask over ``rows``: alive and satisfying ``rules``.
+
+    The cheap rules (codes, modality, days) run first over all ``rows``; the distance only
+    over the rows that pass them.
+    """
+    ok = cols["alive"][rows].copy()
+    if rules is None:
+        return ok
+    for mask in checks(cols, rows, rules, with_distance=False).values():
+        ok &= mask
+    if rules.lat is not None:
+        live = np.flatnonzero(ok)
+        ok[live] = _within_reach(cols, rows[live], rules)
+    return ok
+
+
+def kernel_rules(cols: MetaColumns, rules: Rules | None) -> tuple:
+    """The meta columns and the rules as the plain arrays and numbers that
+    `kernels.scatter_eligible` reads (its arguments after the scores')."""
+    wanted = modality_code(rules.modality) if rules is not None else UNKNOWN
+    modality_ok = np.ones(4, dtype=np.bool_)
+    if wanted in (REMOTE, ON_SITE):
+        modality_ok[:] = False
+        modality_ok[[wanted, BOTH, UNKNOWN]] = True
+    no_rule = -3  # matches no code (unset codes are -1, unseen ones -2)
+    coll_x = epci_x = no_rule
+    min_days = qlat = qlon = float("nan")
+    max_dist = float("inf")
+    if rules is not None:
+        if rules.exclude_collectivity is not None:
+            coll_x = cols.lookup("collectivity", rules.exclude_collectivity)
+        if rules.exclude_epci is not None:
+            epci_x = cols.lookup("epci", rules.exclude_epci)
+        if rules.min_days is not None:
+            min_days = float(rules.min_days)
+        if rules.lat is not None:
+            qlat, qlon = float(rules.lat), float(rules.lon)
+            if rules.max_distance_km is not None:
+                max_dist = float(rules.max_distance_km)
+    return (cols["alive"], cols.packed(), float(coll_x), float(epci_x), modality_ok, min_days, wanted, qlat, qlon,
+            max_dist)
 
 
 def _number(x) -> float | None:

@@ -62,11 +62,12 @@ def celery_init_app(app: Flask) -> Celery:
         broker_connection_retry_on_startup=True,
         task_publish_retry=True,
         task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
-        imports=("workers.tasks", "workers.pairing_tasks", "workers.privacy_tasks"),
+        imports=("workers.tasks", "workers.pairing_tasks", "workers.privacy_tasks", "workers.matching_tasks"),
         beat_schedule={
             "sweep": {"task": "workers.tasks.sweep", "schedule": float(app.config["SWEEP_INTERVAL"])},
             "heartbeat": {"task": "workers.tasks.heartbeat", "schedule": float(app.config["HEARTBEAT_INTERVAL"])},
             "refit-nightly": {"task": "workers.tasks.refit_all", "schedule": crontab(hour=3, minute=15)},
+            "matching-overlap": {"task": "workers.matching_tasks.sample_overlap", "schedule": crontab(hour=3, minute=50)},
             "daily-digests": {"task": "workers.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=30)},
             "pairing-reminders": {"task": "workers.pairing_tasks.remind_and_expire", "schedule": crontab(hour=7, minute=0)},
             "privacy-exports": {"task": "workers.privacy_tasks.purge_expired_exports", "schedule": crontab(minute=20)},

@@ -16,6 +16,7 @@ from marketplace.models.identity import ExternalIdentity, LoginThrottle, UserSes
 from marketplace.models.learning import DecisionLabel, LexiconProposal, OffTopicPair, RerankerModel
 from marketplace.models.listing import Need, SkillOffer
 from marketplace.models.matching import MatchingIndexState, Suggestion
+from marketplace.models.matching_quality import MatchingOverlapSample
 from marketplace.models.messaging import Conversation, ConversationMessage, MessageAttachment, MessageReport, UserBlock
 from marketplace.models.notifications import Notification, NotificationPreference
 from marketplace.models.outbox import OutboxEmail, TaskIntent
@@ -48,7 +49,7 @@ __all__ = [
     "RoleAssignment",
     "SkillOffer",
     "User",
-    "MatchingIndexState",
+    "MatchingIndexState", "MatchingOverlapSample",
     "Notification",
     "NotificationPreference",
     "OutboxEmail",
