@@ -1,7 +1,7 @@
 """Nightly overlap@10 samples of the matching fast path against the exhaustive search (issue 13).
 
 Revision ID: matching_overlap_samples
-Revises: calls_projects
+Revises: queue_scale_indexes
 Create Date: 2026-11-30 23:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'matching_overlap_samples'
-down_revision = 'calls_projects'
+down_revision = 'queue_scale_indexes'
 branch_labels = None
 depends_on = None
 
