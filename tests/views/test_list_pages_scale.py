@@ -91,3 +91,52 @@ def test_cards_show_the_collectivity_and_its_departements(client, db, world, mak
                                            "modality": "remote", "days_per_month": 2.5}, publish=True)
     page, _seen = view(client, db, "/offres/")
     assert "Métropole de Lyon (01, 69) · 2,5 jour(s) par mois" in page
+
+
+# --- cards kept rendered per process ---------------------------------------------------------------
+
+
+def cards(page: str) -> list[str]:
+    return re.findall(r'<div class="fr-card .*?</div>\s*</div>\s*</div>', page, flags=re.S)
+
+
+def test_cards_are_kept_and_served_identical(app, client, db, world):
+    publish(db, world, "offres", 3)
+    first = client.get("/offres/").get_data(as_text=True)
+    assert len(app.extensions["listing_cards"]) == 3
+    assert cards(client.get("/offres/").get_data(as_text=True)) == cards(first)
+    app.config["LIST_CARD_CACHE_SIZE"] = 0  # this test's own app
+    assert cards(client.get("/offres/").get_data(as_text=True)) == cards(first)
+
+
+def test_a_kept_card_shows_every_change_at_once(client, db, world):
+    from marketplace.models import Collectivity, SkillOffer
+
+    publish(db, world, "offres", 1)
+    assert "Lyon (69)" in client.get("/offres/").get_data(as_text=True)
+    lyon = db.session.get(Collectivity, world["lyon"])
+    lyon.name = "Lyon 1er"  # the offers themselves are not touched (their updated_at neither)
+    lyon.set_territory(("69", "01"), ("84",))
+    db.session.commit()
+    page = client.get("/offres/").get_data(as_text=True)
+    assert "Lyon 1er (01, 69)" in page
+    offer = db.session.scalars(db.select(SkillOffer)).one()
+    offer.title, offer.days_per_month = "Titre corrigé de cette offre", 3.5
+    db.session.commit()
+    page = client.get("/offres/").get_data(as_text=True)
+    assert "Titre corrigé de cette offre" in page and "3,5 jour(s) par mois" in page
+
+
+def test_cards_are_kept_per_language(app, client, db, world):
+    publish(db, world, "offres", 1)
+    french = client.get("/offres/").get_data(as_text=True)
+    english = client.get("/offres/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "2 jour(s) par mois" in french and "jour(s) par mois" not in english
+    assert len(app.extensions["listing_cards"]) == 2
+
+
+def test_the_cache_holds_at_most_its_size(app, client, db, world):
+    app.config["LIST_CARD_CACHE_SIZE"] = 5
+    publish(db, world, "offres", 12)
+    client.get("/offres/")
+    assert len(app.extensions["listing_cards"]) == 5
