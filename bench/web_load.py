@@ -257,7 +257,7 @@ def main() -> None:
             vacuum(conn)
         statements = list_statements(app)
         kept = baseline_indexes(args.baseline)
-        phases = (("baseline", baseline_dir, lambda conn: drop_indexes(conn, keep=kept)),
+        phases = (("baseline", baseline_dir, lambda conn: (drop_indexes(conn, keep=kept), vacuum(conn))),
                   ("now", ROOT, lambda conn: (create_indexes(conn), create_needs_index(conn), vacuum(conn))))
         for label, source, prepare in phases:
             with engine.connect() as conn:
