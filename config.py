@@ -121,6 +121,9 @@ class Config:
     PUBLIC_COUNTS_TTL = _int("PUBLIC_COUNTS_TTL", 60)
     # A coordinator queue longer than 1,000 suggestions shows a total counted at most this often (s).
     QUEUE_TOTAL_TTL = _int("QUEUE_TOTAL_TTL", 60)
+    # Cards of the offers and needs lists kept rendered per process (marketplace/listings/card_views.py);
+    # about 1.5 KB each; 0 renders every card on every view.
+    LIST_CARD_CACHE_SIZE = _int("LIST_CARD_CACHE_SIZE", 2000)
     DEMO_ENABLED = _bool("DEMO_ENABLED", True)
     GEO_CACHE_DIR = os.environ.get("GEO_CACHE_DIR", str(INSTANCE_DIR / "geo"))
 

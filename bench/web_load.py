@@ -12,7 +12,11 @@ offers, 50,000 open needs, 20,000 suggestions, 5,000 pairings), then serves it w
 out in a temporary git worktree, on the schema without the indexes this work added), then this
 checkout (with them). Each page is loaded by wrk (2 threads, --users connections, --duration s)
 and the table gives requests/s, p50 and p95 latency and failed responses, with the load average.
-EXPLAIN ANALYZE of each list query is printed for both schemas.
+EXPLAIN (ANALYZE, BUFFERS) of each list query is printed for both schemas: the statements the
+application really sends for each list page (captured from this checkout), with their parameters.
+Both schemas are VACUUM ANALYZEd after the seed, as autovacuum leaves a live database (without it,
+every index-only scan visits the heap). `--only offers,healthz` runs the rows whose name contains
+one of the words.
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent  # the virtualenv running this script (a worktree may have none of its own)
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -44,7 +49,17 @@ PAGES = [
 ]
 QUEUE_INDEXES = ("ix_suggestions_score", "ix_suggestions_created_at")
 NEW_INDEXES = ("ix_skill_offers_status_published", "ix_needs_status_published",
-               "ix_skill_offers_search_trgm", "ix_needs_search_trgm")
+               "ix_skill_offers_search_trgm", "ix_needs_search_trgm", "ix_needs_visible_published")
+# Issue 13's other pages: the needs list, the national statistics, the health check.
+MORE_PAGES = [
+    ("needs list, page 1", "/besoins/", False),
+    ("needs list, page 500", "/besoins/?page=500", False),
+    ("/healthz", "/healthz", False),
+    # Last: a slow baseline leaves requests queued in gunicorn after wrk stops, which would delay
+    # the rows after it.
+    ("national statistics, anonymous", "/statistiques/", False),
+]
+LIST_PATHS = ("/offres/", "/offres/?page=500", "/offres/?q=urbanisme", "/besoins/", "/besoins/?page=500")
 WRK_REPORT = """
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %d %d %.3f %.3f\\n", summary.requests,
@@ -69,12 +84,77 @@ def create_indexes(conn) -> None:
     conn.execute(text("ANALYZE"))
 
 
-def drop_indexes(conn) -> None:
+def create_needs_index(conn) -> None:
+    """The index of migration lists_needs_visible_index (also created by create_all)."""
+    from sqlalchemy import text
+
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_needs_visible_published ON needs (published_at, id) "
+                      "WHERE status IN ('open', 'in_progress')"))
+
+
+def drop_indexes(conn, keep=()) -> None:
     from sqlalchemy import text
 
     for name in NEW_INDEXES + QUEUE_INDEXES:
-        conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+        if name not in keep:
+            conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
     conn.execute(text("ANALYZE"))
+
+
+def baseline_indexes(revision: str) -> set[str]:
+    """Those of NEW_INDEXES that the baseline revision already creates: the four of migration
+    scale_list_indexes (named by f-strings there) if it has it, any other named in its sources."""
+    first = subprocess.run(["git", "cat-file", "-e", f"{revision}:migrations/versions/scale_list_indexes.py"],
+                           cwd=ROOT, capture_output=True).returncode == 0
+    return {name for name in NEW_INDEXES if (first and name in NEW_INDEXES[:4]) or subprocess.run(
+        ["git", "grep", "-q", name, revision, "--", "migrations", "marketplace/models"], cwd=ROOT).returncode == 0}
+
+
+def vacuum(conn) -> None:
+    from sqlalchemy import text
+
+    for table in ("skill_offers", "needs", "collectivities", "collectivity_departements", "pairings", "suggestions"):
+        conn.execute(text(f"VACUUM ANALYZE {table}"))
+
+
+def selected(pages: list, only: str) -> list:
+    """The rows whose name contains one of the comma-separated words of --only (all without it)."""
+    words = [word.strip().lower() for word in (only or "").split(",") if word.strip()]
+    return [page for page in pages if not words or any(word in page[0].lower() for word in words)]
+
+
+def list_statements(app) -> list[tuple[str, str, object]]:
+    """(page, SQL, parameters) of every statement on offers or needs that a first view of each list
+    page sends (so the total is counted too), captured from the application of this checkout."""
+    from sqlalchemy import event
+
+    from marketplace.core.extensions import db
+
+    captured: list = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(_conn, _cursor, statement, parameters, *_args):
+        if statement.lstrip().upper().startswith("SELECT") and re.search(r"\b(skill_offers|needs)\b", statement):
+            captured.append((current, statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        client = app.test_client()
+        for current in LIST_PATHS:
+            client.get(current)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return captured
+
+
+def explain_statements(conn, label: str, statements) -> list[str]:
+    lines = []
+    for page, statement, parameters in statements:
+        lines.append(f"\n-- {label}: GET {page}\n{statement}\n")
+        plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+        lines.extend(row[0] for row in plan)
+    return lines
 
 
 def coordinator_cookie(app) -> str:
@@ -96,26 +176,11 @@ def coordinator_cookie(app) -> str:
     return f"{cookie.key}={cookie.value}"
 
 
-def explain(conn, label: str) -> None:
-    from sqlalchemy import text
-
-    queries = {
-        "page 1": "SELECT id FROM skill_offers WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT 20",
-        "page 500": "SELECT id FROM skill_offers WHERE status = 'published' ORDER BY published_at DESC, id DESC "
-                    "OFFSET 9980 LIMIT 20",
-        "count q=urbanisme": "SELECT count(*) FROM skill_offers WHERE status = 'published' "
-                             "AND search_text LIKE '%urbanisme%'",
-    }
-    for name, sql in queries.items():
-        plan = [row[0] for row in conn.execute(text("EXPLAIN ANALYZE " + sql))]
-        print(f"\n-- {label}: {name}\n" + "\n".join(plan), file=sys.stderr)
-
-
 def serve(source: Path, url: str, port: int, log: Path) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "LOG_LEVEL": "WARNING",
            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "ESSAIM_INSTANCE_DIR": str(log.parent / "instance")}
     env.pop("REDIS_URL", None)
-    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+    server = subprocess.Popen([str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
                               cwd=source, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while True:
@@ -152,9 +217,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--suggestions", type=int, default=500_000, help="suggestions in all, for the queue")
     parser.add_argument("--baseline", default=BASELINE, help="git revision served as the baseline")
-    parser.add_argument("--only", default="", help="run only the pages whose name contains this (e.g. queue)")
+    parser.add_argument("--only", default="", help="comma-separated words: run the rows whose name contains one")
     args = parser.parse_args()
-    pages = [page for page in PAGES if args.only in page[0]]
+    pages = selected(PAGES + MORE_PAGES, args.only)
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
 
@@ -179,6 +244,8 @@ def main() -> None:
     script = work / "report.lua"
     script.write_text(WRK_REPORT)
     results: dict[tuple, dict] = {}
+    plans: list[str] = []
+    load_averages = [os.getloadavg()]
     try:
         with app.app_context():
             db.create_all()
@@ -193,19 +260,25 @@ def main() -> None:
                   file=sys.stderr)
         subprocess.run(["git", "worktree", "add", "--detach", str(baseline_dir), args.baseline], cwd=ROOT,
                        check=True, capture_output=True)
-        subprocess.run([str(ROOT / ".venv/bin/pybabel"), "compile", "-q", "-d", "marketplace/translations"],
+        subprocess.run([str(BIN / "pybabel"), "compile", "-q", "-d", "marketplace/translations"],
                        cwd=baseline_dir, capture_output=True)
         engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT",
                                connect_args={"options": f"-csearch_path={schema}"})
-        for label, source, prepare in (("baseline", baseline_dir, drop_indexes), ("now", ROOT, create_indexes)):
+        with engine.connect() as conn:
+            vacuum(conn)
+        statements = list_statements(app)
+        kept = baseline_indexes(args.baseline)
+        phases = (("baseline", baseline_dir, lambda conn: (drop_indexes(conn, keep=kept), vacuum(conn))),
+                  ("now", ROOT, lambda conn: (create_indexes(conn), create_needs_index(conn), vacuum(conn))))
+        for label, source, prepare in phases:
             with engine.connect() as conn:
                 prepare(conn)
-                if len(pages) > sum(signed for _name, _path, signed in pages):
-                    explain(conn, label)
+                plans += explain_statements(conn, label, statements)
             if label == "now" and any(signed for _name, _path, signed in pages):
                 from queue_load import explain_queue
 
                 explain_queue(app, "coordination@bench.fr")
+            load_averages.append(os.getloadavg())
             port = 18000 + (os.getpid() % 1000)
             server = serve(source, served_url, port, work / f"{label}.log")
             try:
@@ -219,6 +292,15 @@ def main() -> None:
                             size = f"no page ({error})"
                         print(f"{label:8} {name:40} one view: {size}, {time.perf_counter() - started:.1f} s",
                               file=sys.stderr)
+                for _name, path, signed in pages:  # first views: imports, caches, connections
+                    for _ in range(3):
+                        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
+                                                         headers={"Cookie": cookie} if signed else {})
+                        try:
+                            urllib.request.urlopen(request, timeout=60).read()
+                        except OSError:
+                            pass
+                for name, path, signed in pages:
                     for users in [int(u) for u in args.users.split(",")]:
                         results[(name, users, label)] = load(port, path, users, args.duration,
                                                              cookie if signed else None, script)
@@ -240,9 +322,12 @@ def main() -> None:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
-    load_average = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    load_averages.append(os.getloadavg())
+    load_average = " -> ".join(f"{x[0]:.1f}" for x in load_averages)
     print(f"\n{args.offers:,} offers, {args.needs:,} needs, {args.suggestions:,} suggestions, PostgreSQL, gunicorn 2 workers, wrk 2 threads, "
-          f"{args.duration} s per row; baseline {args.baseline}; load average {load_average}\n")
+          f"{args.duration} s per row; baseline {args.baseline} (indexes it already had kept: "
+          f"{', '.join(sorted(kept)) or 'none'}); load average (1 min) at start, before baseline, before now, "
+          f"at the end: {load_average}\n")
     print("| page | users | baseline req/s | now req/s | ratio | baseline p50 / p95 ms | now p50 / p95 ms | failed (base / now) |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, _path, _signed in pages:
@@ -252,6 +337,9 @@ def main() -> None:
             print(f"| {name} | {users} | {base['rps']:.1f} | {now['rps']:.1f} | {ratio} | "
                   f"{base['p50']:.0f} / {base['p95']:.0f} | {now['p50']:.0f} / {now['p95']:.0f} | "
                   f"{base['failed']} / {now['failed']} |")
+    print("\nEXPLAIN (ANALYZE, BUFFERS) of the list queries (this checkout's statements; baseline = the schema "
+          "without the indexes it lacked)")
+    print("\n".join(plans))
 
 
 if __name__ == "__main__":

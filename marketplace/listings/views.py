@@ -13,6 +13,7 @@ from wtforms import HiddenField
 
 from marketplace.core.permissions import can_edit, role_required
 from marketplace.listings import query as listing_query, services as listings
+from marketplace.listings.card_views import listing_card
 from marketplace.accounts.services import can_publish
 from marketplace.core.urls import safe_next
 from marketplace.core.web import attempt
@@ -32,6 +33,7 @@ def build_blueprint(kind, import_name, url_prefix, form_class, create, update, c
     create/update/change_status are the kind's service functions: the only writers.
     """
     bp = Blueprint(kind.name, import_name, url_prefix=url_prefix)
+    bp.add_app_template_global(listing_card, "listing_card")
     template = f"{kind.name}/%s.html"
 
     def editable(item_id: int):

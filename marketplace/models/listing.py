@@ -93,6 +93,14 @@ class Need(ListingMixin, db.Model):
         return self.status in ("open", "in_progress")
 
 
+# Needs are browsable in two statuses: the (status, published_at, id) index cannot give one order
+# across both, so PostgreSQL sorted every open need for a deep page. This index holds the list's
+# rows in the list's order (the queries name the statuses as literals, see listings/query.py).
+Index("ix_needs_visible_published", Need.published_at, Need.id,
+      postgresql_where=Need.status.in_(("open", "in_progress")),
+      sqlite_where=Need.status.in_(("open", "in_progress")))
+
+
 def _refresh_search_text(_mapper, _connection, target) -> None:
     parts = [target.title or "", target.description or "", " ".join(target.tags or [])]
     target.search_text = fold_text(" ".join(parts))

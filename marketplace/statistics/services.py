@@ -7,12 +7,12 @@ spans several départements (an EPCI) counts in each of them on the map, once in
 from __future__ import annotations
 
 import statistics as pystats
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
 from sqlalchemy import Select, func, select, union
 
+from marketplace.core.cached import remembered
 from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import end_read
 from marketplace.models import (CollectivityDepartement, CollectivityRegion, ConventionVersion, DayLog, Departement,
@@ -20,6 +20,7 @@ from marketplace.models import (CollectivityDepartement, CollectivityRegion, Con
                                 SignedCopy, SkillOffer, Suggestion)
 from marketplace.models.pairing_documents import SIGNATORIES
 from marketplace.statistics.filters import Filters, Scope
+from marketplace.statistics.grouping import counted_by, days_between, median_days, month_of
 
 APPROVED = ("proposed", "declined", "expired", "engaged")
 
@@ -49,7 +50,21 @@ class Overview:
 
 def known_territories() -> tuple[dict[str, str], dict[str, str]]:
     """Départements and régions (code -> name): the reference geography's, plus any code a
-    collectivity is linked to (named by its code) so that no figure is left off the map's table."""
+    collectivity is linked to (named by its code) so that no figure is left off the map's table.
+    Kept a minute: they change with the yearly geography import."""
+    return remembered("statistics.territories", _territories)
+
+
+def public_overview(filters: Filters, scope: Scope) -> Overview:
+    """`overview`, kept a minute (PUBLIC_COUNTS_TTL) for the public aggregates: everyone sees the
+    same national figures, which cost a few hundred milliseconds of SQL at 100,000 offers.
+    Coordinators and administrators get them computed for their scope on every view."""
+    if not scope.public:
+        return overview(filters, scope)
+    return remembered(f"statistics.overview:{filters!r}", lambda: overview(filters, scope))
+
+
+def _territories() -> tuple[dict[str, str], dict[str, str]]:
     departements = dict(db.session.execute(select(Departement.code, Departement.name)).all())
     regions = dict(db.session.execute(select(Region.code, Region.name)).all())
     for code in db.session.scalars(select(CollectivityDepartement.departement_code).distinct()):
@@ -100,15 +115,16 @@ def _count(query: Select) -> int:
 
 
 def _by_place(link, code_column, ids_query: Select) -> dict[str, int]:
-    """How many of the rows' collectivities fall in each département (or région)."""
+    """How many of the rows' collectivities fall in each département (or région).
+
+    Rows are counted per collectivity first, then those counts (one per collectivity, not one
+    per offer) are joined to the territories and summed."""
     rows = ids_query.subquery()
-    grouped = (select(code_column, func.count()).select_from(rows)
-               .join(link, link.collectivity_id == rows.c.collectivity_id).group_by(code_column))
-    return {code: count for code, count in db.session.execute(grouped).all()}
-
-
-def _months(moments) -> dict[str, int]:
-    return dict(sorted(Counter(m.strftime("%Y-%m") for m in moments if m is not None).items()))
+    per_collectivity = (select(rows.c.collectivity_id, func.count().label("n"))
+                        .group_by(rows.c.collectivity_id).subquery())
+    grouped = (select(code_column, func.sum(per_collectivity.c.n)).select_from(per_collectivity)
+               .join(link, link.collectivity_id == per_collectivity.c.collectivity_id).group_by(code_column))
+    return {code: int(count) for code, count in db.session.execute(grouped).all()}
 
 
 def _median_days(pairs) -> float | None:
@@ -125,11 +141,10 @@ def _as_datetime(value):
     return None
 
 
-def _conventions_signed(engagement_ids: list[int]) -> dict[int, datetime]:
+def _conventions_signed(engagement_ids: Select) -> dict[int, datetime]:
     """pairing id -> when its first convention got its last signatory's file, for the
-    conventions every signatory has signed (the signature = the upload of the signed PDF)."""
-    if not engagement_ids:
-        return {}
+    conventions every signatory has signed (the signature = the upload of the signed PDF).
+    One row per signed copy: a few per engagement, however many offers there are."""
     rows = db.session.execute(
         select(Engagement.pairing_id, ConventionVersion.id, SignedCopy.party, SignedCopy.uploaded_at)
         .join(ConventionVersion, ConventionVersion.engagement_id == Engagement.id)
@@ -148,18 +163,21 @@ def _conventions_signed(engagement_ids: list[int]) -> dict[int, datetime]:
 
 
 def overview(filters: Filters, scope: Scope) -> Overview:
-    """Compute the page's figures for this viewer's scope and these filters."""
+    """Compute the page's figures for this viewer's scope and these filters.
+
+    Every count is grouped by the database (one row per month, domain, stage or place comes
+    back, never one per offer): the page holds 100,000 offers (issue 13)."""
     result = Overview()
-    offers = _restrict(select(SkillOffer.id, SkillOffer.collectivity_id, SkillOffer.published_at, SkillOffer.domain)
-                       .where(SkillOffer.published_at.is_not(None)),
+    offers = _restrict(select(SkillOffer.collectivity_id, month_of(SkillOffer.published_at).label("month"),
+                              SkillOffer.domain.label("domain")).where(SkillOffer.published_at.is_not(None)),
                        SkillOffer.collectivity_id, SkillOffer.published_at, SkillOffer.domain, filters, scope)
-    needs = _restrict(select(Need.id, Need.collectivity_id, Need.published_at, Need.domain)
-                      .where(Need.published_at.is_not(None)),
+    needs = _restrict(select(Need.collectivity_id, month_of(Need.published_at).label("month"),
+                             Need.domain.label("domain")).where(Need.published_at.is_not(None)),
                       Need.collectivity_id, Need.published_at, Need.domain, filters, scope)
     suggestions = _restrict(select(Suggestion.id, Need.collectivity_id).join(Need, Need.id == Suggestion.need_id),
                             Need.collectivity_id, Suggestion.created_at, Need.domain, filters, scope)
-    pairings = _restrict(select(Pairing.id, Pairing.status, Pairing.reason, Pairing.decided_at, Need.published_at,
-                                Need.collectivity_id).join(Need, Need.id == Pairing.need_id),
+    pairings = _restrict(select(Pairing.id, Pairing.status.label("status"), Pairing.reason, Pairing.decided_at,
+                                Need.published_at, Need.collectivity_id).join(Need, Need.id == Pairing.need_id),
                          Need.collectivity_id, Pairing.created_at, Need.domain, filters, scope)
     sheets = _restrict(select(PracticeSheet.id, PracticeSheet.collectivity_id)
                        .where(PracticeSheet.status == "published"),
@@ -168,51 +186,54 @@ def overview(filters: Filters, scope: Scope) -> Overview:
                        .join(PracticeSheet, PracticeSheet.id == PracticeReuse.sheet_id),
                        PracticeReuse.collectivity_id, PracticeReuse.inspired_at, PracticeSheet.domain, filters, scope)
 
-    offer_rows, need_rows = db.session.execute(offers).all(), db.session.execute(needs).all()
-    pairing_rows = db.session.execute(pairings).all()
-    statuses = Counter(row.status for row in pairing_rows)
-    result.pairings_by_status = dict(statuses)
+    offer_groups, need_groups = counted_by(offers, "month", "domain"), counted_by(needs, "month", "domain")
+    statuses = dict(counted_by(pairings, "status"))
+    result.pairings_by_status = statuses
+    pairing_rows = pairings.subquery()
     if not scope.public:
-        reasons = Counter(row.reason.strip() for row in pairing_rows if row.status == "rejected" and row.reason.strip())
-        result.rejection_reasons = reasons.most_common(10)
+        reason = func.trim(pairing_rows.c.reason)
+        result.rejection_reasons = [tuple(row) for row in db.session.execute(
+            select(reason, func.count()).where(pairing_rows.c.status == "rejected", reason != "")
+            .group_by(reason).order_by(func.count().desc(), reason).limit(10))]
 
-    pairing_ids = [row.id for row in pairing_rows]
-    engagement_rows = db.session.execute(
-        select(Engagement.id, Engagement.planned_days, Engagement.pairing_id).where(Engagement.pairing_id.in_(pairing_ids))
-    ).all() if pairing_ids else []
-    engagement_ids = [row.id for row in engagement_rows]
+    pairing_ids = select(pairing_rows.c.id)
+    engagement_ids = select(Engagement.id).where(Engagement.pairing_id.in_(pairing_ids))
+    engagements, days_planned = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Engagement.planned_days), 0))
+        .where(Engagement.pairing_id.in_(pairing_ids))).one()
     logged = db.session.scalar(select(func.coalesce(func.sum(DayLog.days), 0))
-                               .where(DayLog.engagement_id.in_(engagement_ids))) if engagement_ids else 0
+                               .where(DayLog.engagement_id.in_(engagement_ids)))
     ratings = db.session.execute(select(func.avg(Feedback.rating), func.count())
-                                 .where(Feedback.engagement_id.in_(engagement_ids))).one() if engagement_ids else (None, 0)
+                                 .where(Feedback.engagement_id.in_(engagement_ids))).one()
     signed_on = _conventions_signed(engagement_ids)
 
-    approved = [row for row in pairing_rows if row.status in APPROVED]
+    approved = pairing_rows.c.status.in_(APPROVED)
     result.totals = {
-        "offers": len(offer_rows), "needs": len(need_rows), "suggestions": _count(suggestions),
-        "approved": len(approved), "rejected": statuses.get("rejected", 0),
-        "engagements": len(engagement_rows), "conventions_signed": len(signed_on),
-        "days_planned": round(sum(row.planned_days for row in engagement_rows), 1),
+        "offers": sum(n for *_key, n in offer_groups), "needs": sum(n for *_key, n in need_groups),
+        "suggestions": _count(suggestions),
+        "approved": sum(n for status, n in statuses.items() if status in APPROVED),
+        "rejected": statuses.get("rejected", 0),
+        "engagements": engagements, "conventions_signed": len(signed_on),
+        "days_planned": round(float(days_planned or 0), 1),
         "days_logged": round(float(logged or 0), 1),
         "rating": round(float(ratings[0]), 1) if ratings[0] is not None else None, "ratings": ratings[1],
         "sheets": _count(sheets), "reuses": _count(reuses),
     }
-    published = {row.id: row.published_at for row in pairing_rows}
+    published = dict(db.session.execute(select(Pairing.id, Need.published_at).join(Need, Need.id == Pairing.need_id)
+                                        .where(Pairing.id.in_(list(signed_on)))).all()) if signed_on else {}
     result.medians = {
-        "need_to_approval": _median_days((_as_datetime(row.published_at), _as_datetime(row.decided_at))
-                                         for row in approved),
-        "need_to_signature": _median_days((_as_datetime(published[pid]), _as_datetime(day))
+        "need_to_approval": median_days(select(days_between(pairing_rows.c.published_at, pairing_rows.c.decided_at))
+                                        .where(approved)),
+        "need_to_signature": _median_days((_as_datetime(published.get(pid)), _as_datetime(day))
                                           for pid, day in signed_on.items()),
     }
+    approved_months = select(month_of(pairing_rows.c.decided_at).label("month")).where(
+        approved, pairing_rows.c.decided_at.is_not(None))
     result.by_month = {
-        "offers": _months(row.published_at for row in offer_rows),
-        "needs": _months(row.published_at for row in need_rows),
-        "approved": _months(row.decided_at for row in approved),
+        "offers": _sum_by(offer_groups, 0), "needs": _sum_by(need_groups, 0),
+        "approved": dict(sorted(counted_by(approved_months, "month"))),
     }
-    result.by_domain = {
-        "offers": dict(Counter(row.domain for row in offer_rows)),
-        "needs": dict(Counter(row.domain for row in need_rows)),
-    }
+    result.by_domain = {"offers": _sum_by(offer_groups, 1), "needs": _sum_by(need_groups, 1)}
     measures = {"offers": offers, "needs": needs, "pairings": pairings, "reuses": reuses}
     for name, query in measures.items():
         ids = select(query.subquery().c.collectivity_id)
@@ -220,3 +241,12 @@ def overview(filters: Filters, scope: Scope) -> Overview:
         result.by_region[name] = _by_place(CollectivityRegion, CollectivityRegion.region_code, ids)
     end_read()
     return result
+
+
+def _sum_by(groups: list[tuple], position: int) -> dict:
+    """Counts of (month, domain, count) groups summed by the key at `position`, months in order."""
+    sums: dict = {}
+    for group in groups:
+        if group[position] is not None:
+            sums[group[position]] = sums.get(group[position], 0) + group[-1]
+    return dict(sorted(sums.items())) if position == 0 else sums

@@ -30,7 +30,7 @@ def index():
     except ServiceError as refused:
         error, filters = refused, Filters()
     scope = scope_for(current_user)
-    overview = services.overview(filters, scope)
+    overview = services.public_overview(filters, scope)
     level = "reg" if request.args.get("carte") == "regions" else "dep"
     places = regions if level == "reg" else departements
     by_place = overview.by_region if level == "reg" else overview.by_departement
