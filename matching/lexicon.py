@@ -101,10 +101,15 @@ class Lexicon:
         in the text too. ``raw_text`` (the text as written) decides the "stricte" terms."""
         if not words:
             return []
-        stems = [stem(w) for w in words]
+        stems = list(map(stem, words))  # stem is lru_cache'd: map keeps the hits in C
+        starts = self._starts
+        if starts.keys().isdisjoint(stems):  # most texts: no form starts here
+            return []
         found = []
         for i, s in enumerate(stems):
-            for key, entry, side in self._starts.get(s, ()):
+            if s not in starts:
+                continue
+            for key, entry, side in starts[s]:
                 n = len(key)
                 if tuple(stems[i : i + n]) != key:
                     continue

@@ -58,14 +58,20 @@ def analyse(text: str, tags, lexicon=None) -> tuple[list[str], list[str]]:
     acronym, abbreviation or synonym found in the text or the tags are added to the first
     list (not to the tag block: a tag stays what its author chose).
     """
-    tag_words = [w for t in tags for w in tokens(t)]
     words = tokens(text)
+    tag_words, tag_extra = _analyse_tags(tuple(tags), lexicon)
     if lexicon is not None:
-        extra = lexicon.expand(words, text)
-        if tags:
-            extra += lexicon.expand(tag_words, " ; ".join(tags))
-        return words + tag_words + extra, tag_words
-    return words + tag_words, tag_words
+        return words + tag_words + lexicon.expand(words, text) + tag_extra, list(tag_words)
+    return words + tag_words, list(tag_words)
+
+
+@lru_cache(maxsize=65_536)
+def _analyse_tags(tags: tuple, lexicon) -> tuple[list[str], list[str]]:
+    # Documents share a small set of tags (domains, skills): analysed once per tag set.
+    # The lists are shared between callers: `analyse` copies before anyone may mutate them.
+    tag_words = [w for t in tags for w in tokens(t)]
+    extra = lexicon.expand(tag_words, " ; ".join(tags)) if lexicon is not None and tags else []
+    return tag_words, extra
 
 
 def _word_counts(word_lists, word_index: dict[str, int]):
