@@ -17,6 +17,7 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 from .text import stem, tokens
@@ -106,10 +107,9 @@ class Lexicon:
         if starts.keys().isdisjoint(stems):  # most texts: no form starts here
             return []
         found = []
-        for i, s in enumerate(stems):
-            if s not in starts:
-                continue
-            for key, entry, side in starts[s]:
+        # positions whose stem starts a form, selected in C (most words start none)
+        for i in compress(range(len(stems)), map(starts.__contains__, stems)):
+            for key, entry, side in starts[stems[i]]:
                 n = len(key)
                 if tuple(stems[i : i + n]) != key:
                     continue

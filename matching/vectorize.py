@@ -69,9 +69,14 @@ def analyse(text: str, tags, lexicon=None) -> tuple[list[str], list[str]]:
 def _analyse_tags(tags: tuple, lexicon) -> tuple[list[str], list[str]]:
     # Documents share a small set of tags (domains, skills): analysed once per tag set.
     # The lists are shared between callers: `analyse` copies before anyone may mutate them.
-    tag_words = [w for t in tags for w in tokens(t)]
+    tag_words = [w for t in tags for w in _tag_tokens(t)]
     extra = lexicon.expand(tag_words, " ; ".join(tags)) if lexicon is not None and tags else []
     return tag_words, extra
+
+
+@lru_cache(maxsize=65_536)
+def _tag_tokens(tag: str) -> tuple[str, ...]:
+    return tuple(tokens(tag))
 
 
 def _word_counts(word_lists, word_index: dict[str, int]):

@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 from matching import Document, MatchEngine
-from matching import fitting
+from matching import corpus as corpus_module, fitting
+from matching.parallel import resolve_n_jobs
 from matching.lexicon import load as load_lexicon
 from matching.vectorize import Weights, analyse, fit_space, vectorize
 
@@ -113,8 +114,8 @@ def test_documents_without_any_word_can_be_fitted():
 def test_processes_and_chunks_do_not_change_the_fit(monkeypatch):
     docs, lex, weights = corpus(500, seed=3), load_lexicon("fr-admin"), WEIGHTS[0]
     expected = fitting.fit_matrix(docs, lex, weights, n_jobs=1)
-    monkeypatch.setattr(fitting, "CHUNK_SIZE", 37)
-    monkeypatch.setattr(fitting, "PARALLEL_MIN_DOCS", 10)
+    monkeypatch.setattr(corpus_module, "CHUNK_SIZE", 37)
+    monkeypatch.setattr(corpus_module, "PARALLEL_MIN_DOCS", 10)
     monkeypatch.setattr(fitting, "WEIGHT_ROWS", 29)
     assert_same_space(expected, fitting.fit_matrix(docs, lex, weights, n_jobs=1))
     assert_same_space(expected, fitting.fit_matrix(docs, lex, weights, n_jobs=2))
@@ -143,11 +144,11 @@ def test_resolve_n_jobs_follows_scikit_learn():
     import os
 
     cores = os.cpu_count() or 1
-    assert fitting.resolve_n_jobs(None) == 1
-    assert fitting.resolve_n_jobs(1) == 1
-    assert fitting.resolve_n_jobs(3) == 3
-    assert fitting.resolve_n_jobs(-1) == cores
-    assert fitting.resolve_n_jobs(-cores - 5) == 1
+    assert resolve_n_jobs(None) == 1
+    assert resolve_n_jobs(1) == 1
+    assert resolve_n_jobs(3) == 3
+    assert resolve_n_jobs(-1) == cores
+    assert resolve_n_jobs(-cores - 5) == 1
 
 
 PEAK_SCRIPT = textwrap.dedent(
