@@ -176,3 +176,45 @@ def test_fit_peak_memory_stays_under_twice_the_index():
                          capture_output=True, text=True, check=True)
     peak, index_bytes = map(int, out.stdout.split())
     assert peak <= 2 * index_bytes, f"fit peak {peak / 2**20:.0f} MiB for an index of {index_bytes / 2**20:.0f} MiB"
+
+
+# -- the faster text functions give what the straightforward ones gave ---------------------------
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from matching import text as text_module  # noqa: E402
+
+FOLD_ALPHABET = st.sampled_from(list("aAéÉèœŒæßﬁﬂ'’‘ʼ′`´ -_.;0123ẞǅİ\u0301x") + ["ﬀ", "Æ", "ǈ"])
+
+
+def old_fold(text: str) -> str:
+    import unicodedata
+
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower().translate(str.maketrans(text_module._FOLD_MAP))
+
+
+def old_tokens(text: str) -> list[str]:
+    surface = [t for t in text_module._TOKEN_RE.findall(old_fold(text)) if len(t) <= text_module.MAX_TOKEN_LEN]
+    return [t for t in surface if not text_module.is_stop_word(t)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(FOLD_ALPHABET, max_size=60) | st.text(max_size=60))
+def test_fold_and_tokens_are_unchanged(text):
+    assert text_module.fold(text) == old_fold(text)
+    assert text_module.tokens(text) == old_tokens(text)
+    assert text_module.tokens(text + " " + "y" * 45) == old_tokens(text + " " + "y" * 45)  # an over-long token
+
+
+def test_analyse_with_cached_tags_is_the_plain_analysis():
+    lex = load_lexicon("fr-admin")
+    for text, tags in zip(TEXTS, TAGS):
+        words, tag_words = analyse(text, tags, lex)
+        plain_tags = [w for t in tags for w in text_module.tokens(t)]
+        extra = lex.expand(text_module.tokens(text), text) + (lex.expand(plain_tags, " ; ".join(tags)) if tags else [])
+        assert (words, tag_words) == (text_module.tokens(text) + plain_tags + extra, plain_tags)
+        expected = (list(words), list(tag_words))
+        words.append("mutated")  # a caller's change never reaches the cache
+        tag_words.append("mutated")
+        assert analyse(text, tags, lex) == expected
