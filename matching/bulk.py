@@ -14,13 +14,14 @@ path: results are those of ``engine.query_many`` whatever ``n_jobs``.
 from __future__ import annotations
 
 import gc
+import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Sequence
 
 from sklearn.utils.validation import check_is_fitted
 
-from .parallel import fork_context, resolve_n_jobs
+from .parallel import children_allowed, die_with_parent, fork_context, resolve_n_jobs
 from .rules import rules_per_query
 from .types import Document, Match
 
@@ -39,7 +40,8 @@ class BulkQueryError(RuntimeError):
 _SHARED: dict = {}
 
 
-def _install(engine, documents, rules) -> None:
+def _install(parent_pid: int, engine, documents, rules) -> None:
+    die_with_parent(parent_pid)
     _SHARED.update(engine=engine, documents=documents, rules=rules)
 
 
@@ -72,8 +74,8 @@ def query_many(engine, documents: Sequence[Document], k: int = 10, where=None, n
     out: list[list[Match]] = []
     gc.freeze()  # children's collectors leave the inherited objects (and their pages) alone
     try:
-        with ProcessPoolExecutor(n_jobs, mp_context=fork_context(), initializer=_install,
-                                 initargs=(engine, documents, rules)) as pool:
+        with children_allowed(), ProcessPoolExecutor(n_jobs, mp_context=fork_context(), initializer=_install,
+                                                     initargs=(os.getpid(), engine, documents, rules)) as pool:
             for part in pool.map(_answer_range, bounds, [k] * len(bounds)):
                 out.extend(part)
     except BrokenProcessPool as exc:

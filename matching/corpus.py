@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import gc
 import itertools
+import os
 from dataclasses import dataclass
 
 import numpy as np
 
-from .parallel import fork_context, gc_paused, resolve_n_jobs
+from .parallel import children_allowed, die_with_parent, fork_context, gc_paused, resolve_n_jobs
 from .vectorize import analyse
 
 # Documents per analysis chunk: big enough that a chunk's result is cheap to send back,
@@ -54,7 +55,8 @@ def _analyse_chunk(items, lexicon) -> tuple[list[str], np.ndarray, np.ndarray, n
 _WORK: dict = {}
 
 
-def _init_worker(items, lexicon) -> None:
+def _init_worker(parent_pid: int, items, lexicon) -> None:
+    die_with_parent(parent_pid)
     _WORK["items"], _WORK["lexicon"] = items, lexicon
     # Analysis builds no reference cycles; a collection would walk (and copy, page by page,
     # out of the parent's memory) every object inherited by the fork.
@@ -87,7 +89,8 @@ def tokenize(docs, lexicon, n_jobs: int = 1) -> Tokens:
     if n_jobs > 1 and len(items) >= PARALLEL_MIN_DOCS:
         gc.freeze()  # the children's collector leaves the inherited objects alone
         try:
-            with fork_context().Pool(n_jobs, initializer=_init_worker, initargs=(items, lexicon)) as pool:
+            with children_allowed(), fork_context().Pool(n_jobs, initializer=_init_worker,
+                                                         initargs=(os.getpid(), items, lexicon)) as pool:
                 for result in pool.imap(_analyse_range_of, ranges):
                     merge(result)
         finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from contextlib import contextmanager
 
 
@@ -37,3 +38,35 @@ def gc_paused():
     finally:
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def children_allowed():
+    """Let a daemonic process start a pool inside: Celery's prefork workers are daemonic, and
+    multiprocessing refuses them children ("daemonic processes are not allowed to have
+    children") because a terminated daemon would orphan them. Our pools live inside one call
+    and their processes die with their parent (`die_with_parent`), so the flag is lifted while
+    the pool runs."""
+    process = multiprocessing.current_process()
+    daemonic = bool(process._config.get("daemon"))
+    if daemonic:
+        process._config["daemon"] = False
+    try:
+        yield
+    finally:
+        if daemonic:
+            process._config["daemon"] = True
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """In a pool process: be killed when the parent dies (Linux), so that a worker killed mid-task
+    (OOM killer, Celery's time limit, kill -9) leaves no orphans behind."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)

@@ -93,3 +93,25 @@ def test_errors_of_a_query_come_back_as_they_are(engine, queries, parallel_even_
 def test_unfitted_engine():
     with pytest.raises(NotFittedError):
         bulk.query_many(MatchEngine(), [Document(1, "urbanisme")])
+
+
+def _bulk_in_a_daemon(engine, queries, results):
+    bulk.MIN_PARALLEL_QUERIES = 0  # this forked copy of the module only
+    try:
+        results.put(bulk.query_many(engine, queries, k=3, n_jobs=2) == engine.query_many(queries, k=3))
+    except BaseException as exc:  # noqa: BLE001 - reported to the test
+        results.put(repr(exc))
+
+
+def test_works_inside_a_daemonic_process_as_a_celery_prefork_worker(engine, queries):
+    # Celery's prefork children are daemonic; multiprocessing refuses to let those start
+    # processes ("daemonic processes are not allowed to have children").
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
+    daemon = ctx.Process(target=_bulk_in_a_daemon, args=(engine, queries, results), daemon=True)
+    daemon.start()
+    outcome = results.get(timeout=120)
+    daemon.join(30)
+    assert outcome is True

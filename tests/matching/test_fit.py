@@ -218,3 +218,27 @@ def test_analyse_with_cached_tags_is_the_plain_analysis():
         words.append("mutated")  # a caller's change never reaches the cache
         tag_words.append("mutated")
         assert analyse(text, tags, lex) == expected
+
+
+def _fit_in_a_daemon(docs, results):
+    corpus_module.PARALLEL_MIN_DOCS = 10  # this forked copy of the module only
+    corpus_module.CHUNK_SIZE = 50
+    try:
+        lex, weights = load_lexicon("fr-admin"), WEIGHTS[0]
+        got, expected = fitting.fit_matrix(docs, lex, weights, n_jobs=2), reference_fit(docs, lex, weights)
+        assert_same_space(expected, got)
+        results.put(True)
+    except BaseException as exc:  # noqa: BLE001 - reported to the test
+        results.put(repr(exc))
+
+
+def test_fit_on_processes_inside_a_daemonic_process_as_a_celery_prefork_worker():
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
+    daemon = ctx.Process(target=_fit_in_a_daemon, args=(corpus(300), results), daemon=True)
+    daemon.start()
+    outcome = results.get(timeout=120)
+    daemon.join(30)
+    assert outcome is True
