@@ -53,3 +53,12 @@ def test_progress_counts_every_open_need(db, offers_and_needs):
     seen = []
     suggestions.match_all_needs(n_jobs=1, progress=seen.append)
     assert sum(seen) == sum(1 for n in offers_and_needs if n.status == "open")
+
+
+def test_the_nightly_refit_stores_every_open_need_suggestions(db, offers_and_needs):
+    from workers.tasks import refit_all
+
+    assert db.session.query(Suggestion).count() == 0
+    refit_all()  # the beat task's body, run here
+    stored = _stored(db)
+    assert stored and suggestions.match_all_needs(n_jobs=1) == 0  # already up to date
