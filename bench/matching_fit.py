@@ -76,6 +76,9 @@ def baseline_tree(path: str, commit: str) -> str:
 def timed(fn):
     t, c = time.perf_counter(), os.times()
     result = fn()
+    for matches in result:  # reasons read as the service stores them (they may be computed lazily)
+        for m in matches:
+            m.reasons
     c2 = os.times()
     cpu = c2.user + c2.system - c.user - c.system + c2.children_user + c2.children_system - c.children_user - c.children_system
     return result, time.perf_counter() - t, cpu
@@ -107,6 +110,13 @@ def bulk_rows(docs, n_bulk: int, params: dict, n_jobs: int) -> list[str]:
     return rows
 
 
+def bulk_only(docs, args, params) -> None:
+    print("\n| docs | bulk | wall | CPU (+ children) | speed-up (wall) | load avg |")
+    print("| ---: | --- | ---: | ---: | ---: | --- |")
+    for row in bulk_rows(docs, args.bulk, params, args.n_jobs):
+        print(row, flush=True)
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--fit-worker":
         fit_worker(sys.argv[2], sys.argv[3], json.loads(sys.argv[4]))
@@ -119,6 +129,7 @@ def main() -> None:
     parser.add_argument("--baseline-commit", default="83049f9")
     parser.add_argument("--baseline-tree", default="/tmp/fit-base")
     parser.add_argument("--repeat", type=int, default=1, help="fits per code version (medians)")
+    parser.add_argument("--skip-fit", action="store_true", help="bulk rows only (e.g. copied into another branch's tree)")
     args = parser.parse_args()
     params = {"gram_mode": "affix", "gram_sizes": [4, 6]} if args.gram_mode == "affix" else {}
 
@@ -126,11 +137,13 @@ def main() -> None:
     sys.path.insert(0, os.path.join(ROOT, "bench"))
     from matching_speed import make_docs
 
-    base = baseline_tree(args.baseline_tree, args.baseline_commit)
     print(f"load average (1/5/15 min) at start: {load()}; {os.cpu_count()} cores; MatchEngine(**{params})", flush=True)
     t = time.perf_counter()
     docs = make_docs(args.n, seed=1, prefix="d")
     with tempfile.TemporaryDirectory() as tmp:
+        if args.skip_fit:
+            return bulk_only(docs, args, params)
+        base = baseline_tree(args.baseline_tree, args.baseline_commit)
         docs_path = os.path.join(tmp, "docs.pkl")
         with open(docs_path, "wb") as fh:
             pickle.dump(docs, fh, protocol=pickle.HIGHEST_PROTOCOL)
