@@ -9,7 +9,8 @@ L2-normalised before being weighted and concatenated:
   forms the stemmer misses;
 - ``tag``: stems of the tag words, so that shared tags weigh more than free text.
 
-The vocabulary and idf are learned by `fit_space` and then frozen: a document's
+The vocabulary and idf are learned by `fit_space` (the reference path; `MatchEngine.fit`
+uses `fitting.fit_matrix`, which gives the same arrays faster) and then frozen: a document's
 vector depends only on its own text and on that frozen state, never on the other
 documents added later. Features unseen at fit time are ignored until a refit.
 """
