@@ -134,6 +134,8 @@ class Config:
     MATCHING_REFIT_RATIO = 0.1  # refit an index when more than a tenth of it changed
     MATCHING_INLINE_REFIT_BELOW = _int("MATCHING_INLINE_REFIT_BELOW", 2000)  # small: refit at once
     MATCHING_EXCLUDE_SAME_EPCI = _bool("MATCHING_EXCLUDE_SAME_EPCI", False)
+    # processes answering the nightly bulk queries (-1: all cores; 1: in the worker process)
+    MATCHING_BULK_JOBS = _int("MATCHING_BULK_JOBS", -1)
     # Semantic stage (matching.semantic, French word vectors): re-ranks the lexical candidates by
     # meaning. It costs < 1 ms a need and loses on no benchmark (bench/README-matching.md), but
     # off by default: the cosines of two administrative texts' mean word vectors span only

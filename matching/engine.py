@@ -17,7 +17,8 @@ from .querying import COMMON_MIN_DOCS, COMMON_SHARE, QueryMixin, QueryVector  # 
 from .retrieval import RetrievalMixin
 from .rules import MetaColumns
 from .types import Document, Match  # noqa: F401 (Match re-exported)
-from .vectorize import BLOCKS, Weights, analyse, block_offsets, fit_space, vectorize, vectorize_one
+from .fitting import fit_matrix, transform_matrix
+from .vectorize import BLOCKS, Weights, analyse, block_offsets, vectorize_one
 
 # Calibrated in bench/calibrate_floor.py: see bench/README-matching.md.
 DEFAULT_MIN_SCORE = 0.2
@@ -57,7 +58,8 @@ class MatchEngine(QueryMixin, RetrievalMixin, BaseEstimator):
     - ``lexicon``: the dictionary of acronyms and synonyms applied at analysis on both
       sides ("fr-admin": French local public administration, shipped with the library;
       None: no expansion);
-    - ``n_jobs``: threads for ``query_many`` (results do not depend on it).
+    - ``n_jobs``: threads for ``query_many``, and processes analysing the documents of a
+      large ``fit`` or ``transform`` (results do not depend on it).
 
     Learned attributes: ``vocabs_``, ``idfs_``, ``offsets_``, ``index_``, ``meta_``,
     ``ids_``, ``tags_``, ``row_of_``, ``n_dead_``, ``n_fitted_``.
@@ -112,12 +114,10 @@ class MatchEngine(QueryMixin, RetrievalMixin, BaseEstimator):
         if len(set(ids)) != len(ids):
             dup = next(i for i in ids if ids.count(i) > 1)
             raise ValueError(f"duplicate document id {dup!r} in fit")
-        weights = self._weights()
         lex = self._lexicon()
-        analysed = [analyse(d.text, d.tags, lex) for d in docs]
-        self.vocabs_, self.idfs_, counts = fit_space(analysed, weights.gram_spec, self.max_df)
+        # chunked analysis (on processes for large corpora), CSR built in place: fitting.py
+        self.vocabs_, self.idfs_, matrix = fit_matrix(docs, lex, self._weights(), self.max_df, self.n_jobs)
         self.offsets_ = block_offsets(self.vocabs_)
-        matrix = vectorize(analysed, self.vocabs_, self.idfs_, weights, counts)
         self._set_rows(matrix, docs)
         self.n_fitted_ = len(docs)
         self.lexicon_version_ = lex.version if lex is not None else None
@@ -146,9 +146,7 @@ class MatchEngine(QueryMixin, RetrievalMixin, BaseEstimator):
         """L2-normalised vectors of documents in the fitted feature space (CSR, one row each)."""
         self._check_fitted()
         docs = [self._check_doc(d) for d in documents]
-        lex = self._lexicon()
-        analysed = [analyse(d.text, d.tags, lex) for d in docs]
-        return vectorize(analysed, self.vocabs_, self.idfs_, self._weights())
+        return transform_matrix(docs, self._lexicon(), self.vocabs_, self.idfs_, self._weights(), self.n_jobs)
 
     def _vector_one(self, doc: Document, query: bool = False) -> sp.csr_matrix:
         """One document's vector; a query's counts its unseen words in its norm (see

@@ -17,6 +17,7 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 from .text import stem, tokens
@@ -101,10 +102,14 @@ class Lexicon:
         in the text too. ``raw_text`` (the text as written) decides the "stricte" terms."""
         if not words:
             return []
-        stems = [stem(w) for w in words]
+        stems = list(map(stem, words))  # stem is lru_cache'd: map keeps the hits in C
+        starts = self._starts
+        if starts.keys().isdisjoint(stems):  # most texts: no form starts here
+            return []
         found = []
-        for i, s in enumerate(stems):
-            for key, entry, side in self._starts.get(s, ()):
+        # positions whose stem starts a form, selected in C (most words start none)
+        for i in compress(range(len(stems)), map(starts.__contains__, stems)):
+            for key, entry, side in starts[stems[i]]:
                 n = len(key)
                 if tuple(stems[i : i + n]) != key:
                     continue

@@ -9,7 +9,8 @@ L2-normalised before being weighted and concatenated:
   forms the stemmer misses;
 - ``tag``: stems of the tag words, so that shared tags weigh more than free text.
 
-The vocabulary and idf are learned by `fit_space` and then frozen: a document's
+The vocabulary and idf are learned by `fit_space` (the reference path; `MatchEngine.fit`
+uses `fitting.fit_matrix`, which gives the same arrays faster) and then frozen: a document's
 vector depends only on its own text and on that frozen state, never on the other
 documents added later. Features unseen at fit time are ignored until a refit.
 """
@@ -58,14 +59,25 @@ def analyse(text: str, tags, lexicon=None) -> tuple[list[str], list[str]]:
     acronym, abbreviation or synonym found in the text or the tags are added to the first
     list (not to the tag block: a tag stays what its author chose).
     """
-    tag_words = [w for t in tags for w in tokens(t)]
     words = tokens(text)
+    tag_words, tag_extra = _analyse_tags(tuple(tags), lexicon)
     if lexicon is not None:
-        extra = lexicon.expand(words, text)
-        if tags:
-            extra += lexicon.expand(tag_words, " ; ".join(tags))
-        return words + tag_words + extra, tag_words
-    return words + tag_words, tag_words
+        return words + tag_words + lexicon.expand(words, text) + tag_extra, list(tag_words)
+    return words + tag_words, list(tag_words)
+
+
+@lru_cache(maxsize=65_536)
+def _analyse_tags(tags: tuple, lexicon) -> tuple[list[str], list[str]]:
+    # Documents share a small set of tags (domains, skills): analysed once per tag set.
+    # The lists are shared between callers: `analyse` copies before anyone may mutate them.
+    tag_words = [w for t in tags for w in _tag_tokens(t)]
+    extra = lexicon.expand(tag_words, " ; ".join(tags)) if lexicon is not None and tags else []
+    return tag_words, extra
+
+
+@lru_cache(maxsize=65_536)
+def _tag_tokens(tag: str) -> tuple[str, ...]:
+    return tuple(tokens(tag))
 
 
 def _word_counts(word_lists, word_index: dict[str, int]):

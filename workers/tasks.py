@@ -46,9 +46,11 @@ def refit_index(self, kind: str, force: bool = False) -> None:
 
 @shared_task(name="workers.tasks.refit_all")
 def refit_all() -> None:
-    """Nightly: rebuild every index (offers, needs, practices), so that new words count."""
+    """Nightly: rebuild every index (offers, needs, practices), so that new words count, then
+    store again every open need's suggestions (queries in bulk on all cores)."""
     for kind in matching_index.KINDS:
         matching_index.refit(kind, force=True)
+    suggestions.match_all_needs()
 
 
 @shared_task(bind=True, name="workers.tasks.send_password_reset")

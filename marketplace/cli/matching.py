@@ -24,8 +24,8 @@ def rebuild_command(kind: str, suggest: bool):
             size = matching_index.refit(name, progress=bar.update, force=True)
         click.echo(f"Index {name} : {size} documents, version publiée.")
     if suggest:
-        # Ids first: matching a need commits, which would end a streamed query.
-        need_ids = [need.id for need in matching_index.indexed_items("needs")]
-        with click.progressbar(need_ids, label="Suggestions", show_pos=True) as bar:
-            new = sum(len(suggestions.match_need(need_id)) for need_id in bar)
-        click.echo(f"Suggestions : {len(need_ids)} besoin(s) examiné(s), {new} nouvelle(s) suggestion(s).")
+        # The needs index was just rebuilt: only the suggestions, queries in bulk on all cores.
+        total = matching_index.count_indexable("needs")
+        with click.progressbar(length=total, label="Suggestions", show_pos=True) as bar:
+            new = suggestions.match_all_needs(progress=bar.update)
+        click.echo(f"Suggestions : {total} besoin(s) examiné(s), {new} nouvelle(s) suggestion(s).")

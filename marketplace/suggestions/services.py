@@ -10,6 +10,9 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import force_locale, lazy_gettext as _l, lazy_ngettext
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
+
+from matching import bulk
 from sqlalchemy.dialects import postgresql, sqlite
 
 from marketplace.core.extensions import db
@@ -18,7 +21,7 @@ from marketplace.models.base import utcnow
 from marketplace.suggestions import index as matching_index
 from marketplace.notifications import services as notifications
 from marketplace.core import task_queue
-from marketplace.core.unit_of_work import transactional
+from marketplace.core.unit_of_work import end_read, transactional
 from marketplace.suggestions.explain import reasons_view
 from marketplace.suggestions import semantic
 from marketplace.learning import off_topic, reranker
@@ -70,9 +73,17 @@ def match_need(need_id: int) -> list[int]:
     return _store_need_suggestions(need_id, engine, refit_due)
 
 
+def _need_query(need: Need) -> tuple:
+    """(document, how many offers to ask for, rules) of a need's query to the offers index."""
+    k = current_app.config["MATCHING_TOP_K"]
+    wanted = semantic.pool_size(k) + off_topic.ruled_count(need_id=need.id)
+    return matching_index.need_document(need), wanted, _rules(need, asker_days=need.estimated_days)
+
+
 @transactional
-def _store_need_suggestions(need_id: int, engine, refit_due: bool) -> list[int]:
+def _store_need_suggestions(need_id: int, engine, refit_due: bool, matches: list | None = None) -> list[int]:
     # One unit of work: the suggestions, the refit intent and the coordinators' notifications.
+    # `matches`: the engine's answer to `_need_query`, when already computed (in bulk).
     if refit_due:
         task_queue.enqueue_after_commit(REFIT_TASK, "needs")
     need = db.session.get(Need, need_id)
@@ -80,9 +91,9 @@ def _store_need_suggestions(need_id: int, engine, refit_due: bool) -> list[int]:
         _replace(Suggestion.need_id, need_id, [])
         return []
     k = current_app.config["MATCHING_TOP_K"]
-    wanted = semantic.pool_size(k) + off_topic.ruled_count(need_id=need_id)
-    matches = engine.query(matching_index.need_document(need), k=wanted,
-                           where=_rules(need, asker_days=need.estimated_days)) if engine else []
+    if matches is None:
+        document, wanted, rules = _need_query(need)
+        matches = engine.query(document, k=wanted, where=rules) if engine else []
     matches = semantic.rerank("needs", need, matches)  # by meaning too (unchanged when off)
     live = set(db.session.scalars(select(SkillOffer.id).where(
         SkillOffer.id.in_([m.id for m in matches]), SkillOffer.status == "published")))
@@ -91,6 +102,50 @@ def _store_need_suggestions(need_id: int, engine, refit_due: bool) -> list[int]:
     if new:
         _notify_coordinators(need, sorted(offer for offer, _need in new))
     return sorted(offer for offer, _need in new)
+
+
+def match_all_needs(n_jobs: int | None = None, batch_size: int = 2000, progress=None) -> int:
+    """Store again the suggestions of every open need against the current offers index (nightly,
+    after the refit: new words count, new offers reach old needs); the number of new suggestions.
+
+    The queries are answered in bulk on ``n_jobs`` processes (default MATCHING_BULK_JOBS, -1: all
+    cores; `matching.bulk`), a batch of needs at a time; each need is then stored in its own unit
+    of work exactly as `match_need` stores it. ``progress(n)`` is called as needs are stored.
+    """
+    if n_jobs is None:
+        n_jobs = current_app.config.get("MATCHING_BULK_JOBS", -1)
+    engine = matching_index.current("offers")  # loaded before any unit of work: no snapshot held
+    need_ids = [need.id for need in matching_index.indexed_items("needs")]
+    end_read()
+    new = 0
+    for start in range(0, len(need_ids), batch_size):
+        batch = need_ids[start : start + batch_size]
+        answers = _answer_needs(engine, batch, n_jobs)
+        for need_id in batch:
+            new += len(_store_need_suggestions(need_id, engine, False, matches=answers.get(need_id)))
+            if progress is not None:
+                progress(1)
+    return new
+
+
+def _answer_needs(engine, need_ids: list[int], n_jobs) -> dict[int, list]:
+    """The engine's matches of each open need among ``need_ids``, computed in bulk."""
+    if engine is None:
+        return {}
+    queries = {need.id: _need_query(need) for need in db.session.scalars(
+        select(Need).where(Need.id.in_(need_ids)).options(selectinload(Need.collectivity)))
+        if matching_index.is_indexed("needs", need)}
+    end_read()  # the processes answer without holding a snapshot
+    answers: dict[int, list] = {}
+    # One bulk call per number of offers asked for (needs with pairs ruled off-topic ask more).
+    by_k: dict[int, list[int]] = {}
+    for need_id, (_document, wanted, _rules_) in queries.items():
+        by_k.setdefault(wanted, []).append(need_id)
+    for wanted, ids in by_k.items():
+        found = bulk.query_many(engine, [queries[i][0] for i in ids], k=wanted,
+                                where=[queries[i][2] for i in ids], n_jobs=n_jobs)
+        answers.update(zip(ids, found))
+    return answers
 
 
 def has_suggestions(item) -> bool:

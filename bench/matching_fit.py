@@ -1,0 +1,175 @@
+"""Fit time and peak memory, and bulk querying on processes, beside the code before (issue 13).
+
+    .venv/bin/python bench/matching_fit.py                       # 100,000 documents, 10,000 queries
+    .venv/bin/python bench/matching_fit.py --n 500000 --gram-mode affix --bulk 0
+
+The baseline is the code of ``--baseline-commit`` (before this work), checked out with
+``git worktree add`` into ``--baseline-tree`` and run in the same session: every fit runs in a
+fresh subprocess (one per code version and size), so that its peak memory is its own. Peak =
+growth of the process's resident set high-water mark (VmHWM) during ``fit``, the documents
+already in memory; "index" = ``engine.nbytes()`` (CSR + CSC + champion lists + meta), which the
+peak includes. Documents are bench/matching_speed.py's synthetic French-like documents.
+
+Bulk: the same 10,000 queries with rules against the new engine, answered by
+``engine.query_many`` on one thread, on the engine's threads (before), and by
+``matching.bulk.query_many`` on processes; wall time, and CPU time of the process and its children.
+The machine is shared: the load average is printed beside every row; read the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def rss_kib(field: str) -> int:
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith(field + ":"))
+
+
+def fit_worker(tree: str, docs_path: str, params: dict) -> None:
+    """Run in a subprocess with ``tree`` first on sys.path: fit once, print one JSON line."""
+    sys.path.insert(0, tree)
+    from matching import MatchEngine
+
+    with open(docs_path, "rb") as fh:
+        docs = pickle.load(fh)
+    before = rss_kib("VmRSS")
+    t, c = time.perf_counter(), os.times()
+    engine = MatchEngine(**params).fit(docs)
+    wall, c2 = time.perf_counter() - t, os.times()
+    print(json.dumps({
+        "wall": wall,
+        "cpu": c2.user + c2.system - c.user - c.system,
+        "children_cpu": c2.children_user + c2.children_system - c.children_user - c.children_system,
+        "peak_mib": (rss_kib("VmHWM") - before) / 1024,
+        "index_mib": engine.nbytes() / 2**20,
+        "nnz": int(engine.index_.main.nnz),
+    }))
+
+
+def run_fit(tree: str, docs_path: str, params: dict) -> dict:
+    cmd = [sys.executable, os.path.abspath(__file__), "--fit-worker", tree, docs_path, json.dumps(params)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=tree)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def baseline_tree(path: str, commit: str) -> str:
+    if not os.path.isdir(path):
+        subprocess.run(["git", "-C", ROOT, "worktree", "add", "--detach", path, commit], check=True,
+                       capture_output=True)
+    return path
+
+
+def timed(fn):
+    t, c = time.perf_counter(), os.times()
+    result = fn()
+    for matches in result:  # reasons read as the service stores them (they may be computed lazily)
+        for m in matches:
+            m.reasons
+    c2 = os.times()
+    cpu = c2.user + c2.system - c.user - c.system + c2.children_user + c2.children_system - c.children_user - c.children_system
+    return result, time.perf_counter() - t, cpu
+
+
+def bulk_rows(docs, n_bulk: int, params: dict, n_jobs: int) -> list[str]:
+    sys.path.insert(0, ROOT)
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    from matching_speed import make_docs, rules_for
+
+    from matching import MatchEngine
+    from matching.bulk import query_many
+
+    engine = MatchEngine(**params).fit(docs)
+    queries = make_docs(n_bulk, seed=2, prefix="q", length=(8, 25))
+    where = [rules_for(q) for q in queries]
+    engine.query(queries[0], k=10, where=where[0])  # caches warm, as in a worker
+    threads = engine.n_jobs
+    rows = []
+    engine.set_params(n_jobs=1)
+    one, wall1, cpu1 = timed(lambda: engine.query_many(queries, k=10, where=where))
+    rows.append(f"| {len(docs):,} | {n_bulk:,} queries, `engine.query_many`, 1 thread | {wall1:.1f} s | {cpu1:.1f} s | 1.0x | {load()} |")
+    engine.set_params(n_jobs=threads)
+    thr, wall2, cpu2 = timed(lambda: engine.query_many(queries, k=10, where=where))
+    rows.append(f"| {len(docs):,} | same, `engine.query_many`, {threads} threads (before) | {wall2:.1f} s | {cpu2:.1f} s | {wall1 / wall2:.1f}x | {load()} |")
+    procs, wall3, cpu3 = timed(lambda: query_many(engine, queries, k=10, where=where, n_jobs=n_jobs))
+    same = "identical answers" if procs == one == thr else "ANSWERS DIFFER"
+    rows.append(f"| {len(docs):,} | same, `matching.bulk.query_many`, n_jobs={n_jobs} ({os.cpu_count()} cores) | {wall3:.1f} s | {cpu3:.1f} s | {wall1 / wall3:.1f}x ({same}) | {load()} |")
+    return rows
+
+
+def bulk_only(docs, args, params) -> None:
+    print("\n| docs | bulk | wall | CPU (+ children) | speed-up (wall) | load avg |")
+    print("| ---: | --- | ---: | ---: | ---: | --- |")
+    for row in bulk_rows(docs, args.bulk, params, args.n_jobs):
+        print(row, flush=True)
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--fit-worker":
+        fit_worker(sys.argv[2], sys.argv[3], json.loads(sys.argv[4]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--bulk", type=int, default=10_000, help="queries in bulk (0: skip)")
+    parser.add_argument("--n-jobs", type=int, default=-1, help="processes for bulk (-1: all cores)")
+    parser.add_argument("--gram-mode", choices=["char", "affix"], default="char")
+    parser.add_argument("--baseline-commit", default="83049f9")
+    parser.add_argument("--baseline-tree", default="/tmp/fit-base")
+    parser.add_argument("--repeat", type=int, default=1, help="fits per code version (medians)")
+    parser.add_argument("--skip-fit", action="store_true", help="bulk rows only (e.g. copied into another branch's tree)")
+    args = parser.parse_args()
+    params = {"gram_mode": "affix", "gram_sizes": [4, 6]} if args.gram_mode == "affix" else {}
+
+    sys.path.insert(0, ROOT)
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    from matching_speed import make_docs
+
+    print(f"load average (1/5/15 min) at start: {load()}; {os.cpu_count()} cores; MatchEngine(**{params})", flush=True)
+    t = time.perf_counter()
+    docs = make_docs(args.n, seed=1, prefix="d")
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.skip_fit:
+            return bulk_only(docs, args, params)
+        base = baseline_tree(args.baseline_tree, args.baseline_commit)
+        docs_path = os.path.join(tmp, "docs.pkl")
+        with open(docs_path, "wb") as fh:
+            pickle.dump(docs, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        print(f"{args.n:,} documents generated in {time.perf_counter() - t:.0f} s", flush=True)
+        print()
+        print("| docs | code | fit wall | fit CPU (+ children) | peak RSS growth | index | peak / index | load avg |")
+        print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        results = {}
+        for _ in range(args.repeat):
+            for label, tree in ((f"before ({args.baseline_commit})", base), ("now", ROOT)):
+                r = run_fit(tree, docs_path, params)
+                results.setdefault(label, []).append(r)
+                print(f"| {args.n:,} | {label} | {r['wall']:.1f} s | {r['cpu']:.1f} s (+ {r['children_cpu']:.1f} s) | "
+                      f"{r['peak_mib']:.0f} MiB | {r['index_mib']:.0f} MiB | {r['peak_mib'] / r['index_mib']:.2f} | {load()} |", flush=True)
+        (before, *_), (now, *_) = results.values()
+        med = {k: sorted(x["wall"] for x in v)[len(v) // 2] for k, v in results.items()}
+        b, n = med.values()
+        print(f"\nfit wall median: before {b:.1f} s, now {n:.1f} s ({b / n:.1f}x); peak {before['peak_mib']:.0f} -> {now['peak_mib']:.0f} MiB")
+    if args.bulk:
+        print()
+        print("| docs | bulk | wall | CPU (+ children) | speed-up (wall) | load avg |")
+        print("| ---: | --- | ---: | ---: | ---: | --- |")
+        for row in bulk_rows(docs, args.bulk, params, args.n_jobs):
+            print(row, flush=True)
+    print(f"\nload average at end: {load()}")
+
+
+if __name__ == "__main__":
+    main()
