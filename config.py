@@ -128,6 +128,8 @@ class Config:
     MATCHING_TOP_K = _int("MATCHING_TOP_K", 10)
     MATCHING_REFIT_RATIO = 0.1  # refit an index when more than a tenth of it changed
     MATCHING_INLINE_REFIT_BELOW = _int("MATCHING_INLINE_REFIT_BELOW", 2000)  # small: refit at once
+    # a snapshot of an index is written (in the background) every this many logged changes
+    MATCHING_SNAPSHOT_EVERY = _int("MATCHING_SNAPSHOT_EVERY", 1000)
     MATCHING_EXCLUDE_SAME_EPCI = _bool("MATCHING_EXCLUDE_SAME_EPCI", False)
     # Semantic stage (matching.semantic, French word vectors): re-ranks the lexical candidates by
     # meaning. It costs < 1 ms a need and loses on no benchmark (bench/README-matching.md), but

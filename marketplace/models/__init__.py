@@ -15,7 +15,7 @@ from marketplace.models.geography import (
 from marketplace.models.identity import ExternalIdentity, LoginThrottle, UserSession
 from marketplace.models.learning import DecisionLabel, LexiconProposal, OffTopicPair, RerankerModel
 from marketplace.models.listing import Need, SkillOffer
-from marketplace.models.matching import MatchingIndexState, Suggestion
+from marketplace.models.matching import MatchingIndexChange, MatchingIndexState, Suggestion
 from marketplace.models.messaging import Conversation, ConversationMessage, MessageAttachment, MessageReport, UserBlock
 from marketplace.models.notifications import Notification, NotificationPreference
 from marketplace.models.outbox import OutboxEmail, TaskIntent
@@ -48,6 +48,7 @@ __all__ = [
     "RoleAssignment",
     "SkillOffer",
     "User",
+    "MatchingIndexChange",
     "MatchingIndexState",
     "Notification",
     "NotificationPreference",
