@@ -66,7 +66,7 @@ def save(engine, path) -> None:
         "format": FORMAT,
         "version": VERSION,
         "params": {**engine.get_params(), "gram_sizes": list(engine.gram_sizes)},
-        "ids": "int" if int_ids else "str",
+        "id_type": "int" if int_ids else "str",
         "code_columns": list(meta.code_tables),
         "shape": list(matrix.shape),
         "n_fitted": engine.n_fitted_,
@@ -91,7 +91,7 @@ def save(engine, path) -> None:
 
 def _read_v4(z, header) -> dict:
     """Vocabularies, ids, tags and code tables of a version 4 file."""
-    if header["ids"] == "int":
+    if header["id_type"] == "int":
         ids = z["ids"].tolist()
     else:
         ids = _unpack(z["ids"], z["ids_offsets"])
