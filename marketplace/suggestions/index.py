@@ -100,7 +100,7 @@ def _refit_due(state, changes: int) -> bool:
     return changes > current_app.config["MATCHING_REFIT_RATIO"] * max(state.size_at_refit, 1)
 
 
-def apply_change(kind: str, item_id: int, attempts: int = 5) -> bool:
+def apply_change(kind: str, item_id: int) -> bool:
     """Log one listing's change to its index; True when a refit is now due (the caller enqueues it).
 
     A small index is simply refitted here (words unseen at the last fit count for nothing until
@@ -108,32 +108,27 @@ def apply_change(kind: str, item_id: int, attempts: int = 5) -> bool:
     if it has one, replays the change at once; the others do when they next use the index.
     """
     index_log.ensure_state(kind)
-    for _ in range(attempts):
-        try:
-            refit_due, inline = _log_change(kind, item_id)
-        except Conflict:
-            continue
-        if inline:
-            refit(kind)
-            return False
-        if kind in _CACHE:
-            current(kind)
-        return refit_due
-    raise Conflict(f"could not update the {kind} index after {attempts} attempts")
+    refit_due, inline = _log_change(kind, item_id)
+    if inline:
+        refit(kind)
+        return False
+    if kind in _CACHE:
+        current(kind)
+    return refit_due
 
 
 @transactional
 def _log_change(kind: str, item_id: int) -> tuple[bool, bool]:
-    state = index_log.state(kind, lock=True)
-    # Read under the lock: a change logged after another one of the same item read it after it.
+    state = index_log.claim_seq(kind)
+    # Read once the seq is ours: a change logged after another one of the same item read it after it.
     item = db.session.get(MODELS[kind], item_id, populate_existing=True)
     document = build_document(kind, item) if is_indexed(kind, item) else None
-    changes = state.changes_since_refit + 1
-    seq = index_log.append(kind, state, "upsert" if document else "remove", item_id,
-                           to_json(document) if document else None, changes_since_refit=changes)
+    seq = state.version
+    index_log.add_change(kind, seq, "upsert" if document else "remove", item_id,
+                         to_json(document) if document else None)
     if state.path and (seq - state.snapshot_seq) % current_app.config["MATCHING_SNAPSHOT_EVERY"] == 0:
         task_queue.enqueue_after_commit(SNAPSHOT_TASK, kind)
-    due = _refit_due(state, changes)
+    due = _refit_due(state, state.changes_since_refit)
     inline = due and state.size_at_refit < current_app.config["MATCHING_INLINE_REFIT_BELOW"]
     return due and not inline, inline
 
@@ -179,7 +174,7 @@ def refit(kind: str, progress=None, force: bool = True) -> int | None:
         path.unlink(missing_ok=True)
         logger.info("refit of the %s index dropped: another one switched first", kind)
         return len(docs)
-    shared.generation = switched[0]
+    shared.generation, shared.seq = switched[0], switched[2]
     _CACHE[kind] = shared
     snapshots.remove_stale(kind, keep={str(path), switched[1]})
     logger.info("refitted the %s index: %d documents", kind, len(docs))
@@ -188,16 +183,18 @@ def refit(kind: str, progress=None, force: bool = True) -> int | None:
 
 @transactional
 def _switch(kind: str, generation: int, shared: SharedEngine, path: str, size: int):
-    """Make `path` the index's snapshot, of a new generation; (generation, previous path), or
-    None when another refit switched since `generation`."""
+    """Make `path` the index's snapshot, of a new generation; (generation, previous path, seq the
+    snapshot includes), or None when another refit switched since `generation`."""
     state = index_log.state(kind, lock=True)
     if state.generation != generation:
         return None
     previous_path, previous_seq = state.path, state.snapshot_seq
-    index_log.append(kind, state, "refit", generation=generation + 1, path=path, snapshot_seq=shared.seq,
+    # The marker itself changes no document: the snapshot includes it when nothing came between.
+    included = state.version + 1 if state.version == shared.seq else shared.seq
+    index_log.append(kind, state, "refit", generation=generation + 1, path=path, snapshot_seq=included,
                      size_at_refit=size, changes_since_refit=state.version - shared.seq, refitted_at=utcnow())
-    index_log.prune(kind, min(previous_seq, shared.seq))
-    return generation + 1, previous_path
+    index_log.prune(kind, min(previous_seq, included))
+    return generation + 1, previous_path, included
 
 
 def write_snapshot(kind: str) -> int | None:

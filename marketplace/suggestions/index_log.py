@@ -46,6 +46,29 @@ def _create_state(kind: str) -> None:
     db.session.flush()
 
 
+def claim_seq(kind: str):
+    """Take the next seq of an index (the version it brings) in the caller's unit of work; the
+    state after the increment (version, changes_since_refit, snapshot_seq, size_at_refit, path).
+
+    One atomic increment: it locks the row (PostgreSQL) or the database (SQLite) until the commit,
+    so concurrent writers queue instead of failing, and their changes commit in seq order.
+    """
+    table = MatchingIndexState
+    return db.session.execute(
+        update(table).where(table.kind == kind)
+        .values(version=table.version + 1, changes_since_refit=table.changes_since_refit + 1)
+        .returning(table.version, table.changes_since_refit, table.snapshot_seq, table.size_at_refit, table.path)
+        .execution_options(synchronize_session=False)
+    ).one()
+
+
+def add_change(kind: str, seq: int, op: str, item_id: int | None = None, document: dict | None = None) -> None:
+    """The change row of a seq taken with `claim_seq` (same unit of work)."""
+    db.session.add(MatchingIndexChange(kind=kind, seq=seq, op=op, item_id=item_id, document=document,
+                                       created_at=utcnow()))
+    db.session.flush()
+
+
 def append(kind: str, current: MatchingIndexState, op: str, item_id: int | None = None,
            document: dict | None = None, **values) -> int:
     """Log one change as version `current.version + 1` in the caller's unit of work; its seq.
