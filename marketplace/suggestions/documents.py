@@ -6,6 +6,7 @@ import logging
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload
 
 from matching import Document
 
@@ -76,6 +77,17 @@ def build_document(kind: str, item) -> Document | None:
     except (ArithmeticError, TypeError, ValueError):
         logger.exception("%s %s skipped: no matching document can be built from it", kind, item.id)
         return None
+
+
+def load_item(kind: str, item_id: int):
+    """A listing read afresh with only what its document needs (its collectivity): the joined
+    author or agent and their roles cost most of the time of a change otherwise."""
+    model = MODELS[kind]
+    options = [lazyload("*")]
+    if hasattr(model, "collectivity"):
+        options.append(joinedload(model.collectivity))
+    return db.session.scalars(select(model).where(model.id == item_id).options(*options)
+                              .execution_options(populate_existing=True)).first()
 
 
 def is_indexed(kind: str, item) -> bool:

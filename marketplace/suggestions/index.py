@@ -29,6 +29,7 @@ import os
 import threading
 
 from flask import current_app
+from sqlalchemy import update
 
 from matching import MatchEngine
 
@@ -37,10 +38,11 @@ from marketplace.core import task_queue
 from marketplace.core.errors import Conflict
 from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import end_read, transactional
+from marketplace.models import MatchingIndexState
 from marketplace.models.base import utcnow
 from marketplace.suggestions import index_log, snapshots
 from marketplace.suggestions.documents import (  # noqa: F401  (the names callers import from here)
-    INDEXED_STATUS, KINDS, MODELS, build_document, count_indexable, indexed_items, is_indexed,
+    INDEXED_STATUS, KINDS, MODELS, build_document, count_indexable, indexed_items, is_indexed, load_item,
     need_document, offer_days_available, offer_document, to_json,
 )
 from marketplace.suggestions.shared_engine import SharedEngine
@@ -69,8 +71,8 @@ def current(kind: str, build: bool = True) -> SharedEngine | None:
     if not path:  # never built (e.g. listings loaded by seed-demo): the first worker use builds it
         if not build:
             return None
-        refit(kind)
-        return _CACHE[kind]
+        refit(kind)  # or another process's refit switched first: load that one
+        return current(kind, build=False)
     with _LOADING[kind]:
         shared = _CACHE.get(kind)
         if shared is not None and shared.generation == generation and _catch_up(kind, shared, version):
@@ -107,10 +109,13 @@ def apply_change(kind: str, item_id: int) -> bool:
     a refit, and a refit of a few hundred documents takes milliseconds). This process's engine,
     if it has one, replays the change at once; the others do when they next use the index.
     """
-    index_log.ensure_state(kind)
-    refit_due, inline = _log_change(kind, item_id)
+    logged = _log_change(kind, item_id)
+    if logged is None:  # the index's first change
+        index_log.ensure_state(kind)
+        logged = _log_change(kind, item_id)
+    refit_due, inline = logged
     if inline:
-        refit(kind)
+        refit(kind, force=False)
         return False
     if kind in _CACHE:
         current(kind)
@@ -118,10 +123,12 @@ def apply_change(kind: str, item_id: int) -> bool:
 
 
 @transactional
-def _log_change(kind: str, item_id: int) -> tuple[bool, bool]:
+def _log_change(kind: str, item_id: int) -> tuple[bool, bool] | None:
     state = index_log.claim_seq(kind)
+    if state is None:
+        return None
     # Read once the seq is ours: a change logged after another one of the same item read it after it.
-    item = db.session.get(MODELS[kind], item_id, populate_existing=True)
+    item = load_item(kind, item_id)
     document = build_document(kind, item) if is_indexed(kind, item) else None
     seq = state.version
     index_log.add_change(kind, seq, "upsert" if document else "remove", item_id,
@@ -140,13 +147,12 @@ def refit(kind: str, progress=None, force: bool = True) -> int | None:
     fitting hold no lock; the switch to the new snapshot is one short locked update.
     """
     index_log.ensure_state(kind)
-    state = index_log.state(kind)
-    if not (force or _refit_due(state, state.changes_since_refit)):
-        end_read()
+    claimed = _claim_refit(kind, force)
+    if claimed is None:
         return None
     # The version first, then the rows: a change logged in between is replayed on top (changes
     # are idempotent: remove the item, add its document), never lost.
-    generation, fitted_seq = state.generation, state.version
+    generation, fitted_seq = claimed
     docs = []
     for item in indexed_items(kind):
         document = build_document(kind, item)
@@ -182,6 +188,23 @@ def refit(kind: str, progress=None, force: bool = True) -> int | None:
 
 
 @transactional
+def _claim_refit(kind: str, force: bool) -> tuple[int, int] | None:
+    """Take the refit that is due (or forced): (generation, version) to start from, or None when
+    it is not due or another worker took it. Resetting the count of changes is the claim: the
+    publishes that find the index still due meanwhile do not start refits of their own."""
+    state = index_log.state(kind)
+    if not (force or _refit_due(state, state.changes_since_refit)):
+        return None
+    query = update(MatchingIndexState).where(MatchingIndexState.kind == kind)
+    if not force:
+        query = query.where(MatchingIndexState.changes_since_refit == state.changes_since_refit)
+    result = db.session.execute(query.values(changes_since_refit=0).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return None
+    return state.generation, state.version
+
+
+@transactional
 def _switch(kind: str, generation: int, shared: SharedEngine, path: str, size: int):
     """Make `path` the index's snapshot, of a new generation; (generation, previous path, seq the
     snapshot includes), or None when another refit switched since `generation`."""
@@ -192,7 +215,7 @@ def _switch(kind: str, generation: int, shared: SharedEngine, path: str, size: i
     # The marker itself changes no document: the snapshot includes it when nothing came between.
     included = state.version + 1 if state.version == shared.seq else shared.seq
     index_log.append(kind, state, "refit", generation=generation + 1, path=path, snapshot_seq=included,
-                     size_at_refit=size, changes_since_refit=state.version - shared.seq, refitted_at=utcnow())
+                     size_at_refit=size, refitted_at=utcnow())
     index_log.prune(kind, min(previous_seq, included))
     return generation + 1, previous_path, included
 
@@ -219,10 +242,6 @@ def write_snapshot(kind: str) -> int | None:
 
 @transactional
 def _publish_snapshot(kind: str, generation: int, seq: int, path: str) -> str | None:
-    from sqlalchemy import update
-
-    from marketplace.models import MatchingIndexState
-
     state = index_log.state(kind, lock=True)
     if state.generation != generation or state.snapshot_seq >= seq:
         return None  # a refit or a newer snapshot came first

@@ -48,7 +48,8 @@ def _create_state(kind: str) -> None:
 
 def claim_seq(kind: str):
     """Take the next seq of an index (the version it brings) in the caller's unit of work; the
-    state after the increment (version, changes_since_refit, snapshot_seq, size_at_refit, path).
+    state after the increment (version, changes_since_refit, snapshot_seq, size_at_refit, path),
+    or None when the index has no state row yet (`ensure_state` first).
 
     One atomic increment: it locks the row (PostgreSQL) or the database (SQLite) until the commit,
     so concurrent writers queue instead of failing, and their changes commit in seq order.
@@ -59,7 +60,7 @@ def claim_seq(kind: str):
         .values(version=table.version + 1, changes_since_refit=table.changes_since_refit + 1)
         .returning(table.version, table.changes_since_refit, table.snapshot_seq, table.size_at_refit, table.path)
         .execution_options(synchronize_session=False)
-    ).one()
+    ).first()
 
 
 def add_change(kind: str, seq: int, op: str, item_id: int | None = None, document: dict | None = None) -> None:
