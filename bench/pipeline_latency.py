@@ -31,9 +31,9 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(os.environ.get("ESSAIM_BENCH_ROOT") or Path(__file__).resolve().parents[1])
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from matching_speed import vocabulary  # noqa: E402
 
@@ -228,13 +228,19 @@ def _load() -> str:
 
 
 def _baseline(root: str, argv: list[str]) -> list[dict]:
-    """The same measure run with the code of another checkout (its models, services, workers)."""
+    """The same measure run with the code of another checkout (its models, services, workers): this
+    script is copied into its bench/ folder for the run, so that every import comes from there."""
     import json
+    import shutil
     import subprocess
 
-    env = dict(os.environ, ESSAIM_BENCH_ROOT=root, PYTHONPATH=root)
-    out = subprocess.run([sys.executable, __file__, *argv, "--json"], env=env, cwd=root, check=True,
-                         stdout=subprocess.PIPE, text=True).stdout
+    script = Path(root) / "bench" / "_pipeline_latency_baseline.py"
+    shutil.copy(__file__, script)
+    try:
+        out = subprocess.run([sys.executable, str(script), *argv, "--json"], cwd=root, check=True,
+                             stdout=subprocess.PIPE, text=True).stdout
+    finally:
+        script.unlink(missing_ok=True)
     return json.loads(out.strip().splitlines()[-1])
 
 

@@ -66,7 +66,8 @@ def current(kind: str, build: bool = True) -> SharedEngine | None:
     version, generation, path, snapshot_seq = state.version, state.generation, state.path, state.snapshot_seq
     end_read()  # do not hold a snapshot while replaying and querying
     shared = _CACHE.get(kind)
-    if shared is not None and shared.generation == generation and _catch_up(kind, shared, version):
+    # A newer generation than the state read is this process's own refit, switched since: keep it.
+    if shared is not None and shared.generation >= generation and _catch_up(kind, shared, version):
         return shared
     if not path:  # never built (e.g. listings loaded by seed-demo): the first worker use builds it
         if not build:
@@ -75,7 +76,7 @@ def current(kind: str, build: bool = True) -> SharedEngine | None:
         return current(kind, build=False)
     with _LOADING[kind]:
         shared = _CACHE.get(kind)
-        if shared is not None and shared.generation == generation and _catch_up(kind, shared, version):
+        if shared is not None and shared.generation >= generation and _catch_up(kind, shared, version):
             return shared  # another thread loaded it meanwhile
         if not os.path.exists(path):
             logger.warning("%s index file %s is missing: is MATCHING_INDEX_DIR shared by every worker?", kind, path)
