@@ -133,6 +133,8 @@ class Config:
     MATCHING_TOP_K = _int("MATCHING_TOP_K", 10)
     MATCHING_REFIT_RATIO = 0.1  # refit an index when more than a tenth of it changed
     MATCHING_INLINE_REFIT_BELOW = _int("MATCHING_INLINE_REFIT_BELOW", 2000)  # small: refit at once
+    # a snapshot of an index is written (in the background) every this many logged changes
+    MATCHING_SNAPSHOT_EVERY = _int("MATCHING_SNAPSHOT_EVERY", 1000)
     MATCHING_EXCLUDE_SAME_EPCI = _bool("MATCHING_EXCLUDE_SAME_EPCI", False)
     # processes answering the nightly bulk queries (-1: all cores; 1: in the worker process)
     MATCHING_BULK_JOBS = _int("MATCHING_BULK_JOBS", -1)

@@ -44,6 +44,12 @@ def refit_index(self, kind: str, force: bool = False) -> None:
     task_queue.run_intent(self.request.id, matching_index.refit, kind, force=force)
 
 
+@shared_task(bind=True, name="workers.tasks.snapshot_index")
+def snapshot_index(self, kind: str) -> None:
+    """Save one index's engine as its latest snapshot, so that starting processes replay less."""
+    task_queue.run_intent(self.request.id, matching_index.write_snapshot, kind)
+
+
 @shared_task(name="workers.tasks.refit_all")
 def refit_all() -> None:
     """Nightly: rebuild every index (offers, needs, practices), so that new words count, then

@@ -41,3 +41,28 @@ class MatchingIndexState(db.Model):
     size_at_refit: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     changes_since_refit: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     refitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # `version` is the seq of the last change logged (MatchingIndexChange); `path` is the latest
+    # snapshot, which holds every change up to `snapshot_seq`; `generation` counts refits (a new
+    # vocabulary: a process whose engine is of an older generation loads the snapshot again).
+    snapshot_seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    generation: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+
+
+class MatchingIndexChange(db.Model):
+    """One change of a shared index, in order: `seq` is the index version it brings.
+
+    `document` is the matching document as the writer built it (text, tags, meta), or None when
+    the item left the index; op "refit" marks a switch to a new snapshot generation (no item).
+    Rows older than the previous snapshot are deleted when a new snapshot is published.
+    """
+
+    __tablename__ = "matching_index_changes"
+    __table_args__ = (UniqueConstraint("kind", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    op: Mapped[str] = mapped_column(String(8), nullable=False)  # "upsert" | "remove" | "refit"
+    item_id: Mapped[int | None] = mapped_column(Integer)
+    document: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

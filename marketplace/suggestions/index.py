@@ -1,309 +1,262 @@
-"""The shared MatchEngine indexes (published offers, open needs, published practice sheets),
-persisted and versioned.
+"""The shared MatchEngine indexes (published offers, open needs, published practice sheets): a
+snapshot plus an ordered log of changes, the way search engines keep an index up to date (a
+segment on disk plus a write-ahead log replayed on top).
 
-Every worker process keeps the engine it last loaded with its version; `current(kind)` reloads it
-when the MatchingIndexState row says newer. A change is applied under the row's lock (PostgreSQL)
-and an optimistic version check (any database): load if stale, add/remove, save to a new file, bump
-the version. Readers therefore always load a complete file, and writers never overwrite each other.
+- Publishing, editing or archiving a listing appends one row to `matching_index_changes` and bumps
+  the index version, in one short unit of work holding the state row's lock: O(1), no file written.
+  The row holds the document as the writer built it (not just the item id): every process replays
+  exactly the same documents in the same order, without reading the listing tables again, so all
+  of them hold the same index at the same version (a document rebuilt later by each reader would
+  depend on when it replayed, and cost one query per change).
+- Each process keeps its engine with the seq it reached (`SharedEngine`); `current(kind)` reads the
+  version and replays the changes it has not seen (`engine.add/remove`), never reloading the file.
+- A snapshot (`write_snapshot`, a background task every MATCHING_SNAPSHOT_EVERY changes) saves
+  one process's engine with the seq it includes, outside any lock; a process that starts loads the
+  latest snapshot and replays the changes after it.
+- A refit reads the rows and fits a new vocabulary outside any lock, replays the changes logged
+  meanwhile, writes its snapshot, and only then switches by a short locked update (a new
+  `generation`: processes holding an older one load the new snapshot once).
+- Publishing a snapshot forgets the changes the previous snapshot already held, and files other
+  than the current and previous snapshots are deleted after a grace period.
+
+Snapshots live in MATCHING_INDEX_DIR (the embedded default): several machines need a shared volume
+for it; storing them in PostgreSQL or an object store is left for later (see the README).
 """
 from __future__ import annotations
 
 import logging
 import os
-import time
-import uuid
-from datetime import date
-from pathlib import Path
+import threading
 
 from flask import current_app
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import update
 
-from matching import Document, MatchEngine
+from matching import MatchEngine
 
 from marketplace.admin import lexicon as lexicon_proposals
+from marketplace.core import task_queue
 from marketplace.core.errors import Conflict
 from marketplace.core.extensions import db
 from marketplace.core.unit_of_work import end_read, transactional
-from marketplace.models import MatchingIndexState, Need, PracticeSheet, SkillOffer
+from marketplace.models import MatchingIndexState
 from marketplace.models.base import utcnow
-from marketplace.practices.services.documents import sheet_document
+from marketplace.suggestions import index_log, snapshots
+from marketplace.suggestions.documents import (  # noqa: F401  (the names callers import from here)
+    INDEXED_STATUS, KINDS, MODELS, build_document, count_indexable, indexed_items, is_indexed, load_item,
+    need_document, offer_days_available, offer_document, to_json,
+)
+from marketplace.suggestions.shared_engine import SharedEngine
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("offers", "needs", "practices")
-MODELS = {"offers": SkillOffer, "needs": Need, "practices": PracticeSheet}
-# The status an item has while it belongs in its index.
-INDEXED_STATUS = {"offers": "published", "needs": "open", "practices": "published"}
-# Per process: kind -> (file, engine). Module state on purpose: the cache outlives a task. Each
-# version has its own file name, so comparing names is comparing versions (even across databases).
-_CACHE: dict[str, tuple[str, MatchEngine]] = {}
+SNAPSHOT_TASK = "workers.tasks.snapshot_index"
+# Per process: kind -> SharedEngine. Module state on purpose: the cache outlives a task.
+_CACHE: dict[str, SharedEngine] = {}
+# One snapshot load per index at a time in a process (threads wait for it rather than load twice).
+_LOADING = {kind: threading.Lock() for kind in KINDS}
+index_dir = snapshots.index_dir
+_state = index_log.state
 
 
-def offer_days_available(offer: SkillOffer, today: date | None = None) -> float:
-    """Days the agent can give over the next twelve months of their availability window."""
-    today = today or date.today()
-    start = max(today, offer.available_from or today)
-    # A date typed as year 9999 has no "one year later": clamp to the last day there is.
-    end_limit = date(start.year + 1, start.month, min(start.day, 28)) if start.year < date.max.year else date.max
-    end = min(offer.available_until or end_limit, end_limit)
-    if end <= start:
-        return 0.0
-    months = (end - start).days / 30.44
-    return round(offer.days_per_month * months, 2)
-
-
-def _place(collectivity) -> dict:
-    if collectivity is None or collectivity.latitude is None or collectivity.longitude is None:
-        return {}
-    return {"lat": collectivity.latitude, "lon": collectivity.longitude}
-
-
-def _meta(item) -> dict:
-    collectivity = item.collectivity
-    return {
-        "collectivity": str(item.collectivity_id),
-        "epci": str(collectivity.epci_id) if collectivity is not None and collectivity.epci_id else None,
-        "modality": item.modality,
-        **_place(collectivity),
-    }
-
-
-def offer_document(offer: SkillOffer) -> Document:
-    """The matching document of an offer: its words, its tags and domain, the facts rules read."""
-    meta = _meta(offer) | {
-        "days_available": offer_days_available(offer),
-        "max_distance_km": offer.max_distance_km,
-    }
-    return Document(offer.id, f"{offer.title}\n{offer.description}", tuple(offer.tags or ()) + (offer.domain,), meta)
-
-
-def need_document(need: Need) -> Document:
-    """The matching document of a need."""
-    meta = _meta(need) | {"days_available": need.estimated_days}
-    return Document(need.id, f"{need.title}\n{need.description}", tuple(need.tags or ()) + (need.domain,), meta)
-
-
-DOCUMENT = {"offers": offer_document, "needs": need_document, "practices": sheet_document}
-
-
-def _document(kind: str, item) -> Document | None:
-    """The matching document of a row, or None (logged) when the row cannot make one: one bad
-    row must cost its own suggestions, never the whole index."""
-    try:
-        return DOCUMENT[kind](item)
-    except (ArithmeticError, TypeError, ValueError):
-        logger.exception("%s %s skipped: no matching document can be built from it", kind, item.id)
-        return None
-
-
-def is_indexed(kind: str, item) -> bool:
-    """Whether an item belongs in its index: published offers, open needs, published sheets."""
-    return item is not None and item.status == INDEXED_STATUS[kind]
-
-
-def index_dir() -> Path:
-    path = Path(current_app.config["MATCHING_INDEX_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _state(kind: str, lock: bool = False) -> MatchingIndexState:
-    query = select(MatchingIndexState).where(MatchingIndexState.kind == kind)
-    if lock:  # and read the row again: a copy loaded before the lock may be stale
-        query = query.with_for_update().execution_options(populate_existing=True)
-    state = db.session.scalars(query).first()
-    if state is None:
-        _ensure_state(kind)
-        state = db.session.scalars(query).one()
-    return state
-
-
-def _ensure_state(kind: str) -> None:
-    # The row is created in a unit of work of its own, before anyone locks it: every process
-    # then locks the same row. Two processes may race to create it; the loser's insert fails.
-    try:
-        _create_state(kind)
-    except IntegrityError:  # another process created it first
-        pass
-
-
-@transactional
-def _create_state(kind: str) -> None:
-    db.session.add(MatchingIndexState(kind=kind, version=0))
-    db.session.flush()
-
-
-def current(kind: str, build: bool = True) -> MatchEngine | None:
-    """This process's engine for `kind`, reloaded if another process published a newer version
-    (None if the file of the current version is missing from MATCHING_INDEX_DIR, or when the
-    index was never built and `build` is False: a page view never fits an index)."""
-    path = _state(kind).path
-    end_read()  # do not hold a snapshot while loading the file and querying
-    cached = _CACHE.get(kind)
-    if cached is not None and cached[0] == path:
-        return cached[1]
+def current(kind: str, build: bool = True) -> SharedEngine | None:
+    """This process's engine for `kind`, brought up to the latest version by replaying the
+    changes it has not seen (None if the snapshot file is missing from MATCHING_INDEX_DIR, or
+    when the index was never built and `build` is False: a page view never fits an index)."""
+    state = index_log.state(kind)
+    version, generation, path, snapshot_seq = state.version, state.generation, state.path, state.snapshot_seq
+    end_read()  # do not hold a snapshot while replaying and querying
+    shared = _CACHE.get(kind)
+    # A newer generation than the state read is this process's own refit, switched since: keep it.
+    if shared is not None and shared.generation >= generation and _catch_up(kind, shared, version):
+        return shared
     if not path:  # never built (e.g. listings loaded by seed-demo): the first worker use builds it
         if not build:
             return None
-        refit(kind)
-        return _CACHE[kind][1]
-    if not os.path.exists(path):
-        logger.warning("%s index file %s is missing: is MATCHING_INDEX_DIR shared by every worker?", kind, path)
-        return None
-    engine = MatchEngine.load(path)
-    _CACHE[kind] = (path, engine)
-    return engine
+        refit(kind)  # or another process's refit switched first: load that one
+        return current(kind, build=False)
+    with _LOADING[kind]:
+        shared = _CACHE.get(kind)
+        if shared is not None and shared.generation >= generation and _catch_up(kind, shared, version):
+            return shared  # another thread loaded it meanwhile
+        if not os.path.exists(path):
+            logger.warning("%s index file %s is missing: is MATCHING_INDEX_DIR shared by every worker?", kind, path)
+            return None
+        shared = SharedEngine(MatchEngine.load(path), generation, snapshot_seq)
+        if not _catch_up(kind, shared, version):  # a newer snapshot pruned the log meanwhile
+            _CACHE.pop(kind, None)
+            return current(kind, build)
+        _CACHE[kind] = shared
+        return shared
 
 
-def _save_new_version(kind: str, state: MatchingIndexState, engine: MatchEngine, **values) -> str:
-    """Write the engine to a new file and bump the version in the current unit of work; its path.
-
-    Raises Conflict when another process bumped the version first (the file is removed again).
-    """
-    path = index_dir() / f"{kind}-{state.version + 1}-{uuid.uuid4().hex[:8]}.npz"
-    engine.save(path)
-    result = db.session.execute(
-        update(MatchingIndexState)
-        .where(MatchingIndexState.kind == kind, MatchingIndexState.version == state.version)
-        .values(version=state.version + 1, path=str(path), **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # someone else moved first: the caller starts again from their version
-        path.unlink(missing_ok=True)
-        _CACHE.pop(kind, None)
-        raise Conflict(f"the {kind} index moved to a newer version meanwhile")
-    return str(path)
+def _catch_up(kind: str, shared: SharedEngine, version: int) -> bool:
+    """Replay the logged changes `shared` has not seen, up to `version`; False if the log no
+    longer holds them all (the caller loads the snapshot instead)."""
+    if shared.seq >= version:
+        return True
+    changes = index_log.changes_after(kind, shared.seq, version)
+    end_read()
+    return shared.apply(changes)
 
 
-def _adopt(kind: str, path: str, engine: MatchEngine, old_path: str | None) -> None:
-    # Only once the new version is committed may this process trust the engine it built.
-    _CACHE[kind] = (path, engine)
-    _remove_stale_files(kind, keep={path, old_path})
-
-
-def _remove_stale_files(kind: str, keep: set) -> None:
-    # Keep the previous file a little: another process may be loading it right now.
-    cutoff = time.time() - 60
-    for file in index_dir().glob(f"{kind}-*.npz"):
-        if str(file) not in keep and file.stat().st_mtime < cutoff:
-            file.unlink(missing_ok=True)
-
-
-def _refit_due(state: MatchingIndexState, changes: int) -> bool:
+def _refit_due(state, changes: int) -> bool:
     return changes > current_app.config["MATCHING_REFIT_RATIO"] * max(state.size_at_refit, 1)
 
 
-def apply_change(kind: str, item_id: int, attempts: int = 5) -> bool:
-    """Bring one listing's entry in the shared index up to date; True when a refit is now due.
+def apply_change(kind: str, item_id: int) -> bool:
+    """Log one listing's change to its index; True when a refit is now due (the caller enqueues it).
 
     A small index is simply refitted here (words unseen at the last fit count for nothing until
-    a refit, and a refit of a few hundred documents takes milliseconds). Each try is one unit of
-    work holding the index row's lock; a try that finds the version moved starts again.
+    a refit, and a refit of a few hundred documents takes milliseconds). This process's engine,
+    if it has one, replays the change at once; the others do when they next use the index.
     """
-    _ensure_exists(kind)
-    for _ in range(attempts):
-        try:
-            refit_due, adopted = _apply_once(kind, item_id)
-        except Conflict:
-            continue
-        _adopt(kind, *adopted)
-        return refit_due
-    raise Conflict(f"could not update the {kind} index after {attempts} attempts")
-
-
-def _ensure_exists(kind: str) -> None:
-    if db.session.get(MatchingIndexState, kind) is None:
-        _ensure_state(kind)
+    logged = _log_change(kind, item_id)
+    if logged is None:  # the index's first change
+        index_log.ensure_state(kind)
+        logged = _log_change(kind, item_id)
+    refit_due, inline = logged
+    if inline:
+        refit(kind, force=False)
+        return False
+    if kind in _CACHE:
+        current(kind)
+    return refit_due
 
 
 @transactional
-def _apply_once(kind: str, item_id: int) -> tuple[bool, tuple]:
-    state = _state(kind, lock=True)
-    changes = state.changes_since_refit + 1
-    if _refit_due(state, changes) and state.size_at_refit < current_app.config["MATCHING_INLINE_REFIT_BELOW"]:
-        return False, _refit_locked(kind, state)
-    cached = _CACHE.get(kind)
-    if cached is not None and cached[0] == state.path:
-        engine = cached[1]
-    elif state.path and os.path.exists(state.path):
-        engine = MatchEngine.load(state.path)
-    else:
-        engine = MatchEngine(lexicon=lexicon_proposals.analysis_lexicon()).fit([])
-    _CACHE.pop(kind, None)  # the engine is about to change: never trust it until committed
-    item = db.session.get(MODELS[kind], item_id)
-    if item_id in engine:
-        engine.remove(item_id)
-    document = _document(kind, item) if is_indexed(kind, item) else None
-    if document is not None:
-        engine.add(document)
-    old_path = state.path
-    path = _save_new_version(kind, state, engine, changes_since_refit=changes)
-    return _refit_due(state, changes), (path, engine, old_path)
-
-
-def indexed_items(kind: str):
-    """The listings that belong in an index, in id order."""
-    model = MODELS[kind]
-    status = INDEXED_STATUS[kind]
-    return db.session.execute(
-        select(model).where(model.status == status).order_by(model.id).execution_options(yield_per=1000)
-    ).scalars()
+def _log_change(kind: str, item_id: int) -> tuple[bool, bool] | None:
+    state = index_log.claim_seq(kind)
+    if state is None:
+        return None
+    # Read once the seq is ours: a change logged after another one of the same item read it after it.
+    item = load_item(kind, item_id)
+    document = build_document(kind, item) if is_indexed(kind, item) else None
+    seq = state.version
+    index_log.add_change(kind, seq, "upsert" if document else "remove", item_id,
+                         to_json(document) if document else None)
+    if state.path and (seq - state.snapshot_seq) % current_app.config["MATCHING_SNAPSHOT_EVERY"] == 0:
+        task_queue.enqueue_after_commit(SNAPSHOT_TASK, kind)
+    due = _refit_due(state, state.changes_since_refit)
+    inline = due and state.size_at_refit < current_app.config["MATCHING_INLINE_REFIT_BELOW"]
+    return due and not inline, inline
 
 
 def refit(kind: str, progress=None, force: bool = True) -> int | None:
     """Rebuild an index from the database (new vocabulary); its size, or None when not due.
 
-    `progress(n)` is called as documents are read (for the CLI's progress bar). Each try is one
-    unit of work holding the index row's lock.
+    `progress(n)` is called as documents are read (for the CLI's progress bar). Reading and
+    fitting hold no lock; the switch to the new snapshot is one short locked update.
     """
-    _ensure_exists(kind)
-    for _ in range(5):
-        try:
-            result = _refit_once(kind, progress, force)
-        except Conflict:
-            continue
-        if result is None:
-            return None
-        size, adopted = result
-        _adopt(kind, *adopted)
-        logger.info("refitted the %s index: %d documents", kind, size)
-        return size
-    raise Conflict(f"could not refit the {kind} index")
-
-
-@transactional
-def _refit_once(kind: str, progress, force: bool):
-    state = _state(kind, lock=True)
-    if not (force or _refit_due(state, state.changes_since_refit)):
+    index_log.ensure_state(kind)
+    claimed = _claim_refit(kind, force)
+    if claimed is None:
         return None
-    adopted = _refit_locked(kind, state, progress)
-    return len(adopted[1].ids_), adopted
-
-
-def _refit_locked(kind: str, state: MatchingIndexState, progress=None) -> tuple:
-    """Fit a new engine on every indexed listing and save it as the next version (in the caller's
-    unit of work, which holds the lock); what `_adopt` needs once committed."""
+    # The version first, then the rows: a change logged in between is replayed on top (changes
+    # are idempotent: remove the item, add its document), never lost.
+    generation, fitted_seq = claimed
     docs = []
     for item in indexed_items(kind):
-        document = _document(kind, item)
+        document = build_document(kind, item)
         if document is not None:
             docs.append(document)
         if progress is not None:
             progress(1)
+    end_read()
     # The shipped dictionary plus the entries administrators accepted (admin.lexicon).
     engine = MatchEngine(lexicon=lexicon_proposals.analysis_lexicon()).fit(docs)
-    old_path = state.path
-    path = _save_new_version(kind, state, engine, size_at_refit=len(docs), changes_since_refit=0,
-                             refitted_at=utcnow())
-    return path, engine, old_path
+    shared = SharedEngine(engine, None, fitted_seq)
+    _catch_up(kind, shared, index_log.state(kind).version)
+    end_read()
+    path = snapshots.new_path(kind, generation + 1, shared.seq)
+    shared.save(path)
+    for _ in range(5):
+        try:
+            switched = _switch(kind, generation, shared, str(path), len(docs))
+            break
+        except Conflict:
+            continue
+    else:
+        switched = None
+    if switched is None:  # another refit switched first: its snapshot is the one
+        path.unlink(missing_ok=True)
+        logger.info("refit of the %s index dropped: another one switched first", kind)
+        return len(docs)
+    shared.generation, shared.seq = switched[0], switched[2]
+    _CACHE[kind] = shared
+    snapshots.remove_stale(kind, keep={str(path), switched[1]})
+    logger.info("refitted the %s index: %d documents", kind, len(docs))
+    return len(docs)
 
 
-def count_indexable(kind: str) -> int:
-    """How many listings a refit of this index would read."""
-    model = MODELS[kind]
-    status = INDEXED_STATUS[kind]
-    return db.session.query(model).filter(model.status == status).count()
+@transactional
+def _claim_refit(kind: str, force: bool) -> tuple[int, int] | None:
+    """Take the refit that is due (or forced): (generation, version) to start from, or None when
+    it is not due or another worker took it. Resetting the count of changes is the claim: the
+    publishes that find the index still due meanwhile do not start refits of their own."""
+    state = index_log.state(kind)
+    if not (force or _refit_due(state, state.changes_since_refit)):
+        return None
+    query = update(MatchingIndexState).where(MatchingIndexState.kind == kind)
+    if not force:
+        query = query.where(MatchingIndexState.changes_since_refit == state.changes_since_refit)
+    result = db.session.execute(query.values(changes_since_refit=0).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return None
+    return state.generation, state.version
+
+
+@transactional
+def _switch(kind: str, generation: int, shared: SharedEngine, path: str, size: int):
+    """Make `path` the index's snapshot, of a new generation; (generation, previous path, seq the
+    snapshot includes), or None when another refit switched since `generation`."""
+    state = index_log.state(kind, lock=True)
+    if state.generation != generation:
+        return None
+    previous_path, previous_seq = state.path, state.snapshot_seq
+    # The marker itself changes no document: the snapshot includes it when nothing came between.
+    included = state.version + 1 if state.version == shared.seq else shared.seq
+    index_log.append(kind, state, "refit", generation=generation + 1, path=path, snapshot_seq=included,
+                     size_at_refit=size, refitted_at=utcnow())
+    index_log.prune(kind, min(previous_seq, included))
+    return generation + 1, previous_path, included
+
+
+def write_snapshot(kind: str) -> int | None:
+    """Save this process's engine (brought up to date) as the index's latest snapshot, outside
+    any lock, then forget the changes the previous snapshot held; the seq saved, or None when
+    there was nothing new to save."""
+    shared = current(kind, build=False)
+    state = index_log.state(kind)
+    snapshot_seq = state.snapshot_seq
+    end_read()
+    if shared is None or shared.seq <= snapshot_seq:
+        return None
+    path = snapshots.new_path(kind, shared.generation, shared.seq)
+    seq = shared.save(path)
+    previous = _publish_snapshot(kind, shared.generation, seq, str(path))
+    if previous is None:
+        path.unlink(missing_ok=True)
+        return None
+    snapshots.remove_stale(kind, keep={str(path), previous})
+    return seq
+
+
+@transactional
+def _publish_snapshot(kind: str, generation: int, seq: int, path: str) -> str | None:
+    state = index_log.state(kind, lock=True)
+    if state.generation != generation or state.snapshot_seq >= seq:
+        return None  # a refit or a newer snapshot came first
+    previous_path, previous_seq = state.path, state.snapshot_seq
+    result = db.session.execute(
+        update(MatchingIndexState)
+        .where(MatchingIndexState.kind == kind, MatchingIndexState.generation == generation,
+               MatchingIndexState.snapshot_seq == previous_seq)
+        .values(path=path, snapshot_seq=seq)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return None
+    index_log.prune(kind, previous_seq)
+    return previous_path or ""
 
 
 def reset_cache() -> None:

@@ -124,7 +124,7 @@ def test_index_version_and_stale_reload(db, world):
     matching_index.reset_cache()
     second = factories.offer(world["agent"], world["villeurbanne"], subject=1)
     _index_offers(second)
-    matching_index._CACHE["offers"] = ("old-file", engine)
+    matching_index._CACHE["offers"] = engine  # the engine it had before: one change behind
     assert second.id in matching_index.current("offers")
 
 

@@ -149,11 +149,18 @@ class Stack:
 
         return create_app(TestingConfig, **self.overrides)
 
-    def start_worker(self, name: str, beat: bool = True, concurrency: int = 2) -> Process:
-        """A real `celery worker` subprocess (with the beat scheduler embedded when `beat`)."""
-        env = dict(os.environ, ESSAIM_WORKER_TEST_CONFIG=json.dumps(self.overrides), PYTHONPATH=str(ROOT))
+    def start_worker(self, name: str, beat: bool = True, concurrency: int = 2, queues: str | None = None,
+                     pool: str | None = None, env: dict | None = None) -> Process:
+        """A real `celery worker` subprocess (with the beat scheduler embedded when `beat`), on
+        `queues` (comma-separated, default: the default queue) with `pool` (default: prefork)."""
+        env = dict(os.environ, ESSAIM_WORKER_TEST_CONFIG=json.dumps(self.overrides), PYTHONPATH=str(ROOT),
+                   **(env or {}))
         args = [CELERY, "-A", "tests.workers.worker_app:celery_app", "worker", "-l", "info", "-n", f"{name}@%h",
                 "--concurrency", str(concurrency), "--without-gossip", "--without-mingle"]
+        if queues:
+            args += ["-Q", queues]
+        if pool:
+            args += ["-P", pool]
         if beat:
             args += ["-B", "-s", str(self.tmp_path / f"beat-{name}")]
         process = Process(args, self.tmp_path / f"worker-{name}.log", env=env)
