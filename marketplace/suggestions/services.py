@@ -10,10 +10,8 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import force_locale, lazy_gettext as _l, lazy_ngettext
 from sqlalchemy import delete, select
-from sqlalchemy.orm import selectinload
-
-from matching import bulk
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
 
 from marketplace.core.extensions import db
 from marketplace.models import Need, Notification, OutboxEmail, RoleAssignment, SkillOffer, Suggestion, User
@@ -142,8 +140,8 @@ def _answer_needs(engine, need_ids: list[int], n_jobs) -> dict[int, list]:
     for need_id, (_document, wanted, _rules_) in queries.items():
         by_k.setdefault(wanted, []).append(need_id)
     for wanted, ids in by_k.items():
-        found = bulk.query_many(engine, [queries[i][0] for i in ids], k=wanted,
-                                where=[queries[i][2] for i in ids], n_jobs=n_jobs)
+        found = engine.query_bulk([queries[i][0] for i in ids], k=wanted,
+                                  where=[queries[i][2] for i in ids], n_jobs=n_jobs)
         answers.update(zip(ids, found))
     return answers
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 
-from matching import MatchEngine
+from matching import MatchEngine, bulk
 
 from marketplace.suggestions.documents import from_json
 
@@ -79,6 +79,12 @@ class SharedEngine:
     def query_many(self, *args, **kwargs):
         with self._lock.reading():
             return self._engine.query_many(*args, **kwargs)
+
+    def query_bulk(self, documents, k: int = 10, where=None, n_jobs: int = -1):
+        """`matching.bulk.query_many` on this engine: processes forked under the read lock, so
+        no change is applied while they answer."""
+        with self._lock.reading():
+            return bulk.query_many(self._engine, documents, k=k, where=where, n_jobs=n_jobs)
 
     def excluded(self, *args, **kwargs):
         with self._lock.reading():

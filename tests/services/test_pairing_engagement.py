@@ -10,7 +10,16 @@ from marketplace.pairings.services import consents, documents, engagement as eng
 from marketplace.core.errors import NotAllowed, ServiceError
 from tests.pairing_world import w  # noqa: F401  (fixture)
 
-START = date.today().replace(month=1, day=10) if date.today().month < 12 else date.today().replace(day=1)
+
+def _past_start(today: date) -> date:
+    """A start ten days ago, moved back a day when the next day would open another budget year:
+    the tests declare days on the start and the day after, both done and in the same year. (The
+    former rule picked 1 December in December, and the day after it was in the future.)"""
+    start = today - timedelta(days=10)
+    return start - timedelta(days=1) if (start + timedelta(days=1)).year != start.year else start
+
+
+START = _past_start(date.today())
 
 
 def terms(**changes):
