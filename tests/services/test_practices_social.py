@@ -136,11 +136,11 @@ def test_new_revision_and_comment_reach_followers_not_the_actor(app, db, make_us
     discussion.follow(editor, "sheet", str(sheet.id))
     editing.save_sheet(sheet, editor, sheet_data(lyon, summary="Mieux"), 1, "précision")
     discussion.add_comment(sheet, editor, "Qu'en pensez-vous ?")
-    mine = db.session.query(Notification).filter_by(user_id=follower.id, kind="practices").all()
+    mine = db.session.query(Notification).filter_by(user_id=follower.id, kind="practices").order_by(Notification.id).all()
     assert len(mine) == 2
     assert "a modifié la fiche" in mine[0].message and mine[0].link == f"/pratiques/{sheet.id}"
     assert db.session.query(Notification).filter_by(user_id=editor.id).count() == 0
-    emails = db.session.query(OutboxEmail).filter_by(user_id=follower.id, kind="practices").all()
+    emails = db.session.query(OutboxEmail).filter_by(user_id=follower.id, kind="practices").order_by(OutboxEmail.id).all()
     assert len(emails) == 2 and emails[0].template == "practice_update"
 
 
