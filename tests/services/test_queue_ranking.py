@@ -2,30 +2,14 @@
 did, page boundaries, filters, statements that do not grow with the rows, a page of bounded size."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from marketplace.models import AgentCapacity, Need, Pairing, SkillOffer, Suggestion
 from marketplace.models.base import utcnow
 from marketplace.pairings.services import queue, queue_ranking
 from tests import pairing_world as pw
 from tests.pairing_world import w  # noqa: F401  (fixture)
-
-
-@contextmanager
-def statements(db):
-    seen = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+from tests.sql_statements import statements
 
 
 def reference_order(db, sort: str) -> list[int]:

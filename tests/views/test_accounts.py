@@ -5,6 +5,7 @@ from flask import session
 
 from marketplace.models import RoleAssignment, User
 from marketplace.models.geography import CollectivityPostalCode
+from tests.sql_statements import statements
 
 PASSWORD = "motdepasse-solide-42"
 REGISTRATION = {
@@ -380,20 +381,13 @@ def test_unknown_role_choice_is_refused_in_french(client, make_user, login, make
 
 def _statements_of_reset_request(client, app, db, address: str) -> list[str]:
     """The SQL statements the forgot-password request runs (the worker has not run yet)."""
-    from sqlalchemy import event
-
     app.extensions["celery"].conf.task_always_eager = False
     app.extensions["celery"].conf.broker_url = "memory://"
     form_page = client.get("/compte/mot-de-passe/oubli")  # CSRF token first, outside the count
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', text(form_page)).group(1)
-    seen = []
-    listener = lambda *args: seen.append(re.sub(r"\s+", " ", args[2]).split(" WHERE ")[0])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with statements(db) as seen:
         client.post("/compte/mot-de-passe/oubli", data={"email": address, "csrf_token": token})
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return seen
+    return [re.sub(r"\s+", " ", statement).split(" WHERE ")[0] for statement in seen]
 
 
 def test_forgot_password_does_the_same_work_for_known_and_unknown_addresses(client, app, db, make_user):

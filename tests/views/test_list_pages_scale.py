@@ -3,28 +3,12 @@ database, whatever the number of cards, and the same page whichever query plan s
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from marketplace.listings import services as listings
 from marketplace.models import Departement, Region, User
-
-
-@contextmanager
-def statements(db):
-    """The SQL statements run inside the block."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+from tests.sql_statements import statements
 
 
 @pytest.fixture
