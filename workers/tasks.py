@@ -10,7 +10,7 @@ from __future__ import annotations
 from celery import shared_task
 from celery.signals import worker_ready
 
-from marketplace.suggestions import index as matching_index, services as suggestions
+from marketplace.suggestions import index as matching_index, nightly, services as suggestions
 
 from marketplace.notifications import services as notifications
 
@@ -56,7 +56,7 @@ def refit_all() -> None:
     store again every open need's suggestions (queries in bulk on all cores)."""
     for kind in matching_index.KINDS:
         matching_index.refit(kind, force=True)
-    suggestions.match_all_needs()
+    nightly.match_all_needs()
 
 
 @shared_task(bind=True, name="workers.tasks.send_password_reset")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from marketplace.suggestions import index as matching_index, services as suggestions
+from marketplace.suggestions import index as matching_index, nightly
 
 matching_cli = AppGroup("matching", help="Index de mise en relation (offres publiées, besoins ouverts).")
 
@@ -27,5 +27,5 @@ def rebuild_command(kind: str, suggest: bool):
         # The needs index was just rebuilt: only the suggestions, queries in bulk on all cores.
         total = matching_index.count_indexable("needs")
         with click.progressbar(length=total, label="Suggestions", show_pos=True) as bar:
-            new = suggestions.match_all_needs(progress=bar.update)
+            new = nightly.match_all_needs(progress=bar.update)
         click.echo(f"Suggestions : {total} besoin(s) examiné(s), {new} nouvelle(s) suggestion(s).")

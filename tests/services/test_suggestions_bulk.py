@@ -6,7 +6,7 @@ import pytest
 
 from matching import bulk
 from marketplace.models import Suggestion
-from marketplace.suggestions import index as matching_index, services as suggestions
+from marketplace.suggestions import index as matching_index, nightly, services as suggestions
 from tests.services.test_suggestions import index_dir, world  # noqa: F401 (fixtures)
 from tests.workers import factories
 
@@ -30,7 +30,7 @@ def offers_and_needs(db, world):  # noqa: F811
 @pytest.mark.parametrize("n_jobs", [1, 2])
 def test_bulk_stores_what_match_need_stores(db, offers_and_needs, monkeypatch, n_jobs):
     monkeypatch.setattr(bulk, "MIN_PARALLEL_QUERIES", 0)  # processes even for ten needs
-    new = suggestions.match_all_needs(n_jobs=n_jobs, batch_size=4)
+    new = nightly.match_all_needs(n_jobs=n_jobs, batch_size=4)
     in_bulk = _stored(db)
     assert new == len(in_bulk) > 0
     assert {need for _o, need, _s, _r in in_bulk} <= {n.id for n in offers_and_needs if n.status == "open"}
@@ -43,15 +43,15 @@ def test_bulk_stores_what_match_need_stores(db, offers_and_needs, monkeypatch, n
 
 
 def test_running_again_changes_nothing(db, offers_and_needs):
-    assert suggestions.match_all_needs(n_jobs=1) > 0
+    assert nightly.match_all_needs(n_jobs=1) > 0
     before = _stored(db)
-    assert suggestions.match_all_needs(n_jobs=1) == 0
+    assert nightly.match_all_needs(n_jobs=1) == 0
     assert _stored(db) == before
 
 
 def test_progress_counts_every_open_need(db, offers_and_needs):
     seen = []
-    suggestions.match_all_needs(n_jobs=1, progress=seen.append)
+    nightly.match_all_needs(n_jobs=1, progress=seen.append)
     assert sum(seen) == sum(1 for n in offers_and_needs if n.status == "open")
 
 
@@ -61,4 +61,4 @@ def test_the_nightly_refit_stores_every_open_need_suggestions(db, offers_and_nee
     assert db.session.query(Suggestion).count() == 0
     refit_all()  # the beat task's body, run here
     stored = _stored(db)
-    assert stored and suggestions.match_all_needs(n_jobs=1) == 0  # already up to date
+    assert stored and nightly.match_all_needs(n_jobs=1) == 0  # already up to date
