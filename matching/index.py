@@ -85,6 +85,14 @@ def resolve(value, n_rows: int, which: int):
     return auto_sizes(n_rows)[which] if value == AUTO else value
 
 
+def row_arrays(matrices: tuple[sp.csr_matrix, sp.csr_matrix | None], r: int) -> tuple[np.ndarray, np.ndarray]:
+    """(column ids, values) of stored row ``r`` in `SparseIndex.row_matrices`, without a sparse slice."""
+    main, delta = matrices
+    m, i = (main, r) if r < main.shape[0] else (delta, r - main.shape[0])
+    lo, hi = m.indptr[i], m.indptr[i + 1]
+    return m.indices[lo:hi], m.data[lo:hi]
+
+
 def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
     """Positions ``starts[i] .. starts[i] + lens[i] - 1`` for every i, concatenated."""
     total = int(lens.sum())
@@ -169,14 +177,11 @@ class SparseIndex:
         """Keep only ``rows`` (compaction after removals)."""
         self._set_main(self.matrix()[rows])
 
-    def row_arrays(self, r: int) -> tuple[np.ndarray, np.ndarray]:
-        """(column ids, values) of one stored row, without a sparse slice."""
+    def row_matrices(self, rows: list[int]) -> tuple[sp.csr_matrix, sp.csr_matrix | None]:
+        """(main, delta or None) holding ``rows``, for `row_arrays` to read later: both are
+        replaced, never written into, when rows are appended, merged or compacted."""
         n_main = self.main.shape[0]
-        m = self.main if r < n_main else self.delta()
-        if r >= n_main:
-            r -= n_main
-        lo, hi = m.indptr[r], m.indptr[r + 1]
-        return m.indices[lo:hi], m.data[lo:hi]
+        return self.main, (self.delta() if any(r >= n_main for r in rows) else None)
 
     def scores(self, cols: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(rows, scores) of every row with a positive dot product with the query (``cols``, ``weights``)."""

@@ -14,6 +14,7 @@ import numpy as np
 
 from .deferred import DeferredMatch, DeferredReasons
 from .explain import QueryWords, common_stems, reasons_many
+from .index import row_arrays
 from .rules import Rules, failures, rules_per_query
 from .types import Document, Exclusion, Match
 from .vectorize import analyse, vectorize_one
@@ -98,13 +99,16 @@ class QueryMixin:
         origin = self._origin(doc, rules)
         lat, lon = self.meta_["lat"], self.meta_["lon"]
         rows = rows.tolist()
-        # what the reasons need, captured now: later updates of the index do not change them
-        x_rows = [self.index_.row_arrays(r) for r in rows]
+        # What the reasons need, captured now: later updates of the index do not change them
+        # (a merge or a compaction builds new matrices, never writes into these ones), so the
+        # rows' arrays are sliced only if the reasons are read.
+        matrices = self.index_.row_matrices(rows)
         tags, lats, lons = [self.tags_[r] for r in rows], lat[rows].tolist(), lon[rows].tolist()
         vocabs, offsets, spec, cache = self.vocabs_, self.offsets_, self._weights().gram_spec, self._word_cache()
         lexicon, common = self._lexicon(), self._common_stems()
 
         def explain():
+            x_rows = [row_arrays(matrices, r) for r in rows]
             words = QueryWords(doc.text, doc.tags, vocabs, offsets, spec, cache, lexicon, common, doc.meta)
             return reasons_many(words, q_row, x_rows, doc.tags, tags, origin, lats, lons)
 

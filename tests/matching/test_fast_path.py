@@ -190,6 +190,20 @@ def test_reasons_read_after_the_index_changed_describe_the_query_time_rows():
     assert [m.reasons for m in res] == [m.reasons for m in eager]
 
 
+def test_reasons_of_pending_rows_survive_their_merge():
+    engine = MatchEngine(merge_every=3, compact_ratio=0.01).fit(corpus(60, 14))
+    q = Document("q", "piscine sport école", ("sport",))
+    for i in range(2):  # pending rows, not merged yet
+        engine.add(Document(f"new{i}", "piscine municipale sport école primaire", ("sport",)))
+    eager = ReferenceEngine.of(engine).query(q, k=5)
+    res = engine.query(q, k=5)
+    assert {"new0", "new1"} <= {m.id for m in res}
+    engine.add(Document("new2", "gymnase", ()))  # the delta is merged into a new main segment
+    for d in corpus(60, 14)[:10]:
+        engine.remove(d.id)  # compacts: every row moves up
+    assert [m.reasons for m in res] == [m.reasons for m in eager]
+
+
 def test_overlap_at_k_is_one_where_the_fast_path_is_exact():
     queries = [Document(f"q{i}", " ".join(WORDS[i : i + 3])) for i in range(0, 24, 3)]
     shares = overlap_at_k(CHURNED, queries, k=5, where={"min_days": 2})
