@@ -2,7 +2,9 @@
 
 A chunk's words become int32 ids as soon as it is analysed (the reference path kept ~45 Python
 strings per document until the end of the fit); chunks are merged in document order, so word
-ids follow first appearance whatever the number of processes.
+ids follow first appearance whatever the number of processes. Each word comes back with its
+stem: the analysis processes have stemmed every word already (the lexicon matches stems), and
+stemming the vocabulary again in the parent was its largest serial step after the analysis.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .parallel import children_allowed, die_with_parent, fork_context, gc_paused, resolve_n_jobs
+from .text import stem
 from .vectorize import analyse
 
 # Documents per analysis chunk: big enough that a chunk's result is cheap to send back,
@@ -27,16 +30,18 @@ PARALLEL_MIN_DOCS = 20_000
 @dataclass
 class Tokens:
     """Analysed documents as arrays: ``ids`` holds each document's text words then its tag
-    words (ids into ``words``), ``n_text``/``n_tag`` how many of each per document."""
+    words (ids into ``words``), ``n_text``/``n_tag`` how many of each per document;
+    ``stems[i]`` is ``text.stem(words[i])``."""
 
     words: list[str]
+    stems: list[str]
     ids: np.ndarray
     n_text: np.ndarray
     n_tag: np.ndarray
 
 
-def _analyse_chunk(items, lexicon) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """(local words, word ids, text counts, tag counts) of a chunk of (text, tags) pairs."""
+def _analyse_chunk(items, lexicon) -> tuple[list[str], list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """(local words, their stems, word ids, text counts, tag counts) of a chunk of (text, tags) pairs."""
     flat: list[str] = []
     n_text = np.empty(len(items), dtype=np.int32)
     n_tag = np.empty(len(items), dtype=np.int32)
@@ -48,7 +53,8 @@ def _analyse_chunk(items, lexicon) -> tuple[list[str], np.ndarray, np.ndarray, n
     # dict.fromkeys keeps first appearance: the chunk's words numbered in order, in C
     local = {w: i for i, w in enumerate(dict.fromkeys(flat))}
     ids = np.fromiter(map(local.__getitem__, flat), dtype=np.int32, count=len(flat))
-    return list(local), ids, n_text, n_tag
+    words = list(local)
+    return words, list(map(stem, words)), ids, n_text, n_tag
 
 
 # A forked worker's inputs, inherited from the parent (Pool initargs are not pickled under fork).
@@ -78,11 +84,14 @@ def tokenize(docs, lexicon, n_jobs: int = 1) -> Tokens:
     ranges = [(i, min(i + CHUNK_SIZE, len(items))) for i in range(0, len(items), CHUNK_SIZE)]
     n_jobs = min(resolve_n_jobs(n_jobs), len(ranges))
     index: dict[str, int] = {}
+    stems: list[str] = []
     parts = []
 
     def merge(result):
-        local_words, ids, n_text, n_tag = result
-        index.update(zip([w for w in local_words if w not in index], itertools.count(len(index))))
+        local_words, local_stems, ids, n_text, n_tag = result
+        new = [i for i, w in enumerate(local_words) if w not in index]
+        index.update(zip([local_words[i] for i in new], itertools.count(len(index))))
+        stems.extend(local_stems[i] for i in new)
         to_global = np.fromiter(map(index.__getitem__, local_words), dtype=np.int32, count=len(local_words))
         parts.append((to_global[ids] if len(ids) else ids, n_text, n_tag))
 
@@ -104,4 +113,4 @@ def tokenize(docs, lexicon, n_jobs: int = 1) -> Tokens:
     def cat(i, dtype):
         return np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, dtype=dtype)
 
-    return Tokens(list(index), cat(0, np.int32), cat(1, np.int32), cat(2, np.int32))
+    return Tokens(list(index), stems, cat(0, np.int32), cat(1, np.int32), cat(2, np.int32))

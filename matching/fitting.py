@@ -23,22 +23,21 @@ import scipy.sparse as sp
 from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from .corpus import Tokens, tokenize
-from .text import normalize_word, stem, word_grams
+from .text import normalize_word, word_grams
 from .vectorize import BLOCKS, DTYPE, Weights
 
 # Rows weighted per step: bounds the per-entry temporaries (~20 bytes an entry).
 WEIGHT_ROWS = 16_384
 
 
-def feature_map(words: list[str], vocabs: dict, gram_spec, grow: bool) -> tuple[sp.csr_matrix, int, int]:
+def feature_map(words: list[str], stems: list[str], vocabs: dict, gram_spec, grow: bool) -> tuple[sp.csr_matrix, int, int]:
     """(map, n_stems, n_grams): the sparse map (2 words) x (stems + grams + stems) of each word
     as a text word (rows < len(words)) and as a tag word (rows after). With ``grow`` the
     vocabularies are extended in word order (stems first, then n-grams); otherwise unknown
-    features are dropped."""
+    features are dropped. ``stems[i]`` is the stem of ``words[i]`` (`corpus.Tokens`)."""
     stem_vocab, gram_vocab = vocabs["stem"], vocabs["gram"]
     stem_ids = np.full(len(words), -1, dtype=np.int64)
-    for i, w in enumerate(words):
-        s = stem(w)
+    for i, s in enumerate(stems):
         j = stem_vocab.get(s)
         if j is None and grow:
             j = stem_vocab[s] = len(stem_vocab)
@@ -177,7 +176,7 @@ def fit_matrix(docs, lexicon, weights: Weights, max_df: float = 1.0, n_jobs: int
     give, faster and leaner."""
     tokens = tokenize(docs, lexicon, n_jobs)
     vocabs = {"stem": {}, "gram": {}}
-    fmap, n_stem, n_gram = feature_map(tokens.words, vocabs, weights.gram_spec, grow=True)
+    fmap, n_stem, n_gram = feature_map(tokens.words, tokens.stems, vocabs, weights.gram_spec, grow=True)
     counts, df = count_matrix(tokens, fmap)
     del tokens, fmap
     if max_df < 1.0:
@@ -200,7 +199,7 @@ def transform_matrix(docs, lexicon, vocabs, idfs, weights: Weights, n_jobs: int 
     """Vectors of ``docs`` in a frozen feature space (what `vectorize.vectorize` gives)."""
     tokens = tokenize(docs, lexicon, n_jobs)
     frozen = {"stem": vocabs["stem"], "gram": vocabs["gram"]}
-    fmap, _, _ = feature_map(tokens.words, frozen, weights.gram_spec, grow=False)
+    fmap, _, _ = feature_map(tokens.words, tokens.stems, frozen, weights.gram_spec, grow=False)
     counts, _ = count_matrix(tokens, fmap)
     del tokens, fmap
     return weight_in_place(counts, idfs, weights)
