@@ -215,8 +215,8 @@ def test_auto_sizes_grow_with_the_index():
     from matching.index import auto_sizes
 
     assert auto_sizes(0) == auto_sizes(100_000) == (2000, 30_000, 100)
-    assert auto_sizes(1_000_000) == (20_000, 300_000, 500)
-    assert auto_sizes(2_000_000) == (40_000, 600_000, 1000)
+    assert auto_sizes(1_000_000) == (20_000, 300_000, 1000)
+    assert auto_sizes(2_000_000) == (40_000, 600_000, 2000)
     engine = MatchEngine(champion_size=4).fit(corpus(100, 15))
     assert engine.get_params()["rerank_size"] == engine.get_params()["query_budget"] == "auto"
     assert engine._sizes() == (30_000, 100)
