@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import pickle
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -159,9 +160,12 @@ def main() -> None:
                 print(f"| {args.n:,} | {label} | {r['wall']:.1f} s | {r['cpu']:.1f} s (+ {r['children_cpu']:.1f} s) | "
                       f"{r['peak_mib']:.0f} MiB | {r['index_mib']:.0f} MiB | {r['peak_mib'] / r['index_mib']:.2f} | {load()} |", flush=True)
         (before, *_), (now, *_) = results.values()
-        med = {k: sorted(x["wall"] for x in v)[len(v) // 2] for k, v in results.items()}
+        med = {k: statistics.median(x["wall"] for x in v) for k, v in results.items()}
+        cpu = {k: statistics.median(x["cpu"] for x in v) for k, v in results.items()}
         b, n = med.values()
-        print(f"\nfit wall median: before {b:.1f} s, now {n:.1f} s ({b / n:.1f}x); peak {before['peak_mib']:.0f} -> {now['peak_mib']:.0f} MiB")
+        bc, nc = cpu.values()
+        print(f"\nfit medians: wall before {b:.1f} s, now {n:.1f} s ({b / n:.1f}x); CPU of the parent before {bc:.1f} s, "
+              f"now {nc:.1f} s; peak {before['peak_mib']:.0f} -> {now['peak_mib']:.0f} MiB")
     if args.bulk:
         print()
         print("| docs | bulk | wall | CPU (+ children) | speed-up (wall) | load avg |")
