@@ -22,6 +22,7 @@ from sqlalchemy.pool import NullPool
 from config import TestingConfig
 from marketplace import create_app
 from marketplace.core.extensions import db as _db
+from tests.url_builders import share_compiled_url_builders
 
 class _CompiledTemplates(jinja2.BytecodeCache):
     """Compiled templates shared by the apps of one test process. Each test's app has its own
@@ -43,6 +44,10 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
 COMPILED_TEMPLATES = _CompiledTemplates()
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def pytest_configure(config):
+    share_compiled_url_builders()
 
 
 def pytest_report_header(config):
