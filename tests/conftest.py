@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import uuid
 
 import jinja2
 import pytest
 from flask import g
 from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, StaticPool
 
 from config import TestingConfig
 from marketplace import create_app
@@ -98,6 +99,34 @@ class PostgresSchema:
         self.admin.dispose()
 
 
+class SqliteSchema:
+    """The models' tables built once per test process in an in-memory SQLite database; each
+    test's database starts as a copy of it. sqlite3's backup API copies the empty schema's pages
+    in about a millisecond, where `create_all` issued every CREATE statement again for each test
+    (~0.15 s of CPU a test)."""
+
+    def __init__(self):
+        import marketplace.models  # noqa: F401  (every table in the metadata)
+
+        self.template = sqlite3.connect(":memory:", check_same_thread=False)
+        self._engine = create_engine("sqlite://", creator=lambda: self.template, poolclass=StaticPool)
+        _db.metadata.create_all(self._engine)
+
+    def connect(self) -> sqlite3.Connection:
+        """A new in-memory database holding the empty tables (the app's engine calls it)."""
+        connection = sqlite3.connect(":memory:", check_same_thread=False)
+        self.template.backup(connection)
+        return connection
+
+
+@pytest.fixture(scope="session")
+def sqlite_schema():
+    if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        yield None
+        return
+    yield SqliteSchema()
+
+
 @pytest.fixture(scope="session")
 def postgres_schema():
     url = os.environ.get("TEST_DATABASE_URL", "")
@@ -110,7 +139,7 @@ def postgres_schema():
 
 
 @pytest.fixture
-def app(tmp_path, postgres_schema):
+def app(tmp_path, postgres_schema, sqlite_schema):
     url = os.environ.get("TEST_DATABASE_URL", "")
     overrides = {"MAIL_FILE_PATH": str(tmp_path / "mail"), "GEO_CACHE_DIR": str(tmp_path / "geo"),
                  "MATCHING_INDEX_DIR": str(tmp_path / "matching")}
@@ -125,6 +154,7 @@ def app(tmp_path, postgres_schema):
         }
     else:
         overrides["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
+        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {"creator": sqlite_schema.connect}
     application = create_app(TestingConfig, **overrides)
     application.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     # The test holds an app context, which Flask reuses for every request, so `g` would carry
@@ -132,8 +162,6 @@ def app(tmp_path, postgres_schema):
     # request with an empty `g`, as a server does.
     application.before_request_funcs.setdefault(None, []).insert(0, lambda: vars(g).clear())
     with application.app_context():
-        if postgres_schema is None:
-            _db.create_all()
         yield application
         _db.session.remove()
         _db.engine.dispose()
