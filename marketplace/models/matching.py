@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.core.extensions import db
@@ -66,3 +66,34 @@ class MatchingIndexChange(db.Model):
     item_id: Mapped[int | None] = mapped_column(Integer)
     document: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class MatchingIndexSnapshot(db.Model):
+    """One snapshot file of a shared index stored in the database (MATCHING_SNAPSHOT_STORE=database).
+
+    The row is written first, then the file's chunks, each committed on its own; `completed_at`
+    is set (with the size, chunk count and SHA-256 of the whole file) only once every chunk is
+    committed, and only a completed snapshot is read or published. `written_at` moves with each
+    chunk: an upload in progress is never taken for an abandoned one and removed under it.
+    """
+
+    __tablename__ = "matching_index_snapshots"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)  # the key in MatchingIndexState.path
+    kind: Mapped[str] = mapped_column(String(10), nullable=False, index=True)
+    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    chunks: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class MatchingIndexSnapshotChunk(db.Model):
+    """One chunk (a few MiB) of a stored snapshot: writer and reader hold one chunk at a time."""
+
+    __tablename__ = "matching_index_snapshot_chunks"
+
+    name: Mapped[str] = mapped_column(ForeignKey("matching_index_snapshots.name", ondelete="CASCADE"),
+                                      primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
