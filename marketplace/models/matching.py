@@ -28,9 +28,10 @@ class Suggestion(TimestampMixin, db.Model):
 
 
 class MatchingIndexState(db.Model):
-    """The current version of one shared index (offers or needs) and the file that holds it.
+    """The current version of one shared index (offers or needs) and the snapshot that holds it.
 
-    Each worker process keeps the version it loaded; when the row says newer, it reloads the file.
+    Each worker process keeps the version it reached; when the row says newer, it replays the
+    changes logged since (or loads the snapshot of a newer generation).
     """
 
     __tablename__ = "matching_index_states"
@@ -41,8 +42,9 @@ class MatchingIndexState(db.Model):
     size_at_refit: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     changes_since_refit: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     refitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # `version` is the seq of the last change logged (MatchingIndexChange); `path` is the latest
-    # snapshot, which holds every change up to `snapshot_seq`; `generation` counts refits (a new
+    # `version` is the seq of the last change logged (MatchingIndexChange); `path` is the key of the
+    # latest snapshot in its store (suggestions/snapshots.py; an absolute file path in rows written
+    # before keys), which holds every change up to `snapshot_seq`; `generation` counts refits (a new
     # vocabulary: a process whose engine is of an older generation loads the snapshot again).
     snapshot_seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     generation: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")

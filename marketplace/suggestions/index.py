@@ -82,9 +82,10 @@ def current(kind: str, build: bool = True) -> SharedEngine | None:
         if shared is not None and shared.generation >= generation and _catch_up(kind, shared, version):
             return shared  # another thread loaded it meanwhile
         engine = snapshots.load(path)
+        moved = index_log.state(kind).path != path
         end_read()  # a download from the database store read in a transaction
-        if engine is None:
-            return None
+        if engine is None:  # removed as stale during a long download: a newer one is published
+            return current(kind, build) if moved else None
         shared = SharedEngine(engine, generation, snapshot_seq)
         if not _catch_up(kind, shared, version):  # a newer snapshot pruned the log meanwhile
             _CACHE.pop(kind, None)
