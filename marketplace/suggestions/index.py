@@ -84,14 +84,17 @@ def current(kind: str, build: bool = True) -> SharedEngine | None:
         engine = snapshots.load(path)
         moved = index_log.state(kind).path != path
         end_read()  # a download from the database store read in a transaction
-        if engine is None:  # removed as stale during a long download: a newer one is published
-            return current(kind, build) if moved else None
-        shared = SharedEngine(engine, generation, snapshot_seq)
-        if not _catch_up(kind, shared, version):  # a newer snapshot pruned the log meanwhile
-            _CACHE.pop(kind, None)
-            return current(kind, build)
-        _CACHE[kind] = shared
-        return shared
+        if engine is not None:
+            shared = SharedEngine(engine, generation, snapshot_seq)
+            if _catch_up(kind, shared, version):
+                _CACHE[kind] = shared
+                return shared
+            _CACHE.pop(kind, None)  # a newer snapshot pruned the log meanwhile
+        elif not moved:
+            return None
+    # Once the lock is released (it is not reentrant): the newer snapshot, which pruned the log
+    # past this one or replaced it, and had it removed as stale, during a long download.
+    return current(kind, build)
 
 
 def _catch_up(kind: str, shared: SharedEngine, version: int) -> bool:
@@ -101,7 +104,9 @@ def _catch_up(kind: str, shared: SharedEngine, version: int) -> bool:
         return True
     changes = index_log.changes_after(kind, shared.seq, version)
     end_read()
-    return shared.apply(changes)
+    # Seqs have no holes: short of `version` means the log was pruned past this engine (no rows
+    # at all is not "nothing to replay").
+    return shared.apply(changes) and shared.seq >= version
 
 
 def _refit_due(state, changes: int) -> bool:

@@ -5,6 +5,7 @@ Runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL."""
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import timedelta
 
 import pytest
@@ -209,6 +210,51 @@ def test_a_state_holding_an_absolute_folder_path_still_loads(app, db, people, tm
         app.config["MATCHING_SNAPSHOT_STORE"] = store
         matching_index.reset_cache()
         assert sorted(matching_index.current("offers").ids_) == sorted(o.id for o in offers)
+
+
+class _NotReentrant:
+    """The loading lock, failing where the real one would wait for ever: taken again by its holder."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+
+    def __enter__(self):
+        if not self._lock.acquire(timeout=5):
+            raise AssertionError("the loading lock was taken again by the thread holding it")
+
+    def __exit__(self, *_exc):
+        self._lock.release()
+
+
+@pytest.mark.parametrize("meanwhile", ["log pruned past it", "removed as stale"])
+def test_a_load_overtaken_by_newer_snapshots_follows_them(app, db, people, tmp_path, monkeypatch, meanwhile):
+    offers = _offers(people, range(4))
+    matching_index.refit("offers")
+    first = _state(db).path
+    offers += _offers(people, [4, 5])
+    for offer in offers[-2:]:
+        matching_index.apply_change("offers", offer.id)
+    _another_machine(app, tmp_path)
+    monkeypatch.setitem(matching_index._LOADING, "offers", _NotReentrant())
+    load = snapshots.load
+
+    def overtaken(key):
+        if key == first:  # while machine b fetches it, machine a refits twice
+            app.config["MATCHING_INDEX_DIR"] = str(tmp_path / "machine-a")
+            matching_index.refit("offers")
+            matching_index.refit("offers")
+            matching_index.reset_cache()
+            app.config["MATCHING_INDEX_DIR"] = str(tmp_path / "machine-b")
+            if meanwhile == "removed as stale":
+                snapshot_rows.remove([first])
+        return load(key)
+
+    monkeypatch.setattr(snapshots, "load", overtaken)
+    engine = matching_index.current("offers")
+    state = _state(db)
+    assert (engine.generation, engine.seq) == (state.generation, state.version) == (3, state.snapshot_seq)
+    assert sorted(engine.ids_) == sorted(o.id for o in offers)
+    assert (tmp_path / "machine-b" / state.path).exists()  # fetched from the database
 
 
 def test_an_unknown_store_is_refused_with_the_variable_named(app):
