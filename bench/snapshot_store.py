@@ -93,6 +93,12 @@ def measure(app, shared, root: Path, repeat: int, trace: bool) -> dict:
     return results
 
 
+def _chunk_mib() -> int:
+    from marketplace.suggestions import snapshot_rows
+
+    return snapshot_rows.CHUNK_BYTES // 2**20
+
+
 def _must(result):
     if result is None or result is False:
         raise RuntimeError("the snapshot did not load: see the log")
@@ -104,6 +110,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000, help="indexed documents")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--trace", action="store_true", help="also the Python memory peak (slower runs)")
+    parser.add_argument("--storage", choices=["extended", "external"], default="extended",
+                        help="PostgreSQL TOAST storage of the chunks: extended (default, compressed) or external")
     args = parser.parse_args()
     os.environ.setdefault("CI", "")
     from matching import MatchEngine
@@ -122,12 +130,19 @@ def main() -> None:
             sys.exit("PostgreSQL does not answer: the database store is measured on PostgreSQL only")
         try:
             with app_context(stack) as app:
+                if args.storage == "external":
+                    from marketplace.core.extensions import db
+
+                    with db.engine.begin() as conn:
+                        conn.exec_driver_sql("ALTER TABLE matching_index_snapshot_chunks "
+                                             "ALTER COLUMN data SET STORAGE EXTERNAL")
                 results = measure(app, shared, Path(tmp), args.repeat, args.trace)
         finally:
             stack.close()
     size = results.pop("size")
     print(f"\nload average after: {_load()}; {args.n:,} documents, snapshot {size / 2**20:.0f} MiB, "
-          f"{args.repeat} runs; PostgreSQL on the same machine")
+          f"{args.repeat} runs; PostgreSQL on the same machine, chunks of {_chunk_mib()} MiB, "
+          f"TOAST storage {args.storage}")
     print("\n| store | operation | wall median (min–max) s | CPU median s | MiB/s (wall) | Python peak MiB |")
     print("|---|---|---:|---:|---:|---:|")
     for name, runs in results.items():

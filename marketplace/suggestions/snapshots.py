@@ -103,11 +103,15 @@ def local_path(key: str) -> Path | None:
     """A local file holding snapshot `key`, fetched into the cache if this machine lacks it; None
     (logged) when the store does not have it."""
     path = _file(key)
-    if path.exists():
-        if store() == "database":
+    cached = store() == "database" and not os.path.isabs(key)
+    try:
+        if cached:
             os.utime(path)  # read just now: not pruned from the cache under a process opening it
-        return path
-    if store() == "database" and not os.path.isabs(key) and snapshot_rows.download(key, path):
+        if path.exists():
+            return path
+    except FileNotFoundError:  # not in this machine's cache (or pruned this instant)
+        pass
+    if cached and snapshot_rows.download(key, path):
         _prune(_kind(key), keep={key})
         return path
     logger.warning("index snapshot %s is missing (store %s; with the folder store, is MATCHING_INDEX_DIR "
