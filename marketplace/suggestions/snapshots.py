@@ -6,10 +6,11 @@
   (`snapshot_rows`), so machines share nothing but the database; MATCHING_INDEX_DIR is then each
   machine's local cache: the writer's file stays there, and a process that needs a snapshot its
   machine does not have streams it into the cache once, then loads the file.
-- S3-compatible object storage is not built: no maintained client (boto3, minio) is installed in
-  the project's environment and no object store is reachable from the development and CI
-  machines to test one against; a mock-only backend would prove nothing. It would be a third
-  store with the same functions (write, local_path, is_complete, discard, remove_stale).
+- S3-compatible object storage is not built: the project's environment has no maintained client
+  (boto3 is only in the machine's system Python, not in requirements.txt), and no object store
+  runs on or is reachable from the development and CI machines to test one against; a backend
+  tested only against a mock (moto) would prove nothing. It would be a third store with the same
+  functions (write, local_path, is_complete, discard, remove_stale) and the same local cache.
 
 A snapshot's key (`MatchingIndexState.path`) is its file name, the same in every store; an
 absolute path, as the folder store wrote before keys, still reads as that file.
