@@ -73,24 +73,33 @@ def measure(app, shared, root: Path, repeat: int, trace: bool) -> dict:
 
     for i in range(repeat):
         key = snapshots.new_name("offers", 1, shared.seq)
-        run("publish, folder", "folder", root / "folder", lambda: snapshots.write(key, shared.save))
-        run("load, folder", "folder", root / "folder", lambda: _must(snapshots.load(key)))
+        run("folder: publish", "folder", root / "folder", lambda: snapshots.write(key, shared.save))
+        run("folder: load", "folder", root / "folder", lambda: _must(snapshots.load(key)))
         file = root / "folder" / key
         results["size"] = file.stat().st_size
         alone = f"offers-alone-{i}.npz"
-        run("upload alone, database", "database", root / "folder", lambda: snapshot_rows.upload(alone, "offers", file))
-        run("download alone, database", "database", root / "folder",
+        run("database: upload alone", "database", root / "folder", lambda: snapshot_rows.upload(alone, "offers", file))
+        results["stored"] = _stored_bytes()
+        run("database: download alone", "database", root / "folder",
             lambda: _must(snapshot_rows.download(alone, root / f"download-{i}")))
         key = snapshots.new_name("offers", 1, shared.seq)
-        run("publish, database", "database", root / "writer", lambda: snapshots.write(key, shared.save))
-        run("load, database, empty cache", "database", root / f"reader-{i}", lambda: _must(snapshots.load(key)))
-        run("load, database, cached", "database", root / f"reader-{i}", lambda: _must(snapshots.load(key)))
+        run("database: publish", "database", root / "writer", lambda: snapshots.write(key, shared.save))
+        run("database: load, empty cache", "database", root / f"reader-{i}", lambda: _must(snapshots.load(key)))
+        run("database: load, cached", "database", root / f"reader-{i}", lambda: _must(snapshots.load(key)))
         snapshot_rows.remove([alone, key])  # the disk holds one run's rows at a time
         for folder in (root / "folder", root / "writer", root / f"reader-{i}"):
             for stale in folder.glob("offers-*"):
                 stale.unlink()
         (root / f"download-{i}").unlink()
     return results
+
+
+def _stored_bytes() -> int:
+    """What the chunks table takes on disk (PostgreSQL: one snapshot's rows at this point)."""
+    from marketplace.core.extensions import db
+
+    with db.engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT pg_total_relation_size('matching_index_snapshot_chunks')").scalar()
 
 
 def _chunk_mib() -> int:
@@ -110,8 +119,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000, help="indexed documents")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--trace", action="store_true", help="also the Python memory peak (slower runs)")
-    parser.add_argument("--storage", choices=["extended", "external"], default="extended",
-                        help="PostgreSQL TOAST storage of the chunks: extended (default, compressed) or external")
+    parser.add_argument("--storage", choices=["external", "extended"], default="external",
+                        help="PostgreSQL TOAST storage of the chunks: external (the model's: uncompressed) "
+                             "or extended (PostgreSQL's default: compressed)")
     args = parser.parse_args()
     os.environ.setdefault("CI", "")
     from matching import MatchEngine
@@ -130,25 +140,25 @@ def main() -> None:
             sys.exit("PostgreSQL does not answer: the database store is measured on PostgreSQL only")
         try:
             with app_context(stack) as app:
-                if args.storage == "external":
+                if args.storage == "extended":
                     from marketplace.core.extensions import db
 
                     with db.engine.begin() as conn:
                         conn.exec_driver_sql("ALTER TABLE matching_index_snapshot_chunks "
-                                             "ALTER COLUMN data SET STORAGE EXTERNAL")
+                                             "ALTER COLUMN data SET STORAGE EXTENDED")
                 results = measure(app, shared, Path(tmp), args.repeat, args.trace)
         finally:
             stack.close()
-    size = results.pop("size")
+    size, stored = results.pop("size"), results.pop("stored")
     print(f"\nload average after: {_load()}; {args.n:,} documents, snapshot {size / 2**20:.0f} MiB, "
           f"{args.repeat} runs; PostgreSQL on the same machine, chunks of {_chunk_mib()} MiB, "
-          f"TOAST storage {args.storage}")
+          f"TOAST storage {args.storage}: {stored / 2**20:.0f} MiB in the table")
     print("\n| store | operation | wall median (min–max) s | CPU median s | MiB/s (wall) | Python peak MiB |")
     print("|---|---|---:|---:|---:|---:|")
     for name, runs in results.items():
         walls, cpus = np.array([r[0] for r in runs]), np.array([r[1] for r in runs])
         peak = f"{max(r[2] for r in runs):.0f}" if args.trace else "–"
-        operation, _sep, store = name.partition(", ")
+        store, _sep, operation = name.partition(": ")
         print(f"| {store} | {operation} | {np.median(walls):.2f} ({walls.min():.2f}–{walls.max():.2f}) "
               f"| {np.median(cpus):.2f} | {size / 2**20 / np.median(walls):.0f} | {peak} |")
 

@@ -96,9 +96,10 @@ def download(name: str, target: Path) -> bool:
     partial = target.with_name(f"{target.name}.{uuid.uuid4().hex[:8]}.part")
     digest, size = hashlib.sha256(), 0
     try:
+        read = _chunk_reader(name)
         with open(partial, "wb") as fh:
             for number in range(row.chunks):
-                data = db.session.scalar(select(Chunk.data).where(Chunk.name == name, Chunk.number == number))
+                data = read(number)
                 if data is None:
                     break
                 fh.write(data)
@@ -115,6 +116,25 @@ def download(name: str, target: Path) -> bool:
         return True
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _chunk_reader(name: str):
+    """number -> that chunk's bytes (None when gone), in the session's transaction.
+
+    On PostgreSQL through psycopg the chunk comes in binary: in the default text format a bytea
+    travels as hex, twice its size, decoded by the client (measured with 8 MiB chunks: 4-5x the
+    wall and CPU time of the binary read)."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
+        driver = connection.connection.driver_connection
+        query = f"SELECT data FROM {Chunk.__tablename__} WHERE name = %s AND number = %s"
+
+        def read(number: int):
+            found = driver.execute(query, (name, number), binary=True).fetchone()
+            return None if found is None else found[0]
+
+        return read
+    return lambda number: db.session.scalar(select(Chunk.data).where(Chunk.name == name, Chunk.number == number))
 
 
 def stale(kind: str, keep: set, grace_seconds: float) -> list[str]:

@@ -34,6 +34,9 @@ def upgrade():
         sa.ForeignKeyConstraint(["name"], ["matching_index_snapshots.name"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("name", "number"),
     )
+    if op.get_bind().dialect.name == "postgresql":
+        # Uncompressed (see the model): pglz made uploads 3.6x slower.
+        op.execute("ALTER TABLE matching_index_snapshot_chunks ALTER COLUMN data SET STORAGE EXTERNAL")
 
 
 def downgrade():

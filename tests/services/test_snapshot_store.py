@@ -9,7 +9,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from matching import Document
 from marketplace.models import MatchingIndexSnapshot, MatchingIndexSnapshotChunk, MatchingIndexState
@@ -261,3 +261,12 @@ def test_an_unknown_store_is_refused_with_the_variable_named(app):
     app.config["MATCHING_SNAPSHOT_STORE"] = "s3"
     with pytest.raises(RuntimeError, match="MATCHING_SNAPSHOT_STORE='s3'"):
         snapshots.store()
+
+
+def test_chunks_are_stored_uncompressed_on_postgresql(db):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("TOAST storage is PostgreSQL's")
+    storage = db.session.execute(text(
+        "SELECT attstorage FROM pg_attribute WHERE attrelid = 'matching_index_snapshot_chunks'::regclass "
+        "AND attname = 'data'")).scalar()
+    assert storage == "e"  # EXTERNAL: out of line, no pglz (see the model)
