@@ -135,6 +135,10 @@ class Config:
     MATCHING_INLINE_REFIT_BELOW = _int("MATCHING_INLINE_REFIT_BELOW", 2000)  # small: refit at once
     # a snapshot of an index is written (in the background) every this many logged changes
     MATCHING_SNAPSHOT_EVERY = _int("MATCHING_SNAPSHOT_EVERY", 1000)
+    # Where snapshots are stored: "folder" (MATCHING_INDEX_DIR, the embedded default: one machine or
+    # a shared volume) or "database" (chunks in the app's database, so machines share nothing but
+    # PostgreSQL; MATCHING_INDEX_DIR is then each machine's local cache). See suggestions/snapshots.py.
+    MATCHING_SNAPSHOT_STORE = os.environ.get("MATCHING_SNAPSHOT_STORE", "folder").strip().lower()
     MATCHING_EXCLUDE_SAME_EPCI = _bool("MATCHING_EXCLUDE_SAME_EPCI", False)
     # processes answering the nightly bulk queries (-1: all cores; 1: in the worker process)
     MATCHING_BULK_JOBS = _int("MATCHING_BULK_JOBS", -1)

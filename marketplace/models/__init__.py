@@ -15,7 +15,9 @@ from marketplace.models.geography import (
 from marketplace.models.identity import ExternalIdentity, LoginThrottle, UserSession
 from marketplace.models.learning import DecisionLabel, LexiconProposal, OffTopicPair, RerankerModel
 from marketplace.models.listing import Need, SkillOffer
-from marketplace.models.matching import MatchingIndexChange, MatchingIndexState, Suggestion
+from marketplace.models.matching import (
+    MatchingIndexChange, MatchingIndexSnapshot, MatchingIndexSnapshotChunk, MatchingIndexState, Suggestion,
+)
 from marketplace.models.matching_quality import MatchingOverlapSample
 from marketplace.models.messaging import Conversation, ConversationMessage, MessageAttachment, MessageReport, UserBlock
 from marketplace.models.notifications import Notification, NotificationPreference
@@ -49,7 +51,7 @@ __all__ = [
     "RoleAssignment",
     "SkillOffer",
     "User",
-    "MatchingIndexChange",
+    "MatchingIndexChange", "MatchingIndexSnapshot", "MatchingIndexSnapshotChunk",
     "MatchingIndexState", "MatchingOverlapSample",
     "Notification",
     "NotificationPreference",

@@ -16,16 +16,18 @@ segment on disk plus a write-ahead log replayed on top).
 - A refit reads the rows and fits a new vocabulary outside any lock, replays the changes logged
   meanwhile, writes its snapshot, and only then switches by a short locked update (a new
   `generation`: processes holding an older one load the new snapshot once).
-- Publishing a snapshot forgets the changes the previous snapshot already held, and files other
-  than the current and previous snapshots are deleted after a grace period.
+- Publishing a snapshot forgets the changes the previous snapshot already held, and snapshots
+  other than the current and previous ones are deleted after a grace period.
 
-Snapshots live in MATCHING_INDEX_DIR (the embedded default): several machines need a shared volume
-for it; storing them in PostgreSQL or an object store is left for later (see the README).
+Snapshots go to the store MATCHING_SNAPSHOT_STORE names (`snapshots`): the folder MATCHING_INDEX_DIR
+(the embedded default: several machines need a shared volume for it), or the app's database, in
+chunks, with MATCHING_INDEX_DIR as each machine's local cache: then machines share nothing but
+PostgreSQL. The state's `path` is the snapshot's key in its store; a snapshot is published (the
+state points at it) only once it is stored whole.
 """
 from __future__ import annotations
 
 import logging
-import os
 import threading
 
 from flask import current_app
@@ -60,8 +62,9 @@ _state = index_log.state
 
 def current(kind: str, build: bool = True) -> SharedEngine | None:
     """This process's engine for `kind`, brought up to the latest version by replaying the
-    changes it has not seen (None if the snapshot file is missing from MATCHING_INDEX_DIR, or
-    when the index was never built and `build` is False: a page view never fits an index)."""
+    changes it has not seen (None, logged, if its snapshot is missing from the store or
+    unreadable, or when the index was never built and `build` is False: a page view never fits
+    an index)."""
     state = index_log.state(kind)
     version, generation, path, snapshot_seq = state.version, state.generation, state.path, state.snapshot_seq
     end_read()  # do not hold a snapshot while replaying and querying
@@ -78,15 +81,20 @@ def current(kind: str, build: bool = True) -> SharedEngine | None:
         shared = _CACHE.get(kind)
         if shared is not None and shared.generation >= generation and _catch_up(kind, shared, version):
             return shared  # another thread loaded it meanwhile
-        if not os.path.exists(path):
-            logger.warning("%s index file %s is missing: is MATCHING_INDEX_DIR shared by every worker?", kind, path)
+        engine = snapshots.load(path)
+        moved = index_log.state(kind).path != path
+        end_read()  # a download from the database store read in a transaction
+        if engine is not None:
+            shared = SharedEngine(engine, generation, snapshot_seq)
+            if _catch_up(kind, shared, version):
+                _CACHE[kind] = shared
+                return shared
+            _CACHE.pop(kind, None)  # a newer snapshot pruned the log meanwhile
+        elif not moved:
             return None
-        shared = SharedEngine(MatchEngine.load(path), generation, snapshot_seq)
-        if not _catch_up(kind, shared, version):  # a newer snapshot pruned the log meanwhile
-            _CACHE.pop(kind, None)
-            return current(kind, build)
-        _CACHE[kind] = shared
-        return shared
+    # Once the lock is released (it is not reentrant): the newer snapshot, which pruned the log
+    # past this one or replaced it, and had it removed as stale, during a long download.
+    return current(kind, build)
 
 
 def _catch_up(kind: str, shared: SharedEngine, version: int) -> bool:
@@ -96,7 +104,9 @@ def _catch_up(kind: str, shared: SharedEngine, version: int) -> bool:
         return True
     changes = index_log.changes_after(kind, shared.seq, version)
     end_read()
-    return shared.apply(changes)
+    # Seqs have no holes: short of `version` means the log was pruned past this engine (no rows
+    # at all is not "nothing to replay").
+    return shared.apply(changes) and shared.seq >= version
 
 
 def _refit_due(state, changes: int) -> bool:
@@ -167,23 +177,23 @@ def refit(kind: str, progress=None, force: bool = True) -> int | None:
     shared = SharedEngine(engine, None, fitted_seq)
     _catch_up(kind, shared, index_log.state(kind).version)
     end_read()
-    path = snapshots.new_path(kind, generation + 1, shared.seq)
-    shared.save(path)
+    key = snapshots.new_name(kind, generation + 1, shared.seq)
+    snapshots.write(key, shared.save)
     for _ in range(5):
         try:
-            switched = _switch(kind, generation, shared, str(path), len(docs))
+            switched = _switch(kind, generation, shared, key, len(docs))
             break
         except Conflict:
             continue
     else:
         switched = None
     if switched is None:  # another refit switched first: its snapshot is the one
-        path.unlink(missing_ok=True)
+        snapshots.discard(key)
         logger.info("refit of the %s index dropped: another one switched first", kind)
         return len(docs)
     shared.generation, shared.seq = switched[0], switched[2]
     _CACHE[kind] = shared
-    snapshots.remove_stale(kind, keep={str(path), switched[1]})
+    snapshots.remove_stale(kind, keep={key, switched[1]})
     logger.info("refitted the %s index: %d documents", kind, len(docs))
     return len(docs)
 
@@ -212,6 +222,7 @@ def _switch(kind: str, generation: int, shared: SharedEngine, path: str, size: i
     state = index_log.state(kind, lock=True)
     if state.generation != generation:
         return None
+    _require_whole(path)
     previous_path, previous_seq = state.path, state.snapshot_seq
     # The marker itself changes no document: the snapshot includes it when nothing came between.
     included = state.version + 1 if state.version == shared.seq else shared.seq
@@ -231,13 +242,13 @@ def write_snapshot(kind: str) -> int | None:
     end_read()
     if shared is None or shared.seq <= snapshot_seq:
         return None
-    path = snapshots.new_path(kind, shared.generation, shared.seq)
-    seq = shared.save(path)
-    previous = _publish_snapshot(kind, shared.generation, seq, str(path))
+    key = snapshots.new_name(kind, shared.generation, shared.seq)
+    seq = snapshots.write(key, shared.save)
+    previous = _publish_snapshot(kind, shared.generation, seq, key)
     if previous is None:
-        path.unlink(missing_ok=True)
+        snapshots.discard(key)
         return None
-    snapshots.remove_stale(kind, keep={str(path), previous})
+    snapshots.remove_stale(kind, keep={key, previous})
     return seq
 
 
@@ -246,6 +257,7 @@ def _publish_snapshot(kind: str, generation: int, seq: int, path: str) -> str | 
     state = index_log.state(kind, lock=True)
     if state.generation != generation or state.snapshot_seq >= seq:
         return None  # a refit or a newer snapshot came first
+    _require_whole(path)
     previous_path, previous_seq = state.path, state.snapshot_seq
     result = db.session.execute(
         update(MatchingIndexState)
@@ -257,6 +269,13 @@ def _publish_snapshot(kind: str, generation: int, seq: int, path: str) -> str | 
         return None
     index_log.prune(kind, previous_seq)
     return previous_path or ""
+
+
+def _require_whole(key: str) -> None:
+    # Checked in the publishing transaction: a state never points at a snapshot not stored whole
+    # (e.g. its rows removed as abandoned after an upload that outlasted the grace period).
+    if not snapshots.is_complete(key):
+        raise RuntimeError(f"snapshot {key} is not stored whole: not published")
 
 
 def reset_cache() -> None:

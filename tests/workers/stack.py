@@ -150,11 +150,12 @@ class Stack:
         return create_app(TestingConfig, **self.overrides)
 
     def start_worker(self, name: str, beat: bool = True, concurrency: int = 2, queues: str | None = None,
-                     pool: str | None = None, env: dict | None = None) -> Process:
+                     pool: str | None = None, env: dict | None = None, settings: dict | None = None) -> Process:
         """A real `celery worker` subprocess (with the beat scheduler embedded when `beat`), on
-        `queues` (comma-separated, default: the default queue) with `pool` (default: prefork)."""
-        env = dict(os.environ, ESSAIM_WORKER_TEST_CONFIG=json.dumps(self.overrides), PYTHONPATH=str(ROOT),
-                   **(env or {}))
+        `queues` (comma-separated, default: the default queue) with `pool` (default: prefork);
+        `settings` override the stack's for this worker only (e.g. a MATCHING_INDEX_DIR of its own)."""
+        config = json.dumps({**self.overrides, **(settings or {})})
+        env = dict(os.environ, ESSAIM_WORKER_TEST_CONFIG=config, PYTHONPATH=str(ROOT), **(env or {}))
         args = [CELERY, "-A", "tests.workers.worker_app:celery_app", "worker", "-l", "info", "-n", f"{name}@%h",
                 "--concurrency", str(concurrency), "--without-gossip", "--without-mingle"]
         if queues:
