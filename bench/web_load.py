@@ -17,6 +17,11 @@ application really sends for each list page (captured from this checkout), with 
 Both schemas are VACUUM ANALYZEd after the seed, as autovacuum leaves a live database (without it,
 every index-only scan visits the heap). `--only offers,healthz` runs the rows whose name contains
 one of the words.
+
+The data set takes minutes to build. `--keep` leaves the schema in place at the end (its name is
+printed) and `--reuse bench_xxxxxxxxxx` serves that schema's data as they are, without building
+them again (nor dropping them: `DROP SCHEMA bench_xxxxxxxxxx CASCADE` when done); the table then
+gives the schema's own counts. bench/queue_profile.py profiles one queue view on such a schema.
 """
 from __future__ import annotations
 
@@ -38,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 PG_URL = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+COORDINATOR = "coordination@bench.fr"
 BASELINE = "8e4e7d0"
 SECRET = "bench-web-load-" + "x" * 40
 PAGES = [
@@ -46,6 +52,12 @@ PAGES = [
     ("offers list, page 500", "/offres/?page=500", False),
     ("offers list, q=urbanisme", "/offres/?q=urbanisme", False),
     ("coordinator queue", "/coordination/", True),
+    # What coordinators really open, in turn on every connection: no view serves the same page twice
+    # in a row, so the figure holds for any page, not for one kept warm.
+    ("coordinator queue, 8 pages, orders and filters in turn", (
+        "/coordination/", "/coordination/?page=2", "/coordination/?page=9", "/coordination/?sort=age",
+        "/coordination/?sort=age&page=4", "/coordination/?domain=urbanisme", "/coordination/?min_score=0.8&page=3",
+        "/coordination/?departement=13"), True),
 ]
 QUEUE_INDEXES = ("ix_suggestions_score", "ix_suggestions_created_at")
 NEW_INDEXES = ("ix_skill_offers_status_published", "ix_needs_status_published",
@@ -60,6 +72,14 @@ MORE_PAGES = [
     ("national statistics, anonymous", "/statistiques/", False),
 ]
 LIST_PATHS = ("/offres/", "/offres/?page=500", "/offres/?q=urbanisme", "/besoins/", "/besoins/?page=500")
+WRK_ROTATION = """
+paths = {%s}
+local sent = 0
+request = function()
+  sent = sent + 1
+  return wrk.format(nil, paths[(sent - 1) %% #paths + 1])
+end
+"""
 WRK_REPORT = """
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %d %d %.3f %.3f\\n", summary.requests,
@@ -102,11 +122,12 @@ def drop_indexes(conn, keep=()) -> None:
 
 
 def baseline_indexes(revision: str) -> set[str]:
-    """Those of NEW_INDEXES that the baseline revision already creates: the four of migration
-    scale_list_indexes (named by f-strings there) if it has it, any other named in its sources."""
+    """Those of NEW_INDEXES and QUEUE_INDEXES that the baseline revision already creates: the four of
+    migration scale_list_indexes (named by f-strings there) if it has it, any other named in its
+    sources (a baseline that has the queue's indexes keeps them)."""
     first = subprocess.run(["git", "cat-file", "-e", f"{revision}:migrations/versions/scale_list_indexes.py"],
                            cwd=ROOT, capture_output=True).returncode == 0
-    return {name for name in NEW_INDEXES if (first and name in NEW_INDEXES[:4]) or subprocess.run(
+    return {name for name in NEW_INDEXES + QUEUE_INDEXES if (first and name in NEW_INDEXES[:4]) or subprocess.run(
         ["git", "grep", "-q", name, revision, "--", "migrations", "marketplace/models"], cwd=ROOT).returncode == 0}
 
 
@@ -157,19 +178,28 @@ def explain_statements(conn, label: str, statements) -> list[str]:
     return lines
 
 
-def coordinator_cookie(app) -> str:
-    """A signed-in coordinator of the bench's région, as the session cookie a browser would send."""
+def coordinator(email: str = COORDINATOR):
+    """The coordinator of the bench's région (created on the first call for a schema)."""
     from marketplace.core.extensions import db
     from marketplace.models import RoleAssignment, User
+
+    user = db.session.scalar(db.select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, password_hash="x", display_name="Coordination", email_verified=True,
+                    security_stamp=uuid.uuid4().hex)
+        role = RoleAssignment(role="coordinator")
+        role.scope_regions = ["00"]
+        user.roles.append(role)
+        db.session.add(user)
+        db.session.commit()
+    return user
+
+
+def coordinator_cookie(app) -> str:
+    """A signed-in coordinator of the bench's région, as the session cookie a browser would send."""
     from tests.tools.sessions import sign_in
 
-    user = User(email="coordination@bench.fr", password_hash="x", display_name="Coordination",
-                email_verified=True, security_stamp=uuid.uuid4().hex)
-    role = RoleAssignment(role="coordinator")
-    role.scope_regions = ["00"]
-    user.roles.append(role)
-    db.session.add(user)
-    db.session.commit()
+    user = coordinator()
     client = app.test_client()
     sign_in(client, user)
     cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
@@ -194,11 +224,20 @@ def serve(source: Path, url: str, port: int, log: Path) -> subprocess.Popen:
             time.sleep(0.5)
 
 
-def load(port: int, path: str, users: int, duration: int, cookie: str | None, script: Path) -> dict:
+def paths_of(path) -> tuple[str, ...]:
+    """The paths of a row: one, or several that wrk requests in turn."""
+    return (path,) if isinstance(path, str) else tuple(path)
+
+
+def load(port: int, path, users: int, duration: int, cookie: str | None, script: Path) -> dict:
+    paths = paths_of(path)
+    if len(paths) > 1:
+        script = script.with_name("rotation.lua")
+        script.write_text(WRK_ROTATION % ", ".join(f'"{p}"' for p in paths) + WRK_REPORT)
     command = ["wrk", "-t2", f"-c{users}", f"-d{duration}s", "--timeout", "10s", "-s", str(script)]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    done = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
+    done = subprocess.run(command + [f"http://127.0.0.1:{port}{paths[0]}"], capture_output=True, text=True,
                           timeout=duration + 60)
     match = re.search(r"RESULT (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+)", done.stdout)
     if not match:
@@ -218,6 +257,8 @@ def main() -> None:
     parser.add_argument("--suggestions", type=int, default=500_000, help="suggestions in all, for the queue")
     parser.add_argument("--baseline", default=BASELINE, help="git revision served as the baseline")
     parser.add_argument("--only", default="", help="comma-separated words: run the rows whose name contains one")
+    parser.add_argument("--keep", action="store_true", help="leave the schema in place at the end, for --reuse")
+    parser.add_argument("--reuse", default="", help="the name of a schema left by --keep: its data, not rebuilt")
     args = parser.parse_args()
     pages = selected(PAGES + MORE_PAGES, args.only)
     if shutil.which("wrk") is None:
@@ -230,10 +271,15 @@ def main() -> None:
     from marketplace.core.extensions import db
     from stats_export import seed
 
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    schema = args.reuse or f"bench_{uuid.uuid4().hex[:10]}"
+    if not re.fullmatch(r"bench_[0-9a-f]{10}", schema):
+        sys.exit(f"--reuse takes the name of a schema left by --keep (bench_ and 10 hex digits), not {schema!r}")
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        if not args.reuse:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        elif not conn.scalar(text("SELECT count(*) FROM pg_namespace WHERE nspname = :s"), {"s": schema}):
+            sys.exit(f"no schema {schema} in {PG_URL}")
     # Named, so that the queries of a baseline server stopped mid-query can be ended (a killed worker
     # leaves its 20 s queue query running in PostgreSQL, which would load the next server's rows).
     served_url = f"{PG_URL}?options=-csearch_path%3D{schema}&application_name={schema}"
@@ -248,16 +294,20 @@ def main() -> None:
     load_averages = [os.getloadavg()]
     try:
         with app.app_context():
-            db.create_all()
-            started = time.perf_counter()
-            seed(args.offers, args.needs)
-            if any(signed for _name, _path, signed in pages):
-                from queue_load import seed_queue
+            if args.reuse:
+                args.offers, args.needs, args.suggestions = (db.session.scalar(text(f"SELECT count(*) FROM {t}"))
+                                                             for t in ("skill_offers", "needs", "suggestions"))
+            else:
+                db.create_all()
+                started = time.perf_counter()
+                seed(args.offers, args.needs)
+                if args.keep or any(signed for _name, _path, signed in pages):  # a kept schema serves every row
+                    from queue_load import seed_queue
 
-                seed_queue(args.suggestions, args.offers, args.needs)
+                    seed_queue(args.suggestions, args.offers, args.needs)
+                print(f"seeded {args.offers:,} offers and {args.needs:,} needs in "
+                      f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
             cookie = coordinator_cookie(app)
-            print(f"seeded {args.offers:,} offers and {args.needs:,} needs in {time.perf_counter() - started:.0f} s",
-                  file=sys.stderr)
         subprocess.run(["git", "worktree", "add", "--detach", str(baseline_dir), args.baseline], cwd=ROOT,
                        check=True, capture_output=True)
         subprocess.run([str(BIN / "pybabel"), "compile", "-q", "-d", "marketplace/translations"],
@@ -284,7 +334,8 @@ def main() -> None:
             try:
                 for name, path, signed in pages:
                     if signed:  # what one view weighs (the issue measured a 500 KB queue page)
-                        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie})
+                        request = urllib.request.Request(f"http://127.0.0.1:{port}{paths_of(path)[0]}",
+                                                         headers={"Cookie": cookie})
                         started = time.perf_counter()
                         try:
                             size = f"{len(urllib.request.urlopen(request, timeout=120).read()) / 1024:.0f} KB"
@@ -293,8 +344,8 @@ def main() -> None:
                         print(f"{label:8} {name:40} one view: {size}, {time.perf_counter() - started:.1f} s",
                               file=sys.stderr)
                 for _name, path, signed in pages:  # first views: imports, caches, connections
-                    for _ in range(3):
-                        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
+                    for one in paths_of(path) * 3:
+                        request = urllib.request.Request(f"http://127.0.0.1:{port}{one}",
                                                          headers={"Cookie": cookie} if signed else {})
                         try:
                             urllib.request.urlopen(request, timeout=60).read()
@@ -318,8 +369,11 @@ def main() -> None:
         engine.dispose()
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(baseline_dir)], cwd=ROOT, capture_output=True)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        if args.keep or args.reuse:
+            print(f"schema {schema} kept: --reuse {schema}", file=sys.stderr)
+        else:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
     load_averages.append(os.getloadavg())
