@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased, lazyload, selectinload
 
 from marketplace.core.cached import remembered
 from marketplace.core.extensions import db
+from marketplace.core.phrases import Phrases
 from marketplace.core.unit_of_work import transactional
 from marketplace.models import (AgentCapacity, Collectivity, CollectivityDepartement, CollectivityRegion, Need,
                        Pairing, SkillOffer, Suggestion, User)
@@ -123,16 +124,16 @@ def _items(found: list[ranking.Row]) -> list[QueueItem]:
                  selectinload(Need.collectivity).options(selectinload(Collectivity.departement_links), lazyload("*")))
     ).all()
     by_id = {suggestion.id: (suggestion, offer, need, asked_by) for suggestion, offer, need, asked_by in rows}
-    now, stale_after = utcnow(), stale_days()
+    now, stale_after, say = utcnow(), stale_days(), Phrases()
     items = []
     for r in found:
         suggestion, offer, need, asked_by = by_id[r.suggestion_id]
-        similar = [reason or _("sans motif") for reason in r.similar]
+        similar = [reason or say.gettext("sans motif") for reason in r.similar]
         created = r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=now.tzinfo)
         age = (now - created).days
         items.append(QueueItem(suggestion, offer, need, rank=r.rank, age_days=age, stale=age >= stale_after,
                                open_count=r.open_count, capacity=r.capacity, similar_refusals=similar,
-                               availability=availability(offer, need), rules=rules(offer),
+                               availability=availability(offer, need, say), rules=rules(offer, say),
                                requested_by=asked_by))
     return items
 
