@@ -122,12 +122,32 @@ def test_loads_and_capacities_in_one_statement_for_the_page(db, crowd):
     assert len(capacity_reads) == 1 and "count(*)" in capacity_reads[0]  # open counts in the same statement
 
 
-def test_total_past_the_exact_count_is_kept_a_while(db, crowd, monkeypatch):
+def test_past_the_exact_count_the_total_is_more_than_and_pages_go_on(db, crowd, monkeypatch):
     monkeypatch.setattr(queue, "EXACT_TOTAL_UP_TO", 5)
-    total = queue.queue_page(crowd["coordinator"]).total
-    assert total == len(queue.queue(crowd["coordinator"]))
-    pw.suggestion(crowd["offer"], pw.need(crowd["representative"], crowd["host"], title="Encore un"))
-    assert queue.queue_page(crowd["coordinator"]).total == total  # cached for QUEUE_TOTAL_TTL seconds
+    every = [i.suggestion.id for i in queue.queue(crowd["coordinator"])]
+    assert len(every) > 12
+    with statements(db) as seen:
+        first = queue.queue_page(crowd["coordinator"], per_page=2)
+    assert (first.total, first.more, first.pages, first.has_next) == (5, True, 3, True)
+    assert list(first.iter_pages()) == [1, 2, 3, None]  # no last page: it is unknown
+    counts = [s for s in seen if "count(" in s.lower() and "suggestions" in s]
+    assert len(counts) == 1 and "LIMIT" in counts[0]  # never every row
+    # Deeper pages count up to their own end, and every row is reached once, in order.
+    ids, number = [i.suggestion.id for i in first.items], 1
+    while True:
+        number += 1
+        page = queue.queue_page(crowd["coordinator"], page=number, per_page=2)
+        if page.page != number:  # past the end: page 1
+            break
+        ids += [i.suggestion.id for i in page.items]
+        assert page.more == (number * 2 < len(every)) and page.total == (max(5, number * 2) if page.more else len(every))
+    assert ids == every and page.page == 1
+
+
+def test_pages_stop_at_the_deepest_row(crowd, monkeypatch):
+    monkeypatch.setattr(queue, "DEEPEST_ROW", 6)
+    assert queue.queue_page(crowd["coordinator"], page=3, per_page=2).page == 3
+    assert queue.queue_page(crowd["coordinator"], page=4, per_page=2).page == 1
 
 
 def test_page_weight_is_bounded(db, client, login, w):

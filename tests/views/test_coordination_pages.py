@@ -99,3 +99,16 @@ def test_garbage_ids_get_a_message_not_a_500(client, login, w, db):
     response = client.post_form("/coordination/decision", {"select_page": "y", "page_ids": "9x", "approve": "Approuver"},
                                 token_from="/rapprochements/")
     assert response.status_code == 400 and db.session.query(Pairing).count() == 0
+
+
+def test_a_long_queue_says_more_than_and_has_no_last_page(client, login, w, monkeypatch):
+    from marketplace.pairings.services import queue
+    monkeypatch.setattr(queue, "EXACT_TOTAL_UP_TO", 30)
+    _fill(w, 40)  # 41 waiting
+    login(w["coordinator"])
+    first = client.get("/coordination/").get_data(as_text=True)
+    assert "Plus de 30 suggestions — page 1" in first and "Suggestions à examiner, page 1 ·" in first
+    assert "Dernière page</a>" in first and 'fr-pagination__link--last" href' not in first
+    assert re.search(r'href="/coordination/\?page=2"', first) and "page 1 sur" not in first
+    second = client.get("/coordination/?page=2").get_data(as_text=True)
+    assert second.count('name="suggestion_ids"') == 16 and "41 suggestions — page 2 sur 2" in second

@@ -34,11 +34,22 @@ class QueueItem:
         return self.open_count >= self.capacity
 
 
+@dataclass
 class QueuePage(Page):
-    """One page of the queue; its pagination links fewer pages around the current one."""
+    """One page of the queue; its pagination links fewer pages around the current one. With `more`,
+    `total` rows were counted and more wait: the last page is unknown (the pages known end one
+    past the rows counted)."""
+
+    more: bool = False
+
+    @property
+    def pages(self) -> int:
+        return -(-(self.total + 1) // self.per_page) if self.more else super().pages
 
     def iter_pages(self, left_edge=1, left_current=2, right_current=2, right_edge=1):
-        return super().iter_pages(left_edge, left_current, right_current, right_edge)
+        yield from super().iter_pages(left_edge, left_current, right_current, 0 if self.more else right_edge)
+        if self.more:
+            yield None  # and more pages
 
 
 def availability(offer: SkillOffer, need: Need, say: Phrases) -> list[str]:
