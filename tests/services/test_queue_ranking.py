@@ -86,12 +86,28 @@ def test_order_and_pages_equal_the_former_python_ranking(db, crowd, sort):
     assert _all_pages(crowd["coordinator"], sort, per_page=4) == (len(expected), expected)
 
 
-def test_score_bound_retries_until_the_page_is_exact(db, crowd, monkeypatch):
+@pytest.mark.parametrize("sort", ["score", "age"])
+def test_score_bound_retries_until_the_page_is_exact(db, crowd, monkeypatch, sort):
     # Bounds kept small: the first bound leaves out rows that belong on the page, then it is lowered.
     monkeypatch.setattr(queue_ranking, "PRUNE_MIN", 1)
     monkeypatch.setattr(queue_ranking, "PRUNE_FACTOR", 2)
-    expected = reference_order(db, "score")
-    assert _all_pages(crowd["coordinator"], "score", per_page=3) == (len(expected), expected)
+    expected = reference_order(db, sort)
+    assert _all_pages(crowd["coordinator"], sort, per_page=3) == (len(expected), expected)
+
+
+def test_age_order_retries_when_the_best_scores_of_the_oldest_day_rank_low(db, crowd, monkeypatch):
+    """The oldest day's best scores belong to an agent at capacity (rank halved): the first bound
+    keeps only them, the page then needs the lower scores that rank higher."""
+    monkeypatch.setattr(queue_ranking, "PRUNE_MIN", 1)
+    monkeypatch.setattr(queue_ranking, "PRUNE_FACTOR", 2)
+    busy, free = (db.session.query(SkillOffer).filter_by(title=title).one() for title in ("Offre 1", "Offre 0"))
+    for i, (offer, score) in enumerate([(busy, 0.9)] * 4 + [(free, 0.6)] * 3):
+        pw.suggestion(offer, pw.need(crowd["representative"], crowd["host"], title=f"Ancien {i}"), score=score,
+                      age_days=30)
+    expected = reference_order(db, "age")
+    assert _all_pages(crowd["coordinator"], "age", per_page=2) == (len(expected), expected)
+    first = queue.queue_page(crowd["coordinator"], sort="age", per_page=2).items
+    assert [i.offer.title for i in first] == ["Offre 0", "Offre 0"]
 
 
 def test_ranks_and_explanations_follow_capacity_and_refusals(crowd):
