@@ -78,7 +78,7 @@ def explain_queue(app, cookie_user_email: str) -> None:
             first = time.perf_counter() - started
             statements.clear()
             started = time.perf_counter()
-            queue.queue_page(user)  # the total now comes from the cache
+            queue.queue_page(user)  # warm: the statements compiled, the pages cached by PostgreSQL
             again = time.perf_counter() - started
         finally:
             event.remove(db.engine, "before_cursor_execute", record)

@@ -68,6 +68,7 @@ def main() -> None:
         sign_in(client, coordinator())
         engine = db.engine
     timings: dict[str, list[float]] = defaultdict(list)
+    cpu_in = _cpu_meters()
 
     def before(_conn, _cursor, _statement, _parameters, context, _many):
         context.started_at = time.perf_counter()
@@ -79,6 +80,8 @@ def main() -> None:
         for _ in range(3):
             assert client.get(path).status_code == 200, path
         walls, cpus = [], []
+        for spent in cpu_in.values():
+            spent.clear()
         event.listen(engine, "before_cursor_execute", before)
         event.listen(engine, "after_cursor_execute", after)
         timings.clear()
@@ -93,7 +96,8 @@ def main() -> None:
             event.remove(engine, "after_cursor_execute", after)
         print(f"\n## GET {path}: {size / 1024:.0f} KB, {args.requests} views: wall median "
               f"{statistics.median(walls) * 1000:.1f} ms, CPU median {statistics.median(cpus) * 1000:.1f} ms "
-              f"(min {min(cpus) * 1000:.1f}), {sum(len(t) for t in timings.values()) / args.requests:.0f} statements")
+              f"(min {min(cpus) * 1000:.1f}), {sum(len(t) for t in timings.values()) / args.requests:.0f} statements; "
+              + ", ".join(f"{name} {statistics.median(spent) * 1000:.1f} ms" for name, spent in cpu_in.items()))
         print("\n| statement | per view | mean ms |\n| --- | ---: | ---: |")
         for statement, times in sorted(timings.items(), key=lambda kv: -sum(kv[1])):
             short = " ".join(statement.split())[:150]
@@ -115,6 +119,28 @@ def main() -> None:
                       f"{sum(n for n, _c in found) / args.requests:.0f} |")
         print()
         stats.sort_stats("tottime").print_stats(args.top)
+
+
+def _cpu_meters() -> dict[str, list[float]]:
+    """CPU time (no profiler) of the queue service and of the rendering in each view, measured by
+    wrapping queue.queue_page and the view module's render_template."""
+    from marketplace.pairings import coordination_views
+    from marketplace.pairings.services import queue
+
+    meters: dict[str, list[float]] = {"CPU in queue_page": [], "CPU in render_template": []}
+
+    def measured(function, spent):
+        def wrapper(*args, **kwargs):
+            started = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent.append(time.process_time() - started)
+        return wrapper
+
+    queue.queue_page = measured(queue.queue_page, meters["CPU in queue_page"])
+    coordination_views.render_template = measured(coordination_views.render_template, meters["CPU in render_template"])
+    return meters
 
 
 if __name__ == "__main__":

@@ -122,7 +122,7 @@ def _items(found: list[ranking.Row]) -> list[QueueItem]:
         .join(SkillOffer, SkillOffer.id == Suggestion.offer_id).join(Need, Need.id == Suggestion.need_id)
         .outerjoin(Pairing, and_(Pairing.offer_id == Suggestion.offer_id, Pairing.need_id == Suggestion.need_id))
         .outerjoin(asker, asker.id == Pairing.requested_by_id)
-        .where(Suggestion.id.in_([r.suggestion_id for r in found]))
+        .where(ranking.among(Suggestion.id, [r.suggestion_id for r in found]))
         .options(lazyload("*"), joinedload(SkillOffer.agent, innerjoin=True).lazyload("*"),
                  joinedload(SkillOffer.collectivity, innerjoin=True).lazyload("*"),
                  joinedload(Need.collectivity, innerjoin=True).options(selectinload(Collectivity.departement_links),
