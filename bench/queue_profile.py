@@ -8,9 +8,10 @@ Serves the view in this process with the configuration gunicorn gets (ESSAIM_ENV
 default) through Flask's test client, signed in as the bench's coordinator, after three warm-up
 views per path (imports, the cached total, connections). Then, for --requests views of each path:
 the wall and CPU time of a view, every SQL statement with its mean time (the driver's round trip:
-PostgreSQL's work plus the wait), and cProfile's share of a view for the parts named in PARTS, then
-its top functions. cProfile adds its own overhead to every Python call: its shares, not its
-milliseconds, are what to read; the CPU time per view is measured without it.
+PostgreSQL's work plus the wait), and cProfile's share of a view's CPU time for the parts named in
+PARTS, then its top functions (by CPU time: waiting for PostgreSQL is not the process's cost).
+cProfile adds its own overhead to every Python call: its shares, not its milliseconds, are what to
+read; the CPU times per view (whole, in queue_page, in render_template) are measured without it.
 """
 from __future__ import annotations
 
@@ -102,7 +103,7 @@ def main() -> None:
         for statement, times in sorted(timings.items(), key=lambda kv: -sum(kv[1])):
             short = " ".join(statement.split())[:150]
             print(f"| `{short}` | {len(times) / args.requests:.1f} | {statistics.mean(times) * 1000:.2f} |")
-        profile = cProfile.Profile()
+        profile = cProfile.Profile(time.process_time)  # CPU: waiting for PostgreSQL is not the app's cost
         profile.enable()
         for _ in range(args.requests):
             client.get(path)
