@@ -59,7 +59,7 @@ PAGES = [
         "/coordination/?sort=age&page=4", "/coordination/?domain=urbanisme", "/coordination/?min_score=0.8&page=3",
         "/coordination/?departement=13"), True),
 ]
-QUEUE_INDEXES = ("ix_suggestions_score", "ix_suggestions_created_at")
+QUEUE_INDEXES = ("ix_suggestions_score", "ix_suggestions_created_at", "ix_skill_offers_agent_id_id")
 NEW_INDEXES = ("ix_skill_offers_status_published", "ix_needs_status_published",
                "ix_skill_offers_search_trgm", "ix_needs_search_trgm", "ix_needs_visible_published")
 # Issue 13's other pages: the needs list, the national statistics, the health check.
@@ -90,7 +90,8 @@ end
 
 
 def create_indexes(conn) -> None:
-    """The indexes of migration scale_list_indexes (the ordering one also comes with create_all)."""
+    """The indexes of migrations scale_list_indexes, queue_scale_indexes and queue_agent_offers_index
+    (the ordering one also comes with create_all)."""
     from sqlalchemy import text
 
     for table in ("skill_offers", "needs"):
@@ -101,6 +102,7 @@ def create_indexes(conn) -> None:
                           "USING gin (search_text public.gin_trgm_ops)"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_suggestions_score ON suggestions (score, id)"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_suggestions_created_at ON suggestions (created_at, id)"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_skill_offers_agent_id_id ON skill_offers (agent_id, id)"))
     conn.execute(text("ANALYZE"))
 
 
