@@ -110,6 +110,20 @@ def test_age_order_retries_when_the_best_scores_of_the_oldest_day_rank_low(db, c
     assert [i.offer.title for i in first] == ["Offre 0", "Offre 0"]
 
 
+def test_pages_of_rows_hosts_asked_for_are_ranked_among_them(db, crowd):
+    """Five rows a host asked for: the first two pages of two hold only them (read without the
+    other rows), the third mixes the last one with the best of the others."""
+    busy, free = (db.session.query(SkillOffer).filter_by(title=title).one() for title in ("Offre 1", "Offre 0"))
+    for i, (offer, score) in enumerate([(busy, 0.9), (free, 0.6), (busy, 0.3), (free, 0.95)]):
+        asked = pw.suggestion(offer, pw.need(crowd["representative"], crowd["host"], title=f"Demandé {i}"), score=score)
+        db.session.add(Pairing(offer_id=offer.id, need_id=asked.need_id, status="pending_review",
+                               requested_by_id=crowd["representative"].id))
+    db.session.commit()
+    expected = reference_order(db, "score")
+    assert _all_pages(crowd["coordinator"], "score", per_page=2) == (len(expected), expected)
+    assert all(i.requested_by for i in queue.queue_page(crowd["coordinator"], page=2, per_page=2).items)
+
+
 def test_ranks_and_explanations_follow_capacity_and_refusals(crowd):
     items = {i.offer.title: i for i in queue.queue(crowd["coordinator"])}
     assert items["Offre 1"].at_capacity and (items["Offre 1"].open_count, items["Offre 1"].capacity) == (1, 1)

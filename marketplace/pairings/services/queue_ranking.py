@@ -195,6 +195,8 @@ def best_page(base, start: int, per_page: int, now: datetime) -> list[Row]:
     """Rows start to start + per_page of the queue in its default order, ranking only the rows that
     can reach them: those a host asked for (first, and few), then the best scores down to a bound."""
     asked = light(base.where(Pairing.requested_by_id.is_not(None)))
+    if len(asked) >= start + per_page:  # the page holds only rows a host asked for: no other row reaches it
+        return ordered(ranked(asked), "score", now)[start:start + per_page]
     rest = base.where(Pairing.requested_by_id.is_(None))
     keep = max(PRUNE_FACTOR * (start + per_page), PRUNE_MIN)
     while True:  # the keep best scores, along the index on the score
