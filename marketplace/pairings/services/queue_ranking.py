@@ -114,14 +114,17 @@ def count(base, up_to: int | None = None) -> int:
     return db.session.scalar(select(func.count()).select_from(rows.subquery()))
 
 
-def light(base) -> list[Light]:
-    """The light rows `base` selects."""
-    first_departement = (select(func.min(CollectivityDepartement.departement_code))
-                         .where(CollectivityDepartement.collectivity_id == Need.collectivity_id)
-                         .correlate(Need).scalar_subquery())
-    query = base.with_only_columns(Suggestion.id, Suggestion.score, Suggestion.created_at, SkillOffer.agent_id,
-                                   Need.domain, Need.collectivity_id, Pairing.requested_by_id, first_departement)
-    return [Light(*row[:6], row[6] is not None, row[7] or "") for row in db.session.execute(query)]
+def light(base, departement: bool = False) -> list[Light]:
+    """The light rows `base` selects; their département ("" unless asked for: only its order reads
+    it, and it is a subquery per row)."""
+    columns = [Suggestion.id, Suggestion.score, Suggestion.created_at, SkillOffer.agent_id, Need.domain,
+               Need.collectivity_id, Pairing.requested_by_id]
+    if departement:
+        columns.append(select(func.min(CollectivityDepartement.departement_code))
+                       .where(CollectivityDepartement.collectivity_id == Need.collectivity_id)
+                       .correlate(Need).scalar_subquery())
+    return [Light(*row[:6], row[6] is not None, (row[7] if departement else "") or "")
+            for row in db.session.execute(base.with_only_columns(*columns))]
 
 
 def loads(agent_ids) -> dict[int, tuple[int, int]]:
@@ -188,7 +191,7 @@ def ordered(found: list[Row], sort: str, now: datetime) -> list[Row]:
 
 def everything(base, sort: str, now: datetime) -> list[Row]:
     """Every row of `base`, ranked and ordered."""
-    return ordered(ranked(light(base)), sort, now)
+    return ordered(ranked(light(base, departement=sort == "departement")), sort, now)
 
 
 def best_page(base, start: int, per_page: int, now: datetime) -> list[Row]:
