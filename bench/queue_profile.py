@@ -60,7 +60,8 @@ def main() -> None:
     from marketplace import create_app
     from marketplace.core.extensions import db
     from tests.tools.sessions import sign_in
-    from web_load import PG_URL, SECRET, coordinator
+    from queue_load import coordinator
+    from web_load import PG_URL, SECRET
 
     app = create_app(config_from_env(), SECRET_KEY=SECRET, SQLALCHEMY_DATABASE_URI=PG_URL,
                      SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"options": f"-csearch_path={args.schema}"}})

@@ -38,14 +38,14 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent  # the virtualenv running this script (a worktree may have none of its own)
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from queue_load import COORDINATOR, coordinator_cookie  # noqa: E402  (bench/ on the path first)
+from wrk_load import BIN, SECRET, WRK_REPORT, load, paths_of, serve  # noqa: E402
+
 PG_URL = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-COORDINATOR = "coordination@bench.fr"
 BASELINE = "8e4e7d0"
-SECRET = "bench-web-load-" + "x" * 40
 PAGES = [
     ("home page, anonymous", "/", False),
     ("offers list, page 1", "/offres/", False),
@@ -72,23 +72,6 @@ MORE_PAGES = [
     ("national statistics, anonymous", "/statistiques/", False),
 ]
 LIST_PATHS = ("/offres/", "/offres/?page=500", "/offres/?q=urbanisme", "/besoins/", "/besoins/?page=500")
-WRK_ROTATION = """
-paths = {%s}
-local sent = 0
-request = function()
-  sent = sent + 1
-  return wrk.format(nil, paths[(sent - 1) %% #paths + 1])
-end
-"""
-WRK_REPORT = """
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %d %d %.3f %.3f\\n", summary.requests,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.duration, latency:percentile(50) / 1000, latency:percentile(95) / 1000))
-end
-"""
-
-
 def create_indexes(conn) -> None:
     """The indexes of migrations scale_list_indexes, queue_scale_indexes and queue_agent_offers_index
     (the ordering one also comes with create_all)."""
@@ -180,76 +163,6 @@ def explain_statements(conn, label: str, statements) -> list[str]:
     return lines
 
 
-def coordinator(email: str = COORDINATOR):
-    """The coordinator of the bench's région (created on the first call for a schema)."""
-    from marketplace.core.extensions import db
-    from marketplace.models import RoleAssignment, User
-
-    user = db.session.scalar(db.select(User).where(User.email == email))
-    if user is None:
-        user = User(email=email, password_hash="x", display_name="Coordination", email_verified=True,
-                    security_stamp=uuid.uuid4().hex)
-        role = RoleAssignment(role="coordinator")
-        role.scope_regions = ["00"]
-        user.roles.append(role)
-        db.session.add(user)
-        db.session.commit()
-    return user
-
-
-def coordinator_cookie(app) -> str:
-    """A signed-in coordinator of the bench's région, as the session cookie a browser would send."""
-    from tests.tools.sessions import sign_in
-
-    user = coordinator()
-    client = app.test_client()
-    sign_in(client, user)
-    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
-    return f"{cookie.key}={cookie.value}"
-
-
-def serve(source: Path, url: str, port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "LOG_LEVEL": "WARNING",
-           "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "ESSAIM_INSTANCE_DIR": str(log.parent / "instance")}
-    env.pop("REDIS_URL", None)
-    server = subprocess.Popen([str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-                              cwd=source, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
-            return server
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError(log.read_text()[-3000:])
-            time.sleep(0.5)
-
-
-def paths_of(path) -> tuple[str, ...]:
-    """The paths of a row: one, or several that wrk requests in turn."""
-    return (path,) if isinstance(path, str) else tuple(path)
-
-
-def load(port: int, path, users: int, duration: int, cookie: str | None, script: Path) -> dict:
-    paths = paths_of(path)
-    if len(paths) > 1:
-        script = script.with_name("rotation.lua")
-        script.write_text(WRK_ROTATION % ", ".join(f'"{p}"' for p in paths) + WRK_REPORT)
-    command = ["wrk", "-t2", f"-c{users}", f"-d{duration}s", "--timeout", "10s", "-s", str(script)]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
-    done = subprocess.run(command + [f"http://127.0.0.1:{port}{paths[0]}"], capture_output=True, text=True,
-                          timeout=duration + 60)
-    match = re.search(r"RESULT (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+)", done.stdout)
-    if not match:
-        raise RuntimeError(done.stdout + done.stderr)
-    requests, errors, micros, p50, p95 = match.groups()
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
-    return {"rps": int(requests) / (int(micros) / 1e6), "p50": float(p50), "p95": float(p95),
-            "failed": int(errors) + (int(non_2xx.group(1)) if non_2xx else 0)}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--offers", type=int, default=100_000)
@@ -329,7 +242,7 @@ def main() -> None:
             if label == "now" and any(signed for _name, _path, signed in pages):
                 from queue_load import explain_queue
 
-                explain_queue(app, "coordination@bench.fr")
+                explain_queue(app, COORDINATOR)
             load_averages.append(os.getloadavg())
             port = 18000 + (os.getpid() % 1000)
             server = serve(source, served_url, port, work / f"{label}.log")
