@@ -119,8 +119,6 @@ class Config:
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
     PUBLIC_COUNTS_TTL = _int("PUBLIC_COUNTS_TTL", 60)
-    # A coordinator queue longer than 1,000 suggestions shows a total counted at most this often (s).
-    QUEUE_TOTAL_TTL = _int("QUEUE_TOTAL_TTL", 60)
     # Cards of the offers and needs lists kept rendered per process (marketplace/listings/card_views.py);
     # about 1.5 KB each; 0 renders every card on every view.
     LIST_CARD_CACHE_SIZE = _int("LIST_CARD_CACHE_SIZE", 2000)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import sys
 import time
+import uuid
+
+COORDINATOR = "coordination@bench.fr"
 
 
 def seed_queue(suggestions: int, offers: int, needs: int) -> None:
@@ -78,7 +81,7 @@ def explain_queue(app, cookie_user_email: str) -> None:
             first = time.perf_counter() - started
             statements.clear()
             started = time.perf_counter()
-            queue.queue_page(user)  # the total now comes from the cache
+            queue.queue_page(user)  # warm: the statements compiled, the pages cached by PostgreSQL
             again = time.perf_counter() - started
         finally:
             event.remove(db.engine, "before_cursor_execute", record)
@@ -90,3 +93,31 @@ def explain_queue(app, cookie_user_email: str) -> None:
                 plan = connection.exec_driver_sql("EXPLAIN ANALYZE " + statement, parameters).scalars().all()
                 print("\n-- now: queue statement\n" + statement + "\n" + "\n".join(plan), file=sys.stderr)
         db.session.rollback()
+
+
+def coordinator(email: str = COORDINATOR):
+    """The coordinator of the bench's région (created on the first call for a schema)."""
+    from marketplace.core.extensions import db
+    from marketplace.models import RoleAssignment, User
+
+    user = db.session.scalar(db.select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, password_hash="x", display_name="Coordination", email_verified=True,
+                    security_stamp=uuid.uuid4().hex)
+        role = RoleAssignment(role="coordinator")
+        role.scope_regions = ["00"]
+        user.roles.append(role)
+        db.session.add(user)
+        db.session.commit()
+    return user
+
+
+def coordinator_cookie(app) -> str:
+    """A signed-in coordinator of the bench's région, as the session cookie a browser would send."""
+    from tests.tools.sessions import sign_in
+
+    user = coordinator()
+    client = app.test_client()
+    sign_in(client, user)
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    return f"{cookie.key}={cookie.value}"

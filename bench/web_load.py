@@ -17,6 +17,11 @@ application really sends for each list page (captured from this checkout), with 
 Both schemas are VACUUM ANALYZEd after the seed, as autovacuum leaves a live database (without it,
 every index-only scan visits the heap). `--only offers,healthz` runs the rows whose name contains
 one of the words.
+
+The data set takes minutes to build. `--keep` leaves the schema in place at the end (its name is
+printed) and `--reuse bench_xxxxxxxxxx` serves that schema's data as they are, without building
+them again (nor dropping them: `DROP SCHEMA bench_xxxxxxxxxx CASCADE` when done); the table then
+gives the schema's own counts. bench/queue_profile.py profiles one queue view on such a schema.
 """
 from __future__ import annotations
 
@@ -33,21 +38,28 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent  # the virtualenv running this script (a worktree may have none of its own)
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from queue_load import COORDINATOR, coordinator_cookie  # noqa: E402  (bench/ on the path first)
+from wrk_load import BIN, SECRET, WRK_REPORT, load, paths_of, serve  # noqa: E402
+
 PG_URL = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BASELINE = "8e4e7d0"
-SECRET = "bench-web-load-" + "x" * 40
 PAGES = [
     ("home page, anonymous", "/", False),
     ("offers list, page 1", "/offres/", False),
     ("offers list, page 500", "/offres/?page=500", False),
     ("offers list, q=urbanisme", "/offres/?q=urbanisme", False),
     ("coordinator queue", "/coordination/", True),
+    # What coordinators really open, in turn on every connection: no view serves the same page twice
+    # in a row, so the figure holds for any page, not for one kept warm.
+    ("coordinator queue, 8 pages, orders and filters in turn", (
+        "/coordination/", "/coordination/?page=2", "/coordination/?page=9", "/coordination/?sort=age",
+        "/coordination/?sort=age&page=4", "/coordination/?domain=urbanisme", "/coordination/?min_score=0.8&page=3",
+        "/coordination/?departement=13"), True),
 ]
-QUEUE_INDEXES = ("ix_suggestions_score", "ix_suggestions_created_at")
+QUEUE_INDEXES = ("ix_suggestions_score", "ix_suggestions_created_at", "ix_skill_offers_agent_id_id")
 NEW_INDEXES = ("ix_skill_offers_status_published", "ix_needs_status_published",
                "ix_skill_offers_search_trgm", "ix_needs_search_trgm", "ix_needs_visible_published")
 # Issue 13's other pages: the needs list, the national statistics, the health check.
@@ -60,17 +72,9 @@ MORE_PAGES = [
     ("national statistics, anonymous", "/statistiques/", False),
 ]
 LIST_PATHS = ("/offres/", "/offres/?page=500", "/offres/?q=urbanisme", "/besoins/", "/besoins/?page=500")
-WRK_REPORT = """
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %d %d %.3f %.3f\\n", summary.requests,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.duration, latency:percentile(50) / 1000, latency:percentile(95) / 1000))
-end
-"""
-
-
 def create_indexes(conn) -> None:
-    """The indexes of migration scale_list_indexes (the ordering one also comes with create_all)."""
+    """The indexes of migrations scale_list_indexes, queue_scale_indexes and queue_agent_offers_index
+    (the ordering one also comes with create_all)."""
     from sqlalchemy import text
 
     for table in ("skill_offers", "needs"):
@@ -81,6 +85,7 @@ def create_indexes(conn) -> None:
                           "USING gin (search_text public.gin_trgm_ops)"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_suggestions_score ON suggestions (score, id)"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_suggestions_created_at ON suggestions (created_at, id)"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_skill_offers_agent_id_id ON skill_offers (agent_id, id)"))
     conn.execute(text("ANALYZE"))
 
 
@@ -102,11 +107,12 @@ def drop_indexes(conn, keep=()) -> None:
 
 
 def baseline_indexes(revision: str) -> set[str]:
-    """Those of NEW_INDEXES that the baseline revision already creates: the four of migration
-    scale_list_indexes (named by f-strings there) if it has it, any other named in its sources."""
+    """Those of NEW_INDEXES and QUEUE_INDEXES that the baseline revision already creates: the four of
+    migration scale_list_indexes (named by f-strings there) if it has it, any other named in its
+    sources (a baseline that has the queue's indexes keeps them)."""
     first = subprocess.run(["git", "cat-file", "-e", f"{revision}:migrations/versions/scale_list_indexes.py"],
                            cwd=ROOT, capture_output=True).returncode == 0
-    return {name for name in NEW_INDEXES if (first and name in NEW_INDEXES[:4]) or subprocess.run(
+    return {name for name in NEW_INDEXES + QUEUE_INDEXES if (first and name in NEW_INDEXES[:4]) or subprocess.run(
         ["git", "grep", "-q", name, revision, "--", "migrations", "marketplace/models"], cwd=ROOT).returncode == 0}
 
 
@@ -157,58 +163,6 @@ def explain_statements(conn, label: str, statements) -> list[str]:
     return lines
 
 
-def coordinator_cookie(app) -> str:
-    """A signed-in coordinator of the bench's région, as the session cookie a browser would send."""
-    from marketplace.core.extensions import db
-    from marketplace.models import RoleAssignment, User
-    from tests.tools.sessions import sign_in
-
-    user = User(email="coordination@bench.fr", password_hash="x", display_name="Coordination",
-                email_verified=True, security_stamp=uuid.uuid4().hex)
-    role = RoleAssignment(role="coordinator")
-    role.scope_regions = ["00"]
-    user.roles.append(role)
-    db.session.add(user)
-    db.session.commit()
-    client = app.test_client()
-    sign_in(client, user)
-    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
-    return f"{cookie.key}={cookie.value}"
-
-
-def serve(source: Path, url: str, port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "LOG_LEVEL": "WARNING",
-           "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "ESSAIM_INSTANCE_DIR": str(log.parent / "instance")}
-    env.pop("REDIS_URL", None)
-    server = subprocess.Popen([str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-                              cwd=source, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
-            return server
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError(log.read_text()[-3000:])
-            time.sleep(0.5)
-
-
-def load(port: int, path: str, users: int, duration: int, cookie: str | None, script: Path) -> dict:
-    command = ["wrk", "-t2", f"-c{users}", f"-d{duration}s", "--timeout", "10s", "-s", str(script)]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
-    done = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
-                          timeout=duration + 60)
-    match = re.search(r"RESULT (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+)", done.stdout)
-    if not match:
-        raise RuntimeError(done.stdout + done.stderr)
-    requests, errors, micros, p50, p95 = match.groups()
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
-    return {"rps": int(requests) / (int(micros) / 1e6), "p50": float(p50), "p95": float(p95),
-            "failed": int(errors) + (int(non_2xx.group(1)) if non_2xx else 0)}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--offers", type=int, default=100_000)
@@ -218,6 +172,8 @@ def main() -> None:
     parser.add_argument("--suggestions", type=int, default=500_000, help="suggestions in all, for the queue")
     parser.add_argument("--baseline", default=BASELINE, help="git revision served as the baseline")
     parser.add_argument("--only", default="", help="comma-separated words: run the rows whose name contains one")
+    parser.add_argument("--keep", action="store_true", help="leave the schema in place at the end, for --reuse")
+    parser.add_argument("--reuse", default="", help="the name of a schema left by --keep: its data, not rebuilt")
     args = parser.parse_args()
     pages = selected(PAGES + MORE_PAGES, args.only)
     if shutil.which("wrk") is None:
@@ -230,10 +186,15 @@ def main() -> None:
     from marketplace.core.extensions import db
     from stats_export import seed
 
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    schema = args.reuse or f"bench_{uuid.uuid4().hex[:10]}"
+    if not re.fullmatch(r"bench_[0-9a-f]{10}", schema):
+        sys.exit(f"--reuse takes the name of a schema left by --keep (bench_ and 10 hex digits), not {schema!r}")
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        if not args.reuse:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        elif not conn.scalar(text("SELECT count(*) FROM pg_namespace WHERE nspname = :s"), {"s": schema}):
+            sys.exit(f"no schema {schema} in {PG_URL}")
     # Named, so that the queries of a baseline server stopped mid-query can be ended (a killed worker
     # leaves its 20 s queue query running in PostgreSQL, which would load the next server's rows).
     served_url = f"{PG_URL}?options=-csearch_path%3D{schema}&application_name={schema}"
@@ -248,16 +209,20 @@ def main() -> None:
     load_averages = [os.getloadavg()]
     try:
         with app.app_context():
-            db.create_all()
-            started = time.perf_counter()
-            seed(args.offers, args.needs)
-            if any(signed for _name, _path, signed in pages):
-                from queue_load import seed_queue
+            if args.reuse:
+                args.offers, args.needs, args.suggestions = (db.session.scalar(text(f"SELECT count(*) FROM {t}"))
+                                                             for t in ("skill_offers", "needs", "suggestions"))
+            else:
+                db.create_all()
+                started = time.perf_counter()
+                seed(args.offers, args.needs)
+                if args.keep or any(signed for _name, _path, signed in pages):  # a kept schema serves every row
+                    from queue_load import seed_queue
 
-                seed_queue(args.suggestions, args.offers, args.needs)
+                    seed_queue(args.suggestions, args.offers, args.needs)
+                print(f"seeded {args.offers:,} offers and {args.needs:,} needs in "
+                      f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
             cookie = coordinator_cookie(app)
-            print(f"seeded {args.offers:,} offers and {args.needs:,} needs in {time.perf_counter() - started:.0f} s",
-                  file=sys.stderr)
         subprocess.run(["git", "worktree", "add", "--detach", str(baseline_dir), args.baseline], cwd=ROOT,
                        check=True, capture_output=True)
         subprocess.run([str(BIN / "pybabel"), "compile", "-q", "-d", "marketplace/translations"],
@@ -277,14 +242,15 @@ def main() -> None:
             if label == "now" and any(signed for _name, _path, signed in pages):
                 from queue_load import explain_queue
 
-                explain_queue(app, "coordination@bench.fr")
+                explain_queue(app, COORDINATOR)
             load_averages.append(os.getloadavg())
             port = 18000 + (os.getpid() % 1000)
             server = serve(source, served_url, port, work / f"{label}.log")
             try:
                 for name, path, signed in pages:
                     if signed:  # what one view weighs (the issue measured a 500 KB queue page)
-                        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie})
+                        request = urllib.request.Request(f"http://127.0.0.1:{port}{paths_of(path)[0]}",
+                                                         headers={"Cookie": cookie})
                         started = time.perf_counter()
                         try:
                             size = f"{len(urllib.request.urlopen(request, timeout=120).read()) / 1024:.0f} KB"
@@ -293,8 +259,8 @@ def main() -> None:
                         print(f"{label:8} {name:40} one view: {size}, {time.perf_counter() - started:.1f} s",
                               file=sys.stderr)
                 for _name, path, signed in pages:  # first views: imports, caches, connections
-                    for _ in range(3):
-                        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
+                    for one in paths_of(path) * 3:
+                        request = urllib.request.Request(f"http://127.0.0.1:{port}{one}",
                                                          headers={"Cookie": cookie} if signed else {})
                         try:
                             urllib.request.urlopen(request, timeout=60).read()
@@ -318,8 +284,11 @@ def main() -> None:
         engine.dispose()
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(baseline_dir)], cwd=ROOT, capture_output=True)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        if args.keep or args.reuse:
+            print(f"schema {schema} kept: --reuse {schema}", file=sys.stderr)
+        else:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
     load_averages.append(os.getloadavg())

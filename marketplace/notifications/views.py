@@ -50,9 +50,10 @@ def suggestion_exclusions(item):
 
 
 @bp.app_template_global()
-def suggestion_reasons(suggestion, need, offer) -> dict:
-    """A stored suggestion's reasons with labels, and places only when the modality needs them."""
-    return suggestions.explained_reasons(suggestion, need, offer)
+def suggestion_reasons(suggestion, need, offer, say=None) -> dict:
+    """A stored suggestion's reasons with labels, and places only when the modality needs them
+    (`say`: the rendering's `phrases`)."""
+    return suggestions.explained_reasons(suggestion, need, offer, say)
 
 
 @bp.get("/")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _, ngettext
 
 from marketplace.core import taxonomy
+from marketplace.core.phrases import Phrases
 from marketplace.core.templating import number
 
 
@@ -34,13 +35,15 @@ def distance_matters(need, offer) -> bool:
     return "remote" not in {getattr(need, "modality", None), getattr(offer, "modality", None)}
 
 
-def reasons_view(reasons: dict | None, need, offer, other) -> dict:
+def reasons_view(reasons: dict | None, need, offer, other, say: Phrases | None = None) -> dict:
     """Stored reasons as shown to people: quoted words, tag labels (no keys, no duplicates), and the
-    other side's collectivity and distance only when the modality makes them relevant."""
+    other side's collectivity and distance only when the modality makes them relevant. `say`: the
+    page's phrases when it words many rows (core/phrases.py)."""
+    say = say or Phrases()
     reasons = reasons or {}
     labels: list[str] = []
     for tag in reasons.get("tags") or ():
-        text = tag_label(tag)
+        text = say.label(taxonomy.DOMAINS, tag)  # as tag_label, translated once per page
         if text not in labels:
             labels.append(text)
     relevant = distance_matters(need, offer)
@@ -48,10 +51,10 @@ def reasons_view(reasons: dict | None, need, offer, other) -> dict:
     collectivity = other.collectivity.name if relevant and other is not None and other.collectivity else None
     meaning = reasons.get("meaning") or ()
     # A match made by meaning (suggestions.semantic) quotes the need's and the offer's closest phrases.
-    meaning_text = (_("sens proche : « %(need)s » et « %(offer)s »", need=meaning[0], offer=meaning[1])
+    meaning_text = (say.gettext("sens proche : « %(need)s » et « %(offer)s »", need=meaning[0], offer=meaning[1])
                     if len(meaning) == 2 else None)
     return {"words": list(reasons.get("words") or ()), "tags": labels, "distance_km": distance,
-            "distance_text": _("%(km)s km", km=number(distance, 0)) if distance is not None else None,
+            "distance_text": say.gettext("%(km)s km", km=say.number(distance, 0)) if distance is not None else None,
             "collectivity": collectivity, "meaning_text": meaning_text}
 
 

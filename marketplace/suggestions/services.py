@@ -266,6 +266,7 @@ def _reasons_of(row: Suggestion, item, other) -> dict:
     return reasons_view(row.reasons, need, offer, other)
 
 
-def explained_reasons(suggestion: Suggestion, need: Need, offer: SkillOffer) -> dict:
-    """A stored suggestion's reasons as the coordinator reads them (labels, distance when relevant)."""
-    return reasons_view(suggestion.reasons, need, offer, offer)
+def explained_reasons(suggestion: Suggestion, need: Need, offer: SkillOffer, say=None) -> dict:
+    """A stored suggestion's reasons as the coordinator reads them (labels, distance when relevant);
+    `say`: the page's core.phrases.Phrases, if any."""
+    return reasons_view(suggestion.reasons, need, offer, offer, say)

@@ -86,12 +86,42 @@ def test_order_and_pages_equal_the_former_python_ranking(db, crowd, sort):
     assert _all_pages(crowd["coordinator"], sort, per_page=4) == (len(expected), expected)
 
 
-def test_score_bound_retries_until_the_page_is_exact(db, crowd, monkeypatch):
+@pytest.mark.parametrize("sort", ["score", "age"])
+def test_score_bound_retries_until_the_page_is_exact(db, crowd, monkeypatch, sort):
     # Bounds kept small: the first bound leaves out rows that belong on the page, then it is lowered.
     monkeypatch.setattr(queue_ranking, "PRUNE_MIN", 1)
     monkeypatch.setattr(queue_ranking, "PRUNE_FACTOR", 2)
+    expected = reference_order(db, sort)
+    assert _all_pages(crowd["coordinator"], sort, per_page=3) == (len(expected), expected)
+
+
+def test_age_order_retries_when_the_best_scores_of_the_oldest_day_rank_low(db, crowd, monkeypatch):
+    """The oldest day's best scores belong to an agent at capacity (rank halved): the first bound
+    keeps only them, the page then needs the lower scores that rank higher."""
+    monkeypatch.setattr(queue_ranking, "PRUNE_MIN", 1)
+    monkeypatch.setattr(queue_ranking, "PRUNE_FACTOR", 2)
+    busy, free = (db.session.query(SkillOffer).filter_by(title=title).one() for title in ("Offre 1", "Offre 0"))
+    for i, (offer, score) in enumerate([(busy, 0.9)] * 4 + [(free, 0.6)] * 3):
+        pw.suggestion(offer, pw.need(crowd["representative"], crowd["host"], title=f"Ancien {i}"), score=score,
+                      age_days=30)
+    expected = reference_order(db, "age")
+    assert _all_pages(crowd["coordinator"], "age", per_page=2) == (len(expected), expected)
+    first = queue.queue_page(crowd["coordinator"], sort="age", per_page=2).items
+    assert [i.offer.title for i in first] == ["Offre 0", "Offre 0"]
+
+
+def test_pages_of_rows_hosts_asked_for_are_ranked_among_them(db, crowd):
+    """Five rows a host asked for: the first two pages of two hold only them (read without the
+    other rows), the third mixes the last one with the best of the others."""
+    busy, free = (db.session.query(SkillOffer).filter_by(title=title).one() for title in ("Offre 1", "Offre 0"))
+    for i, (offer, score) in enumerate([(busy, 0.9), (free, 0.6), (busy, 0.3), (free, 0.95)]):
+        asked = pw.suggestion(offer, pw.need(crowd["representative"], crowd["host"], title=f"Demandé {i}"), score=score)
+        db.session.add(Pairing(offer_id=offer.id, need_id=asked.need_id, status="pending_review",
+                               requested_by_id=crowd["representative"].id))
+    db.session.commit()
     expected = reference_order(db, "score")
-    assert _all_pages(crowd["coordinator"], "score", per_page=3) == (len(expected), expected)
+    assert _all_pages(crowd["coordinator"], "score", per_page=2) == (len(expected), expected)
+    assert all(i.requested_by for i in queue.queue_page(crowd["coordinator"], page=2, per_page=2).items)
 
 
 def test_ranks_and_explanations_follow_capacity_and_refusals(crowd):
@@ -122,12 +152,32 @@ def test_loads_and_capacities_in_one_statement_for_the_page(db, crowd):
     assert len(capacity_reads) == 1 and "count(*)" in capacity_reads[0]  # open counts in the same statement
 
 
-def test_total_past_the_exact_count_is_kept_a_while(db, crowd, monkeypatch):
+def test_past_the_exact_count_the_total_is_more_than_and_pages_go_on(db, crowd, monkeypatch):
     monkeypatch.setattr(queue, "EXACT_TOTAL_UP_TO", 5)
-    total = queue.queue_page(crowd["coordinator"]).total
-    assert total == len(queue.queue(crowd["coordinator"]))
-    pw.suggestion(crowd["offer"], pw.need(crowd["representative"], crowd["host"], title="Encore un"))
-    assert queue.queue_page(crowd["coordinator"]).total == total  # cached for QUEUE_TOTAL_TTL seconds
+    every = [i.suggestion.id for i in queue.queue(crowd["coordinator"])]
+    assert len(every) > 12
+    with statements(db) as seen:
+        first = queue.queue_page(crowd["coordinator"], per_page=2)
+    assert (first.total, first.more, first.pages, first.has_next) == (5, True, 3, True)
+    assert list(first.iter_pages()) == [1, 2, 3, None]  # no last page: it is unknown
+    counts = [s for s in seen if "count(" in s.lower() and "suggestions" in s]
+    assert len(counts) == 1 and "LIMIT" in counts[0]  # never every row
+    # Deeper pages count up to their own end, and every row is reached once, in order.
+    ids, number = [i.suggestion.id for i in first.items], 1
+    while True:
+        number += 1
+        page = queue.queue_page(crowd["coordinator"], page=number, per_page=2)
+        if page.page != number:  # past the end: page 1
+            break
+        ids += [i.suggestion.id for i in page.items]
+        assert page.more == (number * 2 < len(every)) and page.total == (max(5, number * 2) if page.more else len(every))
+    assert ids == every and page.page == 1
+
+
+def test_pages_stop_at_the_deepest_row(crowd, monkeypatch):
+    monkeypatch.setattr(queue, "DEEPEST_ROW", 6)
+    assert queue.queue_page(crowd["coordinator"], page=3, per_page=2).page == 3
+    assert queue.queue_page(crowd["coordinator"], page=4, per_page=2).page == 1
 
 
 def test_page_weight_is_bounded(db, client, login, w):

@@ -99,3 +99,40 @@ def test_garbage_ids_get_a_message_not_a_500(client, login, w, db):
     response = client.post_form("/coordination/decision", {"select_page": "y", "page_ids": "9x", "approve": "Approuver"},
                                 token_from="/rapprochements/")
     assert response.status_code == 400 and db.session.query(Pairing).count() == 0
+
+
+def test_a_long_queue_says_more_than_and_has_no_last_page(client, login, w, monkeypatch):
+    from marketplace.pairings.services import queue
+    monkeypatch.setattr(queue, "EXACT_TOTAL_UP_TO", 30)
+    _fill(w, 40)  # 41 waiting
+    login(w["coordinator"])
+    first = client.get("/coordination/").get_data(as_text=True)
+    assert "Plus de 30 suggestions — page 1" in first and "Suggestions à examiner, page 1 ·" in first
+    assert "Dernière page</a>" in first and 'fr-pagination__link--last" href' not in first
+    assert re.search(r'href="/coordination/\?page=2"', first) and "page 1 sur" not in first
+    second = client.get("/coordination/?page=2").get_data(as_text=True)
+    assert second.count('name="suggestion_ids"') == 16 and "41 suggestions — page 2 sur 2" in second
+
+
+def test_translations_are_looked_up_once_per_page_not_per_row(client, login, w, monkeypatch):
+    """Flask-Babel's lookup of the current translations cost ~20 µs and ran ~600 times a view
+    (core/phrases.py): a page of 25 rows now looks them up as often as a page of 2."""
+    from flask_babel import Domain
+    calls = []
+    original = Domain.get_translations
+
+    def counting(self):
+        calls.append(1)
+        return original(self)
+
+    monkeypatch.setattr(Domain, "get_translations", counting)
+    _fill(w, 1)
+    login(w["coordinator"])
+    client.get("/coordination/")
+    calls.clear()
+    assert client.get("/coordination/").get_data(as_text=True).count('name="suggestion_ids"') == 2
+    few = len(calls)
+    _fill(w, 30)
+    calls.clear()
+    assert client.get("/coordination/").get_data(as_text=True).count('name="suggestion_ids"') == 25
+    assert len(calls) == few

@@ -17,10 +17,10 @@ from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, lazyload, selectinload
+from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
-from marketplace.core.cached import remembered
 from marketplace.core.extensions import db
+from marketplace.core.phrases import Phrases
 from marketplace.core.unit_of_work import transactional
 from marketplace.models import (AgentCapacity, Collectivity, CollectivityDepartement, CollectivityRegion, Need,
                        Pairing, SkillOffer, Suggestion, User)
@@ -39,8 +39,11 @@ from marketplace.pairings.services.queue_ranking import AT_CAPACITY_FACTOR, DEFA
 REJECTION_CODES = {"": _l("Autre motif"), off_topic.REASON_CODE: _l("Hors sujet / sans rapport")}
 PAGE_SIZE = 25
 SORTS = ("score", "age", "departement")
-# Up to this many waiting suggestions the total is counted on every view; past it, cached (_total).
+# Up to this many waiting suggestions the page gives their number; past it, "more than" (_counted).
 EXACT_TOTAL_UP_TO = 1000
+# The deepest row a page shows, as search engines bound their result windows: every page ranks
+# all the rows before it, and past thousands of rows the filters, not the pages, find a suggestion.
+DEEPEST_ROW = 10_000
 
 
 def stale_days() -> int:
@@ -93,15 +96,16 @@ def _waiting(user, departement=None, domain=None, min_score=None, min_age_days=N
     return ranking.waiting(_territory_needs(user, departement, domain), min_score, before, only_id)
 
 
-def _total(user, base, filters: dict) -> int:
-    """How many suggestions wait: counted exactly up to EXACT_TOTAL_UP_TO (a few milliseconds);
-    past that, counted in full at most once per QUEUE_TOTAL_TTL seconds for this coordinator and
-    these filters, so a queue of 500,000 shows a total that may be a minute old."""
-    found = ranking.count(base, up_to=EXACT_TOTAL_UP_TO)
-    if found <= EXACT_TOTAL_UP_TO:
-        return found
-    key = "queue-total:%s:%s" % (user.id, sorted((k, str(v)) for k, v in filters.items() if v is not None))
-    return remembered(key, lambda: ranking.count(base), current_app.config["QUEUE_TOTAL_TTL"])
+def _counted(base, start: int, per_page: int) -> tuple[int, bool]:
+    """How many suggestions wait, counted up to EXACT_TOTAL_UP_TO or to the end of the page asked,
+    whichever is further (a few milliseconds: the count stops there), and whether more wait.
+
+    A full count of a national queue took 2 s (500,000 suggestions); cached, one view a minute per
+    process and per filter still paid it, and a total of 480,000 tells a coordinator no more than
+    "more than 1,000": they narrow the queue with the filters."""
+    up_to = max(EXACT_TOTAL_UP_TO, start + per_page)
+    found = ranking.count(base, up_to=up_to)
+    return min(found, up_to), found > up_to
 
 
 def _items(found: list[ranking.Row]) -> list[QueueItem]:
@@ -109,30 +113,32 @@ def _items(found: list[ranking.Row]) -> list[QueueItem]:
     (the wide rows in a fixed number of statements)."""
     if not found:
         return []
-    # Only what the page shows: the agent's and the collectivities' names, the host's départements,
-    # the name of who asked; their other relationships stay lazy (each eager cascade was a statement).
+    # Only what the page shows: the agent's and the collectivities' names (joined: a statement each
+    # cost more than the join), the host's départements, the name of who asked; their other
+    # relationships stay lazy (each eager cascade was a statement).
     asker = aliased(User)
     rows = db.session.execute(
         select(Suggestion, SkillOffer, Need, asker.display_name)
         .join(SkillOffer, SkillOffer.id == Suggestion.offer_id).join(Need, Need.id == Suggestion.need_id)
         .outerjoin(Pairing, and_(Pairing.offer_id == Suggestion.offer_id, Pairing.need_id == Suggestion.need_id))
         .outerjoin(asker, asker.id == Pairing.requested_by_id)
-        .where(Suggestion.id.in_([r.suggestion_id for r in found]))
-        .options(lazyload("*"), selectinload(SkillOffer.agent).lazyload("*"),
-                 selectinload(SkillOffer.collectivity).lazyload("*"),
-                 selectinload(Need.collectivity).options(selectinload(Collectivity.departement_links), lazyload("*")))
+        .where(ranking.among(Suggestion.id, [r.suggestion_id for r in found]))
+        .options(lazyload("*"), joinedload(SkillOffer.agent, innerjoin=True).lazyload("*"),
+                 joinedload(SkillOffer.collectivity, innerjoin=True).lazyload("*"),
+                 joinedload(Need.collectivity, innerjoin=True).options(selectinload(Collectivity.departement_links),
+                                                                       lazyload("*")))
     ).all()
     by_id = {suggestion.id: (suggestion, offer, need, asked_by) for suggestion, offer, need, asked_by in rows}
-    now, stale_after = utcnow(), stale_days()
+    now, stale_after, say = utcnow(), stale_days(), Phrases()
     items = []
     for r in found:
         suggestion, offer, need, asked_by = by_id[r.suggestion_id]
-        similar = [reason or _("sans motif") for reason in r.similar]
+        similar = [reason or say.gettext("sans motif") for reason in r.similar]
         created = r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=now.tzinfo)
         age = (now - created).days
         items.append(QueueItem(suggestion, offer, need, rank=r.rank, age_days=age, stale=age >= stale_after,
                                open_count=r.open_count, capacity=r.capacity, similar_refusals=similar,
-                               availability=availability(offer, need), rules=rules(offer),
+                               availability=availability(offer, need, say), rules=rules(offer, say),
                                requested_by=asked_by))
     return items
 
@@ -145,17 +151,19 @@ def queue(user, departement: str | None = None, domain: str | None = None,
 
 
 def queue_page(user, page: int = 1, sort: str = "score", per_page: int = PAGE_SIZE, **filters) -> QueuePage:
-    """One page of the queue; a page past the end is page 1 (a stale link still shows something).
-    Filters are those of `queue`. Filtered and bounded in SQL, ranked for the rows that can reach
-    the page: the number of statements does not grow with the rows, and only the page's rows are
-    loaded in full."""
+    """One page of the queue; a page past the end, or past DEEPEST_ROW, is page 1 (a stale link
+    still shows something). Filters are those of `queue`. The total is exact up to
+    EXACT_TOTAL_UP_TO, a lower bound past it (`QueuePage.more`). Filtered and bounded in SQL,
+    ranked for the rows that can reach the page: the number of statements does not grow with the
+    rows, and only the page's rows are loaded in full."""
     sort = sort if sort in SORTS else "score"
     base = _waiting(user, **filters)
     ranking.serial_plans()
-    total = _total(user, base, filters)
-    pages = max(1, -(-total // per_page))
-    page = page if 1 <= page <= pages else 1
+    page = page if 1 <= page and (page - 1) * per_page < DEEPEST_ROW else 1
     start = (page - 1) * per_page
+    total, more = _counted(base, start, per_page)
+    if start >= total:  # past the end (then the count was exact: it went further than the page)
+        page, start = 1, 0
     now = utcnow()
     if sort == "score":
         found = ranking.best_page(base, start, per_page, now)
@@ -163,7 +171,7 @@ def queue_page(user, page: int = 1, sort: str = "score", per_page: int = PAGE_SI
         found = ranking.oldest_page(base, start, per_page, now)
     else:  # every row of the filters: a département is no column of the suggestions to bound them by
         found = ranking.everything(base, sort, now)[start:start + per_page]
-    return QueuePage(_items(found), total, page, per_page)
+    return QueuePage(_items(found), total, page, per_page, more=more)
 
 
 def item(user, suggestion_id: int) -> QueueItem:

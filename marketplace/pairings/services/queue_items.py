@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import format_date, gettext as _
+from flask_babel import format_date
 
 from marketplace.core.paging import Page
-from marketplace.core.taxonomy import MODALITIES, label
-from marketplace.core.templating import number
+from marketplace.core.phrases import Phrases
+from marketplace.core.taxonomy import MODALITIES
 from marketplace.models import Need, SkillOffer, Suggestion
 
 
@@ -34,28 +34,41 @@ class QueueItem:
         return self.open_count >= self.capacity
 
 
+@dataclass
 class QueuePage(Page):
-    """One page of the queue; its pagination links fewer pages around the current one."""
+    """One page of the queue; its pagination links fewer pages around the current one. With `more`,
+    `total` rows were counted and more wait: the last page is unknown (the pages known end one
+    past the rows counted)."""
+
+    more: bool = False
+
+    @property
+    def pages(self) -> int:
+        return -(-(self.total + 1) // self.per_page) if self.more else super().pages
 
     def iter_pages(self, left_edge=1, left_current=2, right_current=2, right_edge=1):
-        return super().iter_pages(left_edge, left_current, right_current, right_edge)
+        yield from super().iter_pages(left_edge, left_current, right_current, 0 if self.more else right_edge)
+        if self.more:
+            yield None  # and more pages
 
 
-def availability(offer: SkillOffer, need: Need) -> list[str]:
-    notes = [_("%(days)s jour(s) par mois proposés, %(need)s jour(s) estimés pour le besoin",
-               days=number(offer.days_per_month), need=number(need.estimated_days))]
+def availability(offer: SkillOffer, need: Need, say: Phrases) -> list[str]:
+    """The availability notes of a row, worded with the page's phrases (`say`)."""
+    notes = [say.gettext("%(days)s jour(s) par mois proposés, %(need)s jour(s) estimés pour le besoin",
+                         days=say.number(offer.days_per_month), need=say.number(need.estimated_days))]
     if offer.available_from or offer.available_until:
-        notes.append(_("disponible du %(start)s au %(end)s",
-                       start=format_date(offer.available_from) if offer.available_from else "—",
-                       end=format_date(offer.available_until) if offer.available_until else "—"))
+        notes.append(say.gettext("disponible du %(start)s au %(end)s",
+                                 start=format_date(offer.available_from) if offer.available_from else "—",
+                                 end=format_date(offer.available_until) if offer.available_until else "—"))
     if need.deadline and offer.available_from and offer.available_from > need.deadline:
-        notes.append(_("attention : disponible après l'échéance du besoin"))
+        notes.append(say.gettext("attention : disponible après l'échéance du besoin"))
     return notes
 
 
-def rules(offer: SkillOffer) -> list[str]:
-    rules = [_("collectivité d'origine différente de la collectivité d'accueil"),
-             _("modalité compatible (%(modality)s)", modality=label(MODALITIES, offer.modality).lower())]
+def rules(offer: SkillOffer, say: Phrases) -> list[str]:
+    """The rules applied to a row, worded with the page's phrases (`say`)."""
+    rules = [say.gettext("collectivité d'origine différente de la collectivité d'accueil"),
+             say.gettext("modalité compatible (%(modality)s)", modality=say.label(MODALITIES, offer.modality).lower())]
     if offer.max_distance_km:
-        rules.append(_("distance maximale de l'agent : %(km)s km", km=offer.max_distance_km))
+        rules.append(say.gettext("distance maximale de l'agent : %(km)s km", km=offer.max_distance_km))
     return rules
