@@ -11,7 +11,7 @@ Revises: matching_index_changes
 from alembic import op
 
 revision = "queue_agent_offers_index"
-down_revision = "matching_index_changes"
+down_revision = "matching_index_snapshots"
 branch_labels = None
 depends_on = None
 
