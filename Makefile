@@ -53,8 +53,15 @@ test: $(VENV)/.dev translations
 # Pure and database tests in two processes; then the tests that drive real workers, Redis, SMTP
 # and Chromium, also in two processes, a file at a time each (every process has a Redis database
 # number of its own, every served app its own port, database and folders).
+# tests/views run once: on PostgreSQL (the production database, by test-postgres) when it
+# answers, here on SQLite otherwise. Running them on both cost ~4 minutes of the suite; what
+# differs between the two databases is exercised by tests/models and tests/services, run on both.
 test-sqlite:
-	$(BIN)/pytest -q -p no:cacheprovider -n 2 tests/test_architecture.py tests/test_practices_layout.py tests/matching tests/models tests/services tests/views
+	@views=tests/views; \
+	if $(BIN)/python -m tests.tools.services postgres "$(PG_TEST_URL)" >/dev/null 2>&1; then \
+	  views=; echo "tests/views: run on PostgreSQL by test-postgres"; \
+	fi; \
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 tests/test_architecture.py tests/test_practices_layout.py tests/matching tests/models tests/services $$views
 	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile tests/workers tests/browser
 
 # The database-backed tests again, on PostgreSQL (skipped with a message when it is not there,
