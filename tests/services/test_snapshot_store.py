@@ -15,6 +15,7 @@ from matching import Document
 from marketplace.models import MatchingIndexSnapshot, MatchingIndexSnapshotChunk, MatchingIndexState
 from marketplace.models.base import utcnow
 from marketplace.suggestions import index as matching_index, snapshot_rows, snapshots
+from tests.services.test_index_deltas import people  # noqa: F401  (the same agent and commune)
 from tests.workers import factories
 
 QUERIES = ["plan local d'urbanisme", "budget primitif et fiscalité", "pistes cyclables et mobilité"]
@@ -31,11 +32,6 @@ def database_store(app, tmp_path, monkeypatch):
     yield
     matching_index.reset_cache()
 
-
-@pytest.fixture
-def people(make_collectivity, make_user):
-    villeurbanne = make_collectivity("Villeurbanne", latitude=45.77, longitude=4.88)
-    return {"agent": make_user(roles=[("agent", villeurbanne)]), "place": villeurbanne}
 
 
 def _offers(people, subjects):
