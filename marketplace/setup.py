@@ -50,7 +50,10 @@ def refuse_unsafe_settings(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from marketplace.core.unit_of_work import end_request
+
     db.init_app(app)
+    app.teardown_appcontext(end_request)  # before Flask-SQLAlchemy's removal of the session
     with app.app_context():
         enforce_sqlite_foreign_keys(db.engine)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
