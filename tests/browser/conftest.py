@@ -72,10 +72,12 @@ def _server_env(instance: Path) -> dict:
 
 
 def _prepare(env: dict, *commands: list[str]) -> None:
-    """Migrate the instance's database and run these `flask` commands against it."""
-    for command in (["db", "upgrade"], *commands):
-        done = subprocess.run(FLASK + command, cwd=ROOT, env=env, capture_output=True, text=True)
-        assert done.returncode == 0, f"flask {' '.join(command)}: {done.stdout[-2000:]}{done.stderr[-3000:]}"
+    """Migrate the instance's database and run these `flask` commands against it, in one process
+    (tests/tools/flask_commands.py: the application's imports once, not once per command)."""
+    commands = [["db", "upgrade"], *commands]
+    done = subprocess.run([sys.executable, "-m", "tests.tools.flask_commands", json.dumps(commands)],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, f"flask {commands}: {done.stdout[-2000:]}{done.stderr[-3000:]}"
 
 
 def _prepared_instance(factory, name: str, *commands: list[str]) -> Path:
@@ -240,13 +242,13 @@ def demo_server(tmp_path, demo_instance):
 
 
 @pytest.fixture(scope="module")
-def demo_site(tmp_path_factory):
+def demo_site(tmp_path_factory, demo_instance):
     """One served Essaim with the demo data and its suggestions for all the tests of a module that
-    only read it or change distinct records (e-mails go to the instance's mail folder): its base URL."""
+    only read it or change distinct records (e-mails go to the instance's mail folder): its base URL.
+    A copy of the prepared demo instance (preparing it again took 30-40 s of the module)."""
     tmp_path = tmp_path_factory.mktemp("demo-site")
     instance = tmp_path / "instance"
-    instance.mkdir()
-    with _serve(tmp_path, _server_env(instance), ["seed-demo"], ["matching", "rebuild", "--suggest"]) as base_url:
+    with _serve(tmp_path, _server_env(instance), template=demo_instance) as base_url:
         yield base_url
 
 AXE_REPORT_DIR = ROOT / "build" / "axe-report"
