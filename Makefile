@@ -53,18 +53,20 @@ test: $(VENV)/.dev translations
 # Pure and database tests in two processes; then the tests that drive real workers, Redis, SMTP
 # and Chromium, also in two processes, a file at a time each (every process has a Redis database
 # number of its own, every served app its own port, database and folders).
-# tests/views run once: on PostgreSQL (the production database, by test-postgres) when it
-# answers, here on SQLite otherwise. Running them on both cost ~4 minutes of the suite; what
-# differs between the two databases is exercised by tests/models and tests/services, run on both.
+# When PostgreSQL answers, the service and view tests run there (test-postgres), and here on
+# SQLite only those marked `both_databases`: the tests of the modules that branch on the SQL
+# dialect (tests/test_dialects.py keeps that list whole). Running every one on both databases
+# cost ~4 minutes of the suite for the views and ~2 for the services. Without PostgreSQL, all of
+# them run here.
 test-sqlite:
-	@views=tests/views; \
+	@only=0; \
 	if $(BIN)/python -m tests.tools.services postgres "$(PG_TEST_URL)" >/dev/null 2>&1; then \
-	  views=; echo "tests/views: run on PostgreSQL by test-postgres"; \
+	  only=1; echo "service and view tests: on PostgreSQL by test-postgres, here only those marked both_databases"; \
 	fi; \
-	$(BIN)/pytest -q -p no:cacheprovider -n 2 tests/test_architecture.py tests/test_practices_layout.py tests/matching tests/models tests/services $$views
+	SQLITE_DIALECT_TESTS_ONLY=$$only $(BIN)/pytest -q -p no:cacheprovider -n 2 tests/test_architecture.py tests/test_dialects.py tests/test_practices_layout.py tests/matching tests/models tests/services tests/views
 	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile tests/workers tests/browser
 
-# The database-backed tests again, on PostgreSQL (skipped with a message when it is not there,
+# The model, service and view tests on PostgreSQL (skipped with a message when it is not there,
 # unless CI=true).
 test-postgres:
 	@rc=0; $(BIN)/python -m tests.tools.services postgres "$(PG_TEST_URL)" || rc=$$?; \

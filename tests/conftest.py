@@ -51,6 +51,23 @@ def pytest_configure(config):
     share_compiled_url_builders()
 
 
+def pytest_collection_modifyitems(config, items):
+    """With SQLITE_DIALECT_TESTS_ONLY=1 (`make test` sets it on its SQLite run when PostgreSQL
+    answers, which then runs every service and view test), the service and view tests run on
+    SQLite only where they are marked `both_databases` (tests/test_dialects.py says why)."""
+    if os.environ.get("SQLITE_DIALECT_TESTS_ONLY") != "1":
+        return
+    kept, deselected = [], []
+    for item in items:
+        layer = item.path.parent.name
+        if layer in ("services", "views") and item.get_closest_marker("both_databases") is None:
+            deselected.append(item)
+        else:
+            kept.append(item)
+    config.hook.pytest_deselected(items=deselected)
+    items[:] = kept
+
+
 def pytest_report_header(config):
     url = os.environ.get("TEST_DATABASE_URL")
     return f"database: {url or 'sqlite in memory'}"

@@ -12,6 +12,8 @@ from marketplace.pairings.services import consents, engagement as engagements, f
 from tests import pairing_world as pw
 from tests.pairing_world import w  # noqa: F401  (fixture)
 
+pytestmark = pytest.mark.both_databases  # see tests/test_dialects.py
+
 START = date.today() - timedelta(days=20)
 
 

@@ -14,6 +14,8 @@ from tests.pairing_world import w  # noqa: F401  (fixture)
 from tests.services.test_offtopic import world  # noqa: F401  (fixture)
 from tests.services.test_suggestions import index_dir  # noqa: F401  (autouse fixture)
 
+pytestmark = pytest.mark.both_databases  # see tests/test_dialects.py
+
 START = utcnow() - timedelta(days=40)
 
 

@@ -10,6 +10,8 @@ from marketplace.listings import query as listing_query, services as listings
 from marketplace.core.errors import ServiceError
 from marketplace.listings.services import NEED, OFFER
 
+pytestmark = pytest.mark.both_databases  # see tests/test_dialects.py
+
 
 def offer_data(collectivity, **fields):
     data = {"collectivity_id": collectivity.id, "title": "Accompagnement SIG", "description": "Cartes.",

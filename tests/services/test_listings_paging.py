@@ -11,6 +11,8 @@ from marketplace.listings.services import NEED, OFFER
 from marketplace.models import Need, SkillOffer
 from marketplace.models.base import utcnow
 
+pytestmark = pytest.mark.both_databases  # see tests/test_dialects.py
+
 
 @pytest.fixture
 def offers(app, db, make_user, make_collectivity):

@@ -13,6 +13,8 @@ from marketplace.pairings.services import page as pairing_page, queue
 from tests import pairing_world as pw
 from tests.pairing_world import w  # noqa: F401  (fixture)
 
+pytestmark = pytest.mark.both_databases  # see tests/test_dialects.py
+
 
 def _fill(w, n, **kwargs):
     """n more suggestions on the territory, each its own need, the agent's offer suggested to it."""

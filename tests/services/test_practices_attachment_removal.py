@@ -12,6 +12,8 @@ from marketplace.models import Collection, CollectionItem, PracticeAttachment
 from marketplace.practices.services import collections, editing, uploads
 from tests.fixtures.practices.helpers import PDF, alice, make_sheet, place, sheet_data  # noqa: F401 (fixtures)
 
+pytestmark = pytest.mark.both_databases  # see tests/test_dialects.py
+
 
 @pytest.fixture
 def sheet(alice, place):

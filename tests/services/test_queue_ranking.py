@@ -11,6 +11,8 @@ from tests import pairing_world as pw
 from tests.pairing_world import w  # noqa: F401  (fixture)
 from tests.sql_statements import statements
 
+pytestmark = pytest.mark.both_databases  # see tests/test_dialects.py
+
 
 def reference_order(db, sort: str) -> list[int]:
     """The ranking as queue.py computed it before issue 13, in Python over every waiting suggestion

@@ -18,6 +18,8 @@ from marketplace.suggestions import index as matching_index, snapshot_rows, snap
 from tests.services.test_index_deltas import people  # noqa: F401  (the same agent and commune)
 from tests.workers import factories
 
+pytestmark = pytest.mark.both_databases  # see tests/test_dialects.py
+
 QUERIES = ["plan local d'urbanisme", "budget primitif et fiscalité", "pistes cyclables et mobilité"]
 
 

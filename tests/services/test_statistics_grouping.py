@@ -13,6 +13,8 @@ from marketplace.models import Engagement, Need, Pairing, SkillOffer
 from marketplace.statistics.filters import Filters, Scope
 from marketplace.statistics.services import overview
 
+pytestmark = pytest.mark.both_databases  # see tests/test_dialects.py
+
 PUBLIC = Scope(everything=True, public=True)
 EVERYTHING = Scope(everything=True)
 

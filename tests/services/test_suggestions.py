@@ -7,6 +7,8 @@ from marketplace.models import Notification, OutboxEmail, Suggestion, TaskIntent
 from marketplace.suggestions import index as matching_index, services as suggestions
 from tests.workers import factories
 
+pytestmark = pytest.mark.both_databases  # see tests/test_dialects.py
+
 
 @pytest.fixture(autouse=True)
 def index_dir(app, tmp_path):
