@@ -239,6 +239,10 @@ class SparseIndex:
         exact = scored_all and (self.champions is None or not self._cut[cols].any())
         return cols, weights, exact
 
+    def champion_postings(self, cols: np.ndarray) -> int:
+        """How many postings the champion lists of ``cols`` hold (what a query over them scores)."""
+        return int(self._champ_len[cols].sum())
+
     def champion_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(indptr, row ids, weights) of the champion lists (the full postings when none is cut)."""
         ch = self.champions if self.champions is not None else self.main_csc

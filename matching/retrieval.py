@@ -71,17 +71,15 @@ class RetrievalMixin:
             rows, scores = idx.partial_scores(cols, weights)
             ok = eligible(self.meta_, rows, rules)
             rows, scores = rows[ok], scores[ok]
-        else:
-            rows, scores = kernels.scatter_eligible(*idx.champion_arrays(), cols, weights, idx.n_main, n,
-                                                    *kernel_rules(self.meta_, rules))
-        if not exact:
-            if len(rows) > n:
-                rows = rows[np.argpartition(-scores, n - 1)[:n]]
-            if kernels is None:
+            if not exact:
+                if len(rows) > n:
+                    rows = rows[np.argpartition(-scores, n - 1)[:n]]
                 scores = idx.exact_scores(rows, q.indices, q.data)
-            else:
-                m = idx.main
-                scores = kernels.row_dots(m.indptr, m.indices, m.data, rows, q.indices, q.data, idx.n_features)
+        else:
+            m = idx.main
+            work = kernels.scratch(idx.n_main, idx.n_features, idx.champion_postings(cols))
+            rows, scores = kernels.search_main(idx.champion_arrays(), cols, weights, (m.indptr, m.indices, m.data),
+                                               q.indices, q.data, n, exact, kernel_rules(self.meta_, rules), work)
         d_rows, d_scores = idx.delta_scores(q.indices, q.data)
         if len(d_rows):
             ok = eligible(self.meta_, d_rows, rules)

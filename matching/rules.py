@@ -176,7 +176,7 @@ class MetaColumns:
         buf, n = self.__dict__.get("_packed", (np.empty((0, width)), 0))
         if n < self.size:
             if self.size > len(buf):
-                grown = np.empty((max(self.size, 2 * len(buf)), width))
+                grown = _cache_line_rows(max(self.size, 2 * len(buf)), width)
                 grown[:n] = buf[:n]
                 buf = grown
             for j, name in enumerate(self.PACKED):
@@ -194,6 +194,14 @@ class MetaColumns:
         out.arrays = {name: arr[: self.size][rows].copy() for name, arr in self.arrays.items()}
         out.size = len(rows)
         return out
+
+
+def _cache_line_rows(n: int, width: int) -> np.ndarray:
+    """An empty (n, width) float64 array starting on a 64-byte boundary: with width 8, each
+    row is one cache line (numpy aligns to 16 bytes, so most rows would straddle two)."""
+    raw = np.empty(n * width + 8, dtype=np.float64)
+    skip = (-raw.ctypes.data % 64) // 8
+    return raw[skip : skip + n * width].reshape(n, width)
 
 
 MODALITY_NAMES = {UNKNOWN: None, REMOTE: "remote", ON_SITE: "on_site", BOTH: "both"}
@@ -288,8 +296,8 @@ def eligible(cols: MetaColumns, rows: np.ndarray, rules: Rules | None) -> np.nda
 
 
 def kernel_rules(cols: MetaColumns, rules: Rules | None) -> tuple:
-    """The meta columns and the rules as the plain arrays and numbers that
-    `kernels.scatter_eligible` reads (its arguments after the scores')."""
+    """The meta columns and the rules as the plain arrays that `kernels.search_main` reads:
+    (alive, packed meta, modality_ok, params); see `kernels._search` for their layout."""
     wanted = modality_code(rules.modality) if rules is not None else UNKNOWN
     modality_ok = np.ones(4, dtype=np.bool_)
     if wanted in (REMOTE, ON_SITE):
@@ -310,8 +318,8 @@ def kernel_rules(cols: MetaColumns, rules: Rules | None) -> tuple:
             qlat, qlon = float(rules.lat), float(rules.lon)
             if rules.max_distance_km is not None:
                 max_dist = float(rules.max_distance_km)
-    return (cols["alive"], cols.packed(), float(coll_x), float(epci_x), modality_ok, min_days, wanted, qlat, qlon,
-            max_dist)
+    params = np.array([coll_x, epci_x, min_days, wanted, qlat, qlon, max_dist], dtype=np.float64)
+    return cols["alive"], cols.packed(), modality_ok, params
 
 
 def _number(x) -> float | None:

@@ -138,8 +138,11 @@ def test_property_kernel_rules_equal_eligible(where, seed):
     n = engine.index_.n_main
     cols = np.sort(rng.choice(engine.index_.n_features, size=6, replace=False)).astype(np.int32)
     weights = rng.uniform(0.1, 1.0, size=6).astype(np.float32)
-    indptr, indices, data = engine.index_.champion_arrays()
-    got, _ = compiled.scatter_eligible(indptr, indices, data, cols, weights, n, 10**9, *kernel_rules(engine.meta_, rules))
+    m = engine.index_.main
+    work = compiled.scratch(n, engine.index_.n_features, engine.index_.champion_postings(cols))
+    got, _ = compiled.search_main(engine.index_.champion_arrays(), cols, weights, (m.indptr, m.indices, m.data), cols,
+                                  weights, 10**9, True, kernel_rules(engine.meta_, rules), work)
+    assert not work.acc.any() and not work.qdense.any()  # the scratch arrays are left clean
     touched, _ = engine.index_.partial_scores(cols, weights)
     expected = touched[eligible(engine.meta_, touched, rules)]
     assert sorted(got.tolist()) == sorted(expected.tolist())
@@ -221,3 +224,18 @@ def test_auto_sizes_grow_with_the_index():
     assert engine.get_params()["rerank_size"] == engine.get_params()["query_budget"] == "auto"
     assert engine._sizes() == (30_000, 100)
     assert MatchEngine().fit(corpus(100, 15)).index_.champions is None  # 2,000 > any list here
+
+
+def test_kernel_scratch_is_shared_by_indexes_of_any_size(monkeypatch):
+    # one thread's scratch arrays serve a small index, then a larger one (they grow), then the
+    # small one again: answers are the numpy path's, and the arrays are left clean each time
+    from matching import kernels as compiled
+
+    small, large = MatchEngine(champion_size=4, query_budget=10).fit(corpus(50, 16)), BUDGET
+    q = Document("q", "urbanisme voirie école piscine sport", ("sport",))
+    where = {"min_days": 2, "lat": 46.0, "lon": 2.0, "modality": "on_site"}
+    got = [engine.query(q, k=6, where=where) for engine in (small, large, small)]
+    assert compiled.scratch(1, 1, 1).acc.size >= large.index_.n_main
+    assert not compiled.scratch(1, 1, 1).acc.any() and not compiled.scratch(1, 1, 1).qdense.any()
+    monkeypatch.setattr(retrieval, "_KERNELS", [None])
+    assert got == [engine.query(q, k=6, where=where) for engine in (small, large, small)]
