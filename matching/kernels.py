@@ -50,7 +50,7 @@ class Scratch:
 _LOCAL = threading.local()
 
 
-def scratch(n_rows: int, n_features: int, postings: int) -> Scratch:
+def scratch(n_rows: int, n_features: int, postings: int = 0) -> Scratch:
     """This thread's `Scratch`, grown to hold ``n_rows`` rows, ``n_features`` features and
     ``postings`` scored postings."""
     s = getattr(_LOCAL, "scratch", None)
@@ -60,40 +60,56 @@ def scratch(n_rows: int, n_features: int, postings: int) -> Scratch:
     return s
 
 
-def search_main(champions, cols, weights, main, q_cols, q_weights, wanted: int, exact: bool, rule_args,
-                work: Scratch):
-    """(rows, scores) of the main segment for a query: the ``wanted`` best eligible rows by
-    partial score (from the champion lists of ``cols``), re-scored exactly against the whole
-    query (``q_cols``, ``q_weights``) unless ``exact`` (the partial scores are then exact, and
-    every eligible row of the best score levels comes back, at least ``wanted`` when there
-    are). ``rule_args``: `rules.kernel_rules`."""
-    n = _search(*champions, cols, weights, *main, q_cols, q_weights, wanted, exact, *rule_args, *work.arrays())
+def search_main(index, q_cols, q_weights, budget: int | None, wanted: int, rule_args, floor: float = 0.0,
+                k: int = 0):
+    """(rows, scores) of the main segment of ``index`` (a `SparseIndex`) for the query (``q_cols``,
+    ``q_weights``).
+
+    The query's features are chosen under the postings ``budget`` as `SparseIndex.budget_features`
+    chooses them; the ``wanted`` best eligible rows by partial score (from their champion lists)
+    are re-scored exactly, unless the partial scores are exact already (every feature kept, no list
+    cut: then every eligible row of the best score levels comes back, at least ``wanted`` when there
+    are). With ``k``, only the ``k`` best scoring at least ``floor`` come back, best first (ties: the
+    smaller row), as `index.top_k` orders them; otherwise all of them, unordered.
+    ``rule_args``: `rules.kernel_rules`."""
+    m = index.main
+    args = (*index.champion_arrays(), *index.feature_bounds(), budget or 0, m.indptr, m.indices, m.data, q_cols,
+            q_weights, wanted, *rule_args, np.float32(floor), k)
+    work = scratch(index.n_main, index.n_features, 0)
+    n = _search(*args, *work.arrays())
+    if n < 0:  # more postings than the scratch arrays hold: grown, then again (nothing was written)
+        work = scratch(index.n_main, index.n_features, -n)
+        n = _search(*args, *work.arrays())
     return work.out_rows[:n].copy(), work.out_scores[:n].copy()
 
 
 @njit(cache=True, nogil=True)
-def _search(ch_indptr, ch_indices, ch_data, cols, weights, m_indptr, m_indices, m_data, q_cols, q_weights,
-            wanted, exact, alive, meta, modality_ok, params, acc, qdense, touched, partial, level, by_level,
-            out_rows, out_scores):
-    """Writes the answer of `search_main` into ``out_rows``/``out_scores`` and returns its length.
+def _search(ch_indptr, ch_indices, ch_data, champ_len, col_max, cut, budget, m_indptr, m_indices, m_data, q_cols,
+            q_weights, wanted, alive, meta, modality_ok, params, floor, k, acc, qdense, touched, partial, level,
+            by_level, out_rows, out_scores):
+    """Writes the answer of `search_main` into ``out_rows``/``out_scores`` and returns its length,
+    or minus the postings to score when the scratch arrays are too short for them.
 
-    ``meta``: `MetaColumns.packed` (collectivity, epci, modality, days, lat, lon, max_km,
-    cos(lat) per row); ``params``: excluded collectivity and epci codes (-3: no such rule),
-    minimum days (NaN: no rule), the asker's modality code, latitude (NaN: no distance rule),
-    longitude and distance limit (inf: none); ``modality_ok``: per modality code, whether it
-    passes."""
-    # scatter-add; the touched rows recorded without a branch (a first touch is a coin toss
-    # for the branch predictor: the branchless form took the loop from 0.20 to 0.11 ms)
+    ``champ_len``, ``col_max``, ``cut``: `SparseIndex.feature_bounds`; ``meta``:
+    `MetaColumns.packed` (collectivity, epci, modality, days, lat, lon, max_km, cos(lat) per row);
+    ``params``: excluded collectivity and epci codes (-3: no such rule), minimum days (NaN: no
+    rule), the asker's modality code, latitude (NaN: no distance rule), longitude and distance
+    limit (inf: none); ``modality_ok``: per modality code, whether it passes."""
+    cols, exact, postings = _choose_features(q_cols, q_weights, champ_len, col_max, cut, budget)
+    if postings > touched.shape[0]:
+        return -postings
     # A kept array is often out of cache by the next query (other work ran in between), and
     # the scatter-add's random updates would each miss: read it in sequence first, which the
     # hardware prefetches (what zeroing a fresh array per query did, for free, before).
     sink = 0.0
     for i in range(0, acc.shape[0], 16):
         sink += acc[i]
+    # scatter-add; the touched rows recorded without a branch (a first touch is a coin toss
+    # for the branch predictor: the branchless form took the loop from 0.20 to 0.11 ms)
     nt = 0
     for j in range(cols.shape[0]):
-        c = cols[j]
-        w = weights[j]
+        c = q_cols[cols[j]]
+        w = q_weights[cols[j]]
         for p in range(ch_indptr[c], ch_indptr[c + 1]):
             r = ch_indices[p]
             a = acc[r]
@@ -149,9 +165,10 @@ def _search(ch_indptr, ch_indices, ch_data, cols, weights, m_indptr, m_indices, 
                 n += 1
     level[0] = sink > 0  # keeps the touching loads (their sum is otherwise unused)
     if exact:
-        return n
-    if n > wanted:  # the ``wanted`` best by partial score (stable: ties keep the checking order)
-        order = np.argsort(-out_scores[:n], kind="mergesort")[:wanted]
+        return _best(out_rows, out_scores, n, floor, k)
+    if n > wanted:  # the ``wanted`` best by partial score, ties to the smaller row (as `index.top_k`)
+        by_row = np.argsort(out_rows[:n], kind="mergesort")
+        order = by_row[np.argsort(-out_scores[:n][by_row], kind="mergesort")][:wanted]
         kept = out_rows[order]
         out_rows[:wanted] = kept
         n = wanted
@@ -169,7 +186,59 @@ def _search(ch_indptr, ch_indices, ch_data, cols, weights, m_indptr, m_indices, 
         out_scores[i] = s
     for j in range(q_cols.shape[0]):
         qdense[q_cols[j]] = 0.0
-    return n
+    return _best(out_rows, out_scores, n, floor, k)
+
+
+@njit(cache=True, nogil=True)
+def _choose_features(q_cols, q_weights, champ_len, col_max, cut, budget):
+    """(positions of the chosen features in the query, exact, their postings): what
+    `SparseIndex.budget_features` chooses, in the same order (ascending positions)."""
+    nq = q_cols.shape[0]
+    total = 0
+    for j in range(nq):
+        total += champ_len[q_cols[j]]
+    if budget > 0 and total > budget:
+        # by decreasing largest contribution, stable, until the lists hold ``budget`` postings
+        key = np.empty(nq, dtype=np.float32)
+        for j in range(nq):
+            key[j] = -(q_weights[j] * col_max[q_cols[j]])
+        order = np.argsort(key, kind="mergesort")
+        n, held = 0, 0
+        for j in range(nq):
+            held += champ_len[q_cols[order[j]]]
+            if held > budget:
+                break
+            n += 1
+        chosen = np.sort(order[: max(n, 1)])
+        postings = 0
+        for j in range(chosen.shape[0]):
+            postings += champ_len[q_cols[chosen[j]]]
+        return chosen, False, postings
+    exact = True
+    for j in range(nq):
+        if cut[q_cols[j]]:
+            exact = False
+    return np.arange(nq), exact, total
+
+
+@njit(cache=True, nogil=True)
+def _best(rows, scores, n, floor, k):
+    """With ``k``: the ``k`` best of the first ``n`` (rows, scores) at least at ``floor``, moved to
+    the front best first (ties: the smaller row), and their number; without, ``n``."""
+    if k == 0:
+        return n
+    m = 0
+    for i in range(n):
+        if scores[i] >= floor:
+            rows[m] = rows[i]
+            scores[m] = scores[i]
+            m += 1
+    by_row = np.argsort(rows[:m], kind="mergesort")
+    order = by_row[np.argsort(-scores[:m][by_row], kind="mergesort")][: min(k, m)]
+    best_rows, best_scores = rows[order], scores[order]
+    rows[: order.shape[0]] = best_rows
+    scores[: order.shape[0]] = best_scores
+    return order.shape[0]
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -138,10 +138,10 @@ def test_property_kernel_rules_equal_eligible(where, seed):
     n = engine.index_.n_main
     cols = np.sort(rng.choice(engine.index_.n_features, size=6, replace=False)).astype(np.int32)
     weights = rng.uniform(0.1, 1.0, size=6).astype(np.float32)
-    m = engine.index_.main
-    work = compiled.scratch(n, engine.index_.n_features, engine.index_.champion_postings(cols))
-    got, _ = compiled.search_main(engine.index_.champion_arrays(), cols, weights, (m.indptr, m.indices, m.data), cols,
-                                  weights, 10**9, True, kernel_rules(engine.meta_, rules), work)
+    # every feature scored (budget 0) and no list cut here: all the eligible touched rows
+    assert engine.index_.champions is None
+    got, _ = compiled.search_main(engine.index_, cols, weights, 0, 10**9, kernel_rules(engine.meta_, rules))
+    work = compiled.scratch(1, 1)
     assert not work.acc.any() and not work.qdense.any()  # the scratch arrays are left clean
     touched, _ = engine.index_.partial_scores(cols, weights)
     expected = touched[eligible(engine.meta_, touched, rules)]
@@ -239,3 +239,31 @@ def test_kernel_scratch_is_shared_by_indexes_of_any_size(monkeypatch):
     assert not compiled.scratch(1, 1, 1).acc.any() and not compiled.scratch(1, 1, 1).qdense.any()
     monkeypatch.setattr(retrieval, "_KERNELS", [None])
     assert got == [engine.query(q, k=6, where=where) for engine in (small, large, small)]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=query_st, where=rules_st, k=st.integers(1, 12), floor=st.sampled_from([0.0, 0.05, 0.2]))
+def test_property_compiled_call_equals_numpy_path_under_a_cut_budget(monkeypatch, q, where, k, floor):
+    # the kernel chooses the features, applies the floor and orders the top k itself: the same
+    # rows and scores as the numpy path, which does these steps in Python
+    engine = MatchEngine(**{**BUDGET.get_params(), "min_score": floor})
+    engine.__dict__.update({key: v for key, v in BUDGET.__dict__.items() if key.endswith("_")})
+    monkeypatch.setattr(retrieval, "_KERNELS", [])
+    compiled = engine.query(q, k=k, where=where)
+    monkeypatch.setattr(retrieval, "_KERNELS", [None])
+    assert compiled == engine.query(q, k=k, where=where)
+
+
+def test_compiled_feature_choice_equals_budget_features_at_every_boundary():
+    from matching import kernels as compiled
+
+    idx = BUDGET.index_
+    lens_of, col_max, cut = idx.feature_bounds()
+    for i in range(0, 24, 2):
+        v = BUDGET._query_vector(Document("q", " ".join(WORDS[i : i + 6]), (WORDS[i],)))
+        lens = np.cumsum(lens_of[v.indices])
+        for budget in sorted({0, 1, *lens.tolist(), *(lens - 1).tolist(), *(lens + 1).tolist()}):
+            cols, _, exact = idx.budget_features(v.indices, v.data, budget)
+            chosen, k_exact, postings = compiled._choose_features(v.indices, v.data, lens_of, col_max, cut, budget)
+            assert v.indices[chosen].tolist() == cols.tolist() and k_exact == exact
+            assert postings == lens_of[cols].sum()
