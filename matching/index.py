@@ -199,6 +199,11 @@ class SparseIndex:
         return rows, out_scores
 
     @property
+    def has_pending(self) -> bool:
+        """Whether rows were appended since the last merge (they are scored apart, exactly)."""
+        return bool(self._pending)
+
+    @property
     def n_main(self) -> int:
         return self.main.shape[0]
 
@@ -238,6 +243,11 @@ class SparseIndex:
             return cols[chosen], weights[chosen], exact
         exact = scored_all and (self.champions is None or not self._cut[cols].any())
         return cols, weights, exact
+
+    def feature_bounds(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per feature: the length of its champion list, its largest weight, and whether its list
+        was cut (what `budget_features` reads; the compiled kernel chooses features the same way)."""
+        return self._champ_len, self._col_max, self._cut
 
     def champion_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(indptr, row ids, weights) of the champion lists (the full postings when none is cut)."""

@@ -64,24 +64,23 @@ class RetrievalMixin:
         if not self.champion_size:
             return self._search_exact(q, rules, k)
         budget, rerank = self._sizes()
-        cols, weights, exact = idx.budget_features(q.indices, q.data, budget)
         kernels = compiled_kernels()
         n = max(rerank, k)
+        if kernels is not None and not idx.has_pending:
+            # one compiled call: features, scores, rules, re-scoring, the floor and the top k
+            return kernels.search_main(idx, q.indices, q.data, budget, n, kernel_rules(self.meta_, rules),
+                                       self._floor(), k)
         if kernels is None:
+            cols, weights, exact = idx.budget_features(q.indices, q.data, budget)
             rows, scores = idx.partial_scores(cols, weights)
             ok = eligible(self.meta_, rows, rules)
             rows, scores = rows[ok], scores[ok]
-        else:
-            rows, scores = kernels.scatter_eligible(*idx.champion_arrays(), cols, weights, idx.n_main, n,
-                                                    *kernel_rules(self.meta_, rules))
-        if not exact:
-            if len(rows) > n:
-                rows = rows[np.argpartition(-scores, n - 1)[:n]]
-            if kernels is None:
+            if not exact:
+                if len(rows) > n:  # ties to the smaller row, as in the kernel
+                    rows = top_k(rows, scores, n)[0]
                 scores = idx.exact_scores(rows, q.indices, q.data)
-            else:
-                m = idx.main
-                scores = kernels.row_dots(m.indptr, m.indices, m.data, rows, q.indices, q.data, idx.n_features)
+        else:
+            rows, scores = kernels.search_main(idx, q.indices, q.data, budget, n, kernel_rules(self.meta_, rules))
         d_rows, d_scores = idx.delta_scores(q.indices, q.data)
         if len(d_rows):
             ok = eligible(self.meta_, d_rows, rules)

@@ -138,8 +138,11 @@ def test_property_kernel_rules_equal_eligible(where, seed):
     n = engine.index_.n_main
     cols = np.sort(rng.choice(engine.index_.n_features, size=6, replace=False)).astype(np.int32)
     weights = rng.uniform(0.1, 1.0, size=6).astype(np.float32)
-    indptr, indices, data = engine.index_.champion_arrays()
-    got, _ = compiled.scatter_eligible(indptr, indices, data, cols, weights, n, 10**9, *kernel_rules(engine.meta_, rules))
+    # every feature scored (budget 0) and no list cut here: all the eligible touched rows
+    assert engine.index_.champions is None
+    got, _ = compiled.search_main(engine.index_, cols, weights, 0, 10**9, kernel_rules(engine.meta_, rules))
+    work = compiled.scratch(1, 1)
+    assert not work.acc.any() and not work.qdense.any()  # the scratch arrays are left clean
     touched, _ = engine.index_.partial_scores(cols, weights)
     expected = touched[eligible(engine.meta_, touched, rules)]
     assert sorted(got.tolist()) == sorted(expected.tolist())
@@ -221,3 +224,46 @@ def test_auto_sizes_grow_with_the_index():
     assert engine.get_params()["rerank_size"] == engine.get_params()["query_budget"] == "auto"
     assert engine._sizes() == (30_000, 100)
     assert MatchEngine().fit(corpus(100, 15)).index_.champions is None  # 2,000 > any list here
+
+
+def test_kernel_scratch_is_shared_by_indexes_of_any_size(monkeypatch):
+    # one thread's scratch arrays serve a small index, then a larger one (they grow), then the
+    # small one again: answers are the numpy path's, and the arrays are left clean each time
+    from matching import kernels as compiled
+
+    small, large = MatchEngine(champion_size=4, query_budget=10).fit(corpus(50, 16)), BUDGET
+    q = Document("q", "urbanisme voirie école piscine sport", ("sport",))
+    where = {"min_days": 2, "lat": 46.0, "lon": 2.0, "modality": "on_site"}
+    got = [engine.query(q, k=6, where=where) for engine in (small, large, small)]
+    assert compiled.scratch(1, 1, 1).acc.size >= large.index_.n_main
+    assert not compiled.scratch(1, 1, 1).acc.any() and not compiled.scratch(1, 1, 1).qdense.any()
+    monkeypatch.setattr(retrieval, "_KERNELS", [None])
+    assert got == [engine.query(q, k=6, where=where) for engine in (small, large, small)]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=query_st, where=rules_st, k=st.integers(1, 12), floor=st.sampled_from([0.0, 0.05, 0.2]))
+def test_property_compiled_call_equals_numpy_path_under_a_cut_budget(monkeypatch, q, where, k, floor):
+    # the kernel chooses the features, applies the floor and orders the top k itself: the same
+    # rows and scores as the numpy path, which does these steps in Python
+    engine = MatchEngine(**{**BUDGET.get_params(), "min_score": floor})
+    engine.__dict__.update({key: v for key, v in BUDGET.__dict__.items() if key.endswith("_")})
+    monkeypatch.setattr(retrieval, "_KERNELS", [])
+    compiled = engine.query(q, k=k, where=where)
+    monkeypatch.setattr(retrieval, "_KERNELS", [None])
+    assert compiled == engine.query(q, k=k, where=where)
+
+
+def test_compiled_feature_choice_equals_budget_features_at_every_boundary():
+    from matching import kernels as compiled
+
+    idx = BUDGET.index_
+    lens_of, col_max, cut = idx.feature_bounds()
+    for i in range(0, 24, 2):
+        v = BUDGET._query_vector(Document("q", " ".join(WORDS[i : i + 6]), (WORDS[i],)))
+        lens = np.cumsum(lens_of[v.indices])
+        for budget in sorted({0, 1, *lens.tolist(), *(lens - 1).tolist(), *(lens + 1).tolist()}):
+            cols, _, exact = idx.budget_features(v.indices, v.data, budget)
+            chosen, k_exact, postings = compiled._choose_features(v.indices, v.data, lens_of, col_max, cut, budget)
+            assert v.indices[chosen].tolist() == cols.tolist() and k_exact == exact
+            assert postings == lens_of[cols].sum()

@@ -117,3 +117,46 @@ def test_lexicon_class_on_its_own():
     assert lex.expand(tokens("atlas de la biodiversité"), "") == []  # the whole phrase is needed
     assert lex.expand(tokens("un ABC"), "un ABC") == ["atlas", "biodiversité", "communale"]
     assert Path(SHIPPED["fr-admin"]).suffix == ".csv"
+
+
+def _find_without_prefilter(lex: Lexicon, words, raw_text=""):
+    """`Lexicon.find` as it was before the singles/pairs prefilter (every position whose stem
+    starts a form is tried): the reference the prefilter must never change."""
+    from itertools import compress
+
+    from matching.lexicon import _written_in_capitals
+    from matching.text import stem
+
+    stems = list(map(stem, words))
+    found = []
+    for i in compress(range(len(stems)), map(lex._starts.__contains__, stems)):
+        for key, entry, side in lex._starts[stems[i]]:
+            n = len(key)
+            if tuple(stems[i : i + n]) != key:
+                continue
+            if side == 0 and lex.entries[entry].strict_case and not _written_in_capitals(lex.entries[entry].term, raw_text):
+                continue
+            found.append((i, i + n, entry, side))
+    present = {(entry, side) for _, _, entry, side in found}
+    return [(a, b, lex._words[e][1 - s]) for a, b, e, s in found if (e, 1 - s) not in present]
+
+
+def test_prefilter_never_hides_a_form():
+    # texts made of words of the dictionary's own forms (so that forms and near misses abound)
+    # and common words: the prefiltered find equals the unfiltered one
+    import numpy as np
+
+    lex = load("fr-admin")
+    pool = sorted({w for e in lex.entries for w in tokens(e.expansion) + tokens(e.term)}) + ["commerce", "local", "de"]
+    rng = np.random.default_rng(0)
+    hits = 0
+    for _ in range(3000):
+        words = [pool[j] for j in rng.integers(0, len(pool), size=rng.integers(0, 12))]
+        if rng.random() < 0.5:  # a whole form, within other words
+            e = lex.entries[rng.integers(len(lex.entries))]
+            words[len(words) // 2 : len(words) // 2] = tokens(e.expansion if rng.random() < 0.5 else e.term)
+        raw = " ".join(words).upper() if rng.random() < 0.3 else " ".join(words)
+        expected = _find_without_prefilter(lex, words, raw)
+        assert lex.find(words, raw) == expected
+        hits += bool(expected)
+    assert hits > 1000
