@@ -7,8 +7,8 @@
 psycopg prepares a statement on its sixth run on a connection and deallocates them all at a
 ROLLBACK; `core.unit_of_work.end_request` commits requests that wrote nothing, so the statements
 stay prepared. This serves each path in this process through Flask's test client (every request
-in an application context of its own, as under gunicorn), signed in as the bench's coordinator,
-in alternating blocks with the hook in place ("commit", this code) and removed ("rollback", the
+in an application context of its own, as under gunicorn), signed in as the bench's coordinator
+(or not: --anonymous), in alternating blocks with the hook in place ("commit", this code) and removed ("rollback", the
 code before it), on one pooled connection, so both see the same data, caches and machine load.
 The first half of each block is discarded (the statements are prepared again after a switch).
 Prints the median wall and CPU time of a view for each, and the load average.
@@ -33,6 +33,7 @@ def main() -> None:
     parser.add_argument("--path", action="append", help="a page (repeatable); /coordination/ without")
     parser.add_argument("--blocks", type=int, default=8, help="blocks of each kind, alternating")
     parser.add_argument("--views", type=int, default=12, help="views a block (the first half warms up)")
+    parser.add_argument("--anonymous", action="store_true", help="not signed in (the public pages)")
     args = parser.parse_args()
 
     from config import config_from_env
@@ -45,8 +46,9 @@ def main() -> None:
     app = create_app(config_from_env(), SECRET_KEY=SECRET, SQLALCHEMY_DATABASE_URI=PG_URL,
                      SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"options": f"-csearch_path={args.schema}"}})
     client = app.test_client()
-    with app.app_context():
-        sign_in(client, coordinator())
+    if not args.anonymous:
+        with app.app_context():
+            sign_in(client, coordinator())
     hooks = app.teardown_appcontext_funcs
     print(f"load average at start: {os.getloadavg()[0]:.1f}")
     print("| page | rollback: wall / CPU ms | commit: wall / CPU ms | wall ratio |")
