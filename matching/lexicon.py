@@ -109,9 +109,13 @@ class Lexicon:
         if not words:
             return []
         stems = list(map(stem, words))  # stem is lru_cache'd: map keeps the hits in C
-        starts = self._starts
         if self._singles.isdisjoint(stems) and self._pairs.isdisjoint(zip(stems, stems[1:])):
             return []  # most texts: no form here
+        return self._find_in_stems(stems, raw_text)
+
+    def _find_in_stems(self, stems: list[str], raw_text: str) -> list[tuple[int, int, list[str]]]:
+        """`find` without its prefilter: every position whose stem starts a form is tried."""
+        starts = self._starts
         found = []
         # positions whose stem starts a form, selected in C (most words start none)
         for i in compress(range(len(stems)), map(starts.__contains__, stems)):

@@ -120,25 +120,10 @@ def test_lexicon_class_on_its_own():
 
 
 def _find_without_prefilter(lex: Lexicon, words, raw_text=""):
-    """`Lexicon.find` as it was before the singles/pairs prefilter (every position whose stem
-    starts a form is tried): the reference the prefilter must never change."""
-    from itertools import compress
-
-    from matching.lexicon import _written_in_capitals
+    """`Lexicon.find` without the singles/pairs prefilter: the reference it must never change."""
     from matching.text import stem
 
-    stems = list(map(stem, words))
-    found = []
-    for i in compress(range(len(stems)), map(lex._starts.__contains__, stems)):
-        for key, entry, side in lex._starts[stems[i]]:
-            n = len(key)
-            if tuple(stems[i : i + n]) != key:
-                continue
-            if side == 0 and lex.entries[entry].strict_case and not _written_in_capitals(lex.entries[entry].term, raw_text):
-                continue
-            found.append((i, i + n, entry, side))
-    present = {(entry, side) for _, _, entry, side in found}
-    return [(a, b, lex._words[e][1 - s]) for a, b, e, s in found if (e, 1 - s) not in present]
+    return lex._find_in_stems(list(map(stem, words)), raw_text) if words else []
 
 
 def test_prefilter_never_hides_a_form():
