@@ -64,7 +64,7 @@ def end_request(exc: BaseException | None) -> None:
 
     Flask-SQLAlchemy then closes the session, which would ROLLBACK; psycopg answers a ROLLBACK by
     deallocating every statement it had prepared on the connection, so PostgreSQL planned each
-    page's statements again at every request (6-10 ms each on the coordinator queue). COMMIT and
+    page's statements again at every request (a queue view: 1.11-1.15x, bench/read_commit.py). COMMIT and
     ROLLBACK are the same for a transaction that holds no transaction id, which PostgreSQL assigns
     at the first write: a request that wrote and did not commit, or failed, is still rolled back.
     Registered after `db.init_app`, so Flask runs it before the session is removed.

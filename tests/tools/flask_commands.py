@@ -21,7 +21,7 @@ def main(commands: list[list[str]]) -> int:
     from marketplace import create_app
 
     for command in commands:
-        cli = FlaskGroup(create_app=lambda: create_app())
+        cli = FlaskGroup(create_app=create_app)
         try:
             status = cli.main(args=command, prog_name="flask", standalone_mode=False)
             if isinstance(status, int) and status:  # click's ctx.exit(status)
