@@ -9,7 +9,7 @@ export FLASK_APP := wsgi
 # The PostgreSQL database the suite runs against a second time (CI=true makes it required).
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run prod test test-sqlite test-postgres translations bench clean
+.PHONY: run prod test test-databases test-sqlite test-services test-postgres translations bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,13 +46,20 @@ prod: $(VENV)/.runtime translations
 	ESSAIM_ENV=production $(BIN)/flask db upgrade
 	ESSAIM_ENV=production PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start --no-prefix -f Procfile
 
+# Two lanes at once (GNU make -j2): the database tests (SQLite, then PostgreSQL) in one, the tests
+# that drive real workers, Redis, SMTP and Chromium in the other. The second lane spends half its
+# time waiting (servers starting, pages loading, tasks polled): run after the first, it added its
+# whole length to the suite; beside it, it fills the cores the first leaves idle. Each lane's
+# output is printed, whole, when the lane ends (--output-sync).
 test: $(VENV)/.dev translations
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	@echo "make test: the database tests and the worker and browser tests run at once; each part's output shows when it ends"
+	@$(MAKE) --no-print-directory -j2 --output-sync=recurse test-databases test-services
 
-# Pure and database tests in two processes; then the tests that drive real workers, Redis, SMTP
-# and Chromium, also in two processes, a file at a time each (every process has a Redis database
-# number of its own, every served app its own port, database and folders).
+test-databases:
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-postgres
+
+# Pure and database tests in two processes.
 # When PostgreSQL answers, the service and view tests run there (test-postgres), and here on
 # SQLite only those marked `both_databases`: the tests of the modules that branch on the SQL
 # dialect (tests/test_dialects.py keeps that list whole). Running every one on both databases
@@ -64,6 +71,11 @@ test-sqlite:
 	  only=1; echo "service and view tests: on PostgreSQL by test-postgres, here only those marked both_databases"; \
 	fi; \
 	SQLITE_DIALECT_TESTS_ONLY=$$only $(BIN)/pytest -q -p no:cacheprovider -n 2 tests/test_architecture.py tests/test_dialects.py tests/test_practices_layout.py tests/matching tests/models tests/services tests/views
+
+# The tests that drive real workers, Redis, SMTP and Chromium, in two processes, a file at a time
+# each (every process has a Redis database number of its own, every served app its own port,
+# database and folders).
+test-services:
 	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile tests/workers tests/browser
 
 # The model, service and view tests on PostgreSQL (skipped with a message when it is not there,
