@@ -46,7 +46,11 @@ def prod_schema():
 
 def test_make_prod_serves_with_workers_and_beat(prod_schema, tmp_path):
     port = free_port()
-    env = dict(os.environ, ESSAIM_ENV="production", SECRET_KEY=secrets.token_hex(32), DATABASE_URL=prod_schema,
+    # An operator's shell: not the flags of the `make test` this suite may run under (its
+    # --output-sync would hold back every line of the stack until it stops).
+    outer_make = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+    shell = {name: value for name, value in os.environ.items() if name not in outer_make}
+    env = dict(shell, ESSAIM_ENV="production", SECRET_KEY=secrets.token_hex(32), DATABASE_URL=prod_schema,
                REDIS_URL=SHARED_REDIS, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(free_port()),
                PUBLIC_BASE_URL="https://essaim.example.fr", WEB_BIND=f"127.0.0.1:{port}",
                ESSAIM_INSTANCE_DIR=str(tmp_path), WEB_CONCURRENCY="1", WORKER_CONCURRENCY="1",
