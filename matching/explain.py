@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 import numpy as np
 
 from .rules import haversine_km
-from .text import MAX_TOKEN_LEN, fold, is_stop_word, normalize_word, stem, tokens
+from .text import MAX_TOKEN_LEN, fold, is_content_word, normalize_word, stem, tokens
 from .types import Reasons
 from .vectorize import tag_key, word_columns
 
@@ -97,7 +98,14 @@ class QueryWords:
     """
 
     def __init__(self, text: str, tags, vocabs, offsets, gram_spec, cache: dict | None = None,
-                 lexicon=None, common_stems=frozenset(), meta=None):
+                 lexicon=None, common_stems=frozenset(), meta=None, columns=None):
+        # ``columns``: the engine's `query_columns.QueryColumns`, whose per-word sets of
+        # feature ids are kept between queries (the same sets as `word_feature_ids`)
+        if columns is not None:
+            feature_ids = columns.feature_ids
+        else:
+            def feature_ids(word, is_tag):
+                return word_feature_ids(word, vocabs, offsets, gram_spec, is_tag, cache)
         tag_words = [w for t in tags for w in tokens(t)]
         tag_set = set(tag_words)
         # content tokens of the text with their spans in the text as written
@@ -106,7 +114,7 @@ class QueryWords:
         content: list[str] = []
         for m in _TOKEN_RE.finditer(text):
             for w in fold(m.group()).split():
-                if len(w) <= MAX_TOKEN_LEN and not is_stop_word(w):
+                if len(w) <= MAX_TOKEN_LEN and is_content_word(w):
                     content.append(w)
                     self.spans.append(m.span())
         quiet = _place_words(meta) | REGION_WORDS | QUIET_WORDS
@@ -117,11 +125,11 @@ class QueryWords:
             if w not in index:
                 index[w] = len(self.words)
                 self.words.append(w)
-                feature_sets.append(word_feature_ids(w, vocabs, offsets, gram_spec, w in tag_set, cache))
+                feature_sets.append(set(feature_ids(w, w in tag_set)))
         self.position_word = [index[w] for w in content]
         if lexicon is not None:
             for start, end, extra in lexicon.find(content, text):
-                added = set().union(*(word_feature_ids(x, vocabs, offsets, gram_spec, False, cache) for x in extra))
+                added = set().union(*(feature_ids(x, False) for x in extra))
                 for p in range(start, end):
                     feature_sets[index[content[p]]] |= added
         self.keys = [stem(w) for w in self.words]
@@ -137,6 +145,9 @@ class QueryWords:
                 share[i, np.searchsorted(self.features, sorted(ids))] = 1.0
         counts = share.sum(axis=0)
         self.share = share / np.where(counts == 0, 1.0, counts)
+        # (phrase, its quotable stems, its words) of each run of matched positions: the k matches
+        # of a query share most of their runs (see `_run_phrases`)
+        self.runs: dict[tuple[int, ...], tuple | None] = {}
 
     def phrase(self, first: int, last: int) -> str:
         """The text as written from content position ``first`` to ``last``, in lower case
@@ -153,7 +164,7 @@ class QueryWords:
 def word_scores_many(query: QueryWords, q_row, x_rows) -> np.ndarray:
     """(rows x query words) contributions of each query word to q.x (one product for all)."""
     F = query.features
-    if F.size == 0:
+    if F.size == 0 or not x_rows:
         return np.zeros((len(x_rows), len(query.words)))
     last = len(F) - 1
     # the query's weight on each of its words' features (0 where the vector has none)
@@ -161,11 +172,15 @@ def word_scores_many(query: QueryWords, q_row, x_rows) -> np.ndarray:
     q_hit = (q_pos <= last) & (F[np.minimum(q_pos, last)] == q_row.indices)
     qf = np.zeros(len(F), dtype=q_row.data.dtype)
     qf[q_pos[q_hit]] = q_row.data[q_hit]
+    # the rows' features all at once (a row holds a feature once: plain assignment suffices)
+    x_indices = np.concatenate([x for x, _ in x_rows])
+    x_data = np.concatenate([d for _, d in x_rows])
+    owner = np.repeat(np.arange(len(x_rows)), [len(x) for x, _ in x_rows])
+    pos = np.searchsorted(F, x_indices)
+    hit = (pos <= last) & (F[np.minimum(pos, last)] == x_indices)
+    pos = pos[hit]
     contrib = np.zeros((len(x_rows), len(F)))
-    for i, (x_indices, x_data) in enumerate(x_rows):
-        pos = np.searchsorted(F, x_indices)
-        hit = (pos <= last) & (F[np.minimum(pos, last)] == x_indices)
-        contrib[i, pos[hit]] = qf[pos[hit]] * x_data[hit]
+    contrib[owner[hit], pos] = qf[pos] * x_data[hit]
     return contrib @ query.share.T
 
 
@@ -179,7 +194,8 @@ def top_phrases(query: QueryWords, scores, skip_keys=frozenset(), n: int = 3, mi
     best = scores.max() if scores.size else 0.0
     if best <= 0:
         return ()
-    hit = scores > best * 0.05
+    hit = (scores > best * 0.05).tolist()
+    scores = scores.tolist()  # the same doubles, read faster one by one
     candidates = []  # (score, text, quotable stems)
     run: list[int] = []
     for p in (p for p, w in enumerate(query.position_word) if hit[w]):
@@ -208,16 +224,27 @@ def top_phrases(query: QueryWords, scores, skip_keys=frozenset(), n: int = 3, mi
 def _run_phrases(query: QueryWords, run: list[int], scores) -> list:
     """The phrase of one run of matched content positions, trimmed of empty words at its edges;
     none when no word of it is worth quoting on its own."""
-    if not any(query.quotable[query.position_word[p]] for p in run):
+    key = tuple(run)
+    if key not in query.runs:
+        query.runs[key] = _run_phrase(query, run)
+    found = query.runs[key]
+    if found is None:
         return []
+    text, keys, words = found
+    return [(float(sum(scores[w] for w in words)), text, keys)]
+
+
+def _run_phrase(query: QueryWords, run: list[int]) -> tuple | None:
+    """(text, quotable stems, words in the order they are summed) of a run, or None."""
+    if not any(query.quotable[query.position_word[p]] for p in run):
+        return None
     keep = [not query.empty[query.position_word[p]] for p in run]
     first = keep.index(True)
     last = len(run) - 1 - keep[::-1].index(True)
     run = run[first : last + 1]
     words = {query.position_word[p] for p in run}
     keys = {query.keys[w] for w in words if query.quotable[w]}
-    score = float(sum(scores[w] for w in words))
-    return [(score, query.phrase(run[0], run[-1]), keys)]
+    return query.phrase(run[0], run[-1]), keys, tuple(words)
 
 
 def shared_tags(query_tags, doc_tags) -> tuple[str, ...]:
@@ -233,12 +260,41 @@ def distance_km(origin, lat, lon) -> float | None:
     return round(float(haversine_km(origin[0], origin[1], lat, lon)), 1)
 
 
+def distances_km(origin, lats, lons) -> list[float | None]:
+    """`distance_km` of each (lat, lon), with one haversine call for them all.
+
+    numpy's vectorised sine and arcsine may differ from its one-value path in the last bit
+    (64 of 200,000 French pairs): a distance that close to a rounding boundary is worked out
+    again by `distance_km`, so that the rounded answers are always the same."""
+    if origin is None:
+        return [None] * len(lats)
+    known = [i for i, (lat, lon) in enumerate(zip(lats, lons))
+             if lat is not None and lon is not None and not (math.isnan(lat) or math.isnan(lon))]
+    out: list[float | None] = [None] * len(lats)
+    if not known:
+        return out
+    km = haversine_km(origin[0], origin[1], [lats[i] for i in known], [lons[i] for i in known]).tolist()
+    for i, d in zip(known, km):
+        tenths = d * 10.0
+        if abs(tenths - math.floor(tenths) - 0.5) < 1e-6:  # near a boundary: the one-value path
+            out[i] = distance_km(origin, lats[i], lons[i])
+        else:
+            out[i] = round(d, 1)
+    return out
+
+
+@lru_cache(maxsize=65_536)
+def _tag_stems(tag: str) -> frozenset:
+    """Stems of a tag's words (not quoted again as phrases when the tag is shown as shared)."""
+    return frozenset(stem(w) for w in tokens(tag))
+
+
 def reasons_many(query: QueryWords, q_row, x_rows, query_tags, docs_tags, origin, lats, lons) -> list[Reasons]:
     """Reasons for several indexed rows of one query (one matrix product for the words)."""
     scores = word_scores_many(query, q_row, x_rows)
     out = []
-    for row_scores, doc_tags, lat, lon in zip(scores, docs_tags, lats, lons):
+    for row_scores, doc_tags, km in zip(scores, docs_tags, distances_km(origin, lats, lons)):
         tags = shared_tags(query_tags, doc_tags)
-        skip = {stem(w) for t in tags for w in tokens(t)}
-        out.append(Reasons(words=top_phrases(query, row_scores, skip), tags=tags, distance_km=distance_km(origin, lat, lon)))
+        skip = frozenset().union(*map(_tag_stems, tags))
+        out.append(Reasons(words=top_phrases(query, row_scores, skip), tags=tags, distance_km=km))
     return out

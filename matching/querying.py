@@ -116,11 +116,11 @@ class QueryMixin:
         matrices = self.index_.row_matrices(rows)
         tags, lats, lons = [self.tags_[r] for r in rows], lat[rows].tolist(), lon[rows].tolist()
         vocabs, offsets, spec, cache = self.vocabs_, self.offsets_, self._weights().gram_spec, self._word_cache()
-        lexicon, common = self._lexicon(), self._common_stems()
+        lexicon, common, columns = self._lexicon(), self._common_stems(), self._query_columns()
 
         def explain():
             x_rows = [row_arrays(matrices, r) for r in rows]
-            words = QueryWords(doc.text, doc.tags, vocabs, offsets, spec, cache, lexicon, common, doc.meta)
+            words = QueryWords(doc.text, doc.tags, vocabs, offsets, spec, cache, lexicon, common, doc.meta, columns)
             return reasons_many(words, q_row, x_rows, doc.tags, tags, origin, lats, lons)
 
         deferred = DeferredReasons(explain)
