@@ -11,6 +11,7 @@ written ("PLU").
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from functools import lru_cache
@@ -89,6 +90,25 @@ def _place_words(meta) -> set[str]:
     return {normalize_word(w) for n in names for w in tokens(str(n))}
 
 
+@lru_cache(maxsize=200_000)
+def _content_parts(token: str) -> tuple[str, ...]:
+    """The content words of one token of a text as written (folding may split it: "ﬁ" ligatures,
+    apostrophes); tokens repeat from query to query."""
+    return tuple(w for w in fold(token).split() if len(w) <= MAX_TOKEN_LEN and is_content_word(w))
+
+
+@lru_cache(maxsize=65_536)
+def _tag_words(tag: str) -> tuple[str, ...]:
+    return tuple(tokens(tag))
+
+
+@lru_cache(maxsize=200_000)
+def _never_quoted(word: str) -> bool:
+    """A word of no topic, a region's, or a number (whatever the query)."""
+    norm = normalize_word(word)
+    return norm in QUIET_WORDS or norm in REGION_WORDS or word.isdigit()
+
+
 class QueryWords:
     """A query's content words, their feature columns and positions, computed once per query.
 
@@ -106,18 +126,19 @@ class QueryWords:
         else:
             def feature_ids(word, is_tag):
                 return word_feature_ids(word, vocabs, offsets, gram_spec, is_tag, cache)
-        tag_words = [w for t in tags for w in tokens(t)]
+        tag_words = [w for t in tags for w in _tag_words(t)]
         tag_set = set(tag_words)
         # content tokens of the text with their spans in the text as written
         self.text = text
         self.spans: list[tuple[int, int]] = []
         content: list[str] = []
         for m in _TOKEN_RE.finditer(text):
-            for w in fold(m.group()).split():
-                if len(w) <= MAX_TOKEN_LEN and is_content_word(w):
-                    content.append(w)
-                    self.spans.append(m.span())
-        quiet = _place_words(meta) | REGION_WORDS | QUIET_WORDS
+            parts = _content_parts(m.group())
+            if parts:
+                span = m.span()
+                content += parts
+                self.spans += [span] * len(parts)
+        places = _place_words(meta)
         self.words: list[str] = []
         index: dict[str, int] = {}
         feature_sets: list[set[int]] = []
@@ -135,14 +156,15 @@ class QueryWords:
         self.keys = [stem(w) for w in self.words]
         # empty words, numbers and places are never quoted, not even at a phrase's edge; a
         # common word is kept inside a phrase ("plan local d'urbanisme") but never alone
-        self.empty = [normalize_word(w) in quiet or w.isdigit() for w in self.words]
+        self.empty = [_never_quoted(w) or (bool(places) and normalize_word(w) in places) for w in self.words]
         self.quotable = [not (e or key in common_stems) for e, key in zip(self.empty, self.keys)]
         self.text_words = len(set(content))
         self.features = np.array(sorted(set().union(*feature_sets)), dtype=np.int64)
+        # each word's features marked in one assignment (a word holds a feature once)
+        flat = np.fromiter(itertools.chain.from_iterable(feature_sets), dtype=np.int64)
+        owner = np.repeat(np.arange(len(feature_sets)), [len(ids) for ids in feature_sets])
         share = np.zeros((len(self.words), len(self.features)), dtype=np.float64)
-        for i, ids in enumerate(feature_sets):
-            if ids:
-                share[i, np.searchsorted(self.features, sorted(ids))] = 1.0
+        share[owner, np.searchsorted(self.features, flat)] = 1.0
         counts = share.sum(axis=0)
         self.share = share / np.where(counts == 0, 1.0, counts)
         # (phrase, its quotable stems, its words) of each run of matched positions: the k matches
