@@ -109,6 +109,16 @@ def _never_quoted(word: str) -> bool:
     return norm in QUIET_WORDS or norm in REGION_WORDS or word.isdigit()
 
 
+@lru_cache(maxsize=200_000)
+def _quoted(token: str) -> str:
+    """A token as quoted: acronyms (two capitals or more) as written, other words in lower case."""
+    return token if sum(c.isupper() for c in token) >= 2 else token.lower()
+
+
+def _quoted_match(match: re.Match) -> str:
+    return _quoted(match.group())
+
+
 class QueryWords:
     """A query's content words, their feature columns and positions, computed once per query.
 
@@ -170,12 +180,13 @@ class QueryWords:
         # (phrase, its quotable stems, its words) of each run of matched positions: the k matches
         # of a query share most of their runs (see `_run_phrases`)
         self.runs: dict[tuple[int, ...], tuple | None] = {}
+        self.joins: dict[int, bool] = {}  # `joinable(p, p + 1)`, asked again for every match
 
     def phrase(self, first: int, last: int) -> str:
         """The text as written from content position ``first`` to ``last``, in lower case
         except acronyms (two capitals or more)."""
         raw = " ".join(self.text[self.spans[first][0] : self.spans[last][1]].split())
-        return _TOKEN_RE.sub(lambda m: m.group() if sum(c.isupper() for c in m.group()) >= 2 else m.group().lower(), raw)
+        return _TOKEN_RE.sub(_quoted_match, raw)
 
     def joinable(self, a: int, b: int) -> bool:
         """Whether content positions a < b can sit in one phrase (few stop words between, no break)."""
@@ -221,7 +232,7 @@ def top_phrases(query: QueryWords, scores, skip_keys=frozenset(), n: int = 3, mi
     candidates = []  # (score, text, quotable stems)
     run: list[int] = []
     for p in (p for p, w in enumerate(query.position_word) if hit[w]):
-        if run and (p != run[-1] + 1 or not query.joinable(run[-1], p) or len(run) >= MAX_PHRASE):
+        if run and (p != run[-1] + 1 or not _joins_next(query, run[-1]) or len(run) >= MAX_PHRASE):
             candidates.extend(_run_phrases(query, run, scores))
             run = []
         run.append(p)
@@ -241,6 +252,14 @@ def top_phrases(query: QueryWords, scores, skip_keys=frozenset(), n: int = 3, mi
         if len(out) == n:
             break
     return tuple(out)
+
+
+def _joins_next(query: QueryWords, p: int) -> bool:
+    """``query.joinable(p, p + 1)``, worked out once per query."""
+    joins = query.joins.get(p)
+    if joins is None:
+        joins = query.joins[p] = query.joinable(p, p + 1)
+    return joins
 
 
 def _run_phrases(query: QueryWords, run: list[int], scores) -> list:
