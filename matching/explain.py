@@ -224,11 +224,20 @@ def top_phrases(query: QueryWords, scores, skip_keys=frozenset(), n: int = 3, mi
     of tags already shown as shared).
     """
     scores = np.asarray(scores, dtype=np.float64)
-    best = scores.max() if scores.size else 0.0
+    best = float(scores.max()) if scores.size else 0.0
     if best <= 0:
         return ()
-    hit = (scores > best * 0.05).tolist()
-    scores = scores.tolist()  # the same doubles, read faster one by one
+    return _top_phrases(query, scores.tolist(), (scores > best * HIT_SHARE).tolist(), best, skip_keys, n, min_share)
+
+
+# A query word counts in a match when it brings more than this share of its best word's score.
+HIT_SHARE = 0.05
+
+
+def _top_phrases(query: QueryWords, scores: list, hit: list, best: float, skip_keys, n: int,
+                 min_share: float) -> tuple[str, ...]:
+    """`top_phrases` from plain lists (``hit``: scores above ``best * HIT_SHARE``), for the
+    rows of `reasons_many` compared all at once."""
     candidates = []  # (score, text, quotable stems)
     run: list[int] = []
     for p in (p for p, w in enumerate(query.position_word) if hit[w]):
@@ -241,7 +250,8 @@ def top_phrases(query: QueryWords, scores, skip_keys=frozenset(), n: int = 3, mi
     for w in range(query.text_words, len(query.words)):
         if hit[w] and query.quotable[w]:
             candidates.append((scores[w], query.words[w], {query.keys[w]}))
-    candidates = [c for c in candidates if c[2] - set(skip_keys)]
+    skip = skip_keys if isinstance(skip_keys, (set, frozenset)) else set(skip_keys)
+    candidates = [c for c in candidates if c[2] - skip]
     candidates.sort(key=lambda c: (-c[0], c[1]))
     out, covered = [], set()
     for score, text, keys in candidates:
@@ -331,11 +341,20 @@ def _tag_stems(tag: str) -> frozenset:
 
 
 def reasons_many(query: QueryWords, q_row, x_rows, query_tags, docs_tags, origin, lats, lons) -> list[Reasons]:
-    """Reasons for several indexed rows of one query (one matrix product for the words)."""
+    """Reasons for several indexed rows of one query (one matrix product for the words, and
+    each row's best word and counted words found for all the rows at once)."""
     scores = word_scores_many(query, q_row, x_rows)
+    if scores.shape[1]:
+        bests = scores.max(axis=1)
+        hits = (scores > bests[:, None] * HIT_SHARE).tolist()
+        bests = bests.tolist()
+    else:
+        bests, hits = [0.0] * len(scores), [[]] * len(scores)
     out = []
-    for row_scores, doc_tags, km in zip(scores, docs_tags, distances_km(origin, lats, lons)):
+    for row_scores, best, hit, doc_tags, km in zip(scores.tolist(), bests, hits, docs_tags,
+                                                   distances_km(origin, lats, lons)):
         tags = shared_tags(query_tags, doc_tags)
         skip = frozenset().union(*map(_tag_stems, tags))
-        out.append(Reasons(words=top_phrases(query, row_scores, skip), tags=tags, distance_km=km))
+        words = _top_phrases(query, row_scores, hit, best, skip, 3, 0.1) if best > 0 else ()
+        out.append(Reasons(words=words, tags=tags, distance_km=km))
     return out

@@ -8,7 +8,10 @@ import numpy as np
 from hypothesis import given, settings, strategies as st
 
 from matching import Document, MatchEngine
-from matching.explain import QueryWords, distance_km, distances_km, reasons_many, word_feature_ids, word_scores_many
+from matching.explain import (QueryWords, distance_km, distances_km, reasons_many, shared_tags, top_phrases,
+                              word_feature_ids, word_scores_many)
+from matching.text import stem, tokens
+from matching.types import Reasons
 from matching.index import row_arrays
 from matching.rules import KM_PER_DEGREE
 from tests.matching.test_fast_path import corpus, query_st
@@ -77,8 +80,15 @@ def test_property_reasons_with_the_faster_steps_equal_the_one_by_one_steps(q, ex
     assert np.array_equal(scores, _row_by_row(plain, vector, x_rows))
     lat, lon = ENGINE.meta_["lat"][rows].tolist(), ENGINE.meta_["lon"][rows].tolist()
     tags = [ENGINE.tags_[r] for r in rows]
-    assert (reasons_many(fast, vector, x_rows, q.tags, tags, (46.0, 2.0), lat, lon)
-            == reasons_many(plain, vector, x_rows, q.tags, tags, (46.0, 2.0), lat, lon))
+    reasons = reasons_many(fast, vector, x_rows, q.tags, tags, (46.0, 2.0), lat, lon)
+    assert reasons == reasons_many(plain, vector, x_rows, q.tags, tags, (46.0, 2.0), lat, lon)
+    # the rows compared all at once give what `top_phrases` gives row by row
+    one_by_one = []
+    for row_scores, doc_tags, a, b in zip(scores, tags, lat, lon):
+        shared = shared_tags(q.tags, doc_tags)
+        skip = {stem(w) for t in shared for w in tokens(t)}
+        one_by_one.append(Reasons(top_phrases(plain, row_scores, skip), shared, distance_km((46.0, 2.0), a, b)))
+    assert reasons == one_by_one
 
 
 def test_feature_ids_of_query_columns_equal_word_feature_ids():
