@@ -44,20 +44,15 @@ def test_distances_at_rounding_boundaries_equal_one_by_one():
 
 
 def _row_by_row(query, q_row, x_rows):
-    """The contributions as they were computed before, one row at a time."""
-    F = query.features
-    if F.size == 0:
-        return np.zeros((len(x_rows), len(query.words)))
-    last = len(F) - 1
-    q_pos = np.searchsorted(F, q_row.indices)
-    q_hit = (q_pos <= last) & (F[np.minimum(q_pos, last)] == q_row.indices)
-    qf = np.zeros(len(F), dtype=q_row.data.dtype)
-    qf[q_pos[q_hit]] = q_row.data[q_hit]
-    contrib = np.zeros((len(x_rows), len(F)))
+    """The contributions worked out through dense vectors, one row at a time."""
+    n_features = ENGINE.index_.n_features
+    q_dense = np.zeros(n_features, dtype=np.float32)
+    q_dense[q_row.indices] = q_row.data
+    contrib = np.zeros((len(x_rows), len(query.features)))
     for i, (x_indices, x_data) in enumerate(x_rows):
-        pos = np.searchsorted(F, x_indices)
-        hit = (pos <= last) & (F[np.minimum(pos, last)] == x_indices)
-        contrib[i, pos[hit]] = qf[pos[hit]] * x_data[hit]
+        x_dense = np.zeros(n_features, dtype=np.float32)
+        x_dense[x_indices] = x_data
+        contrib[i] = q_dense[query.features] * x_dense[query.features]
     return contrib @ query.share.T
 
 
