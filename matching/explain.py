@@ -19,38 +19,11 @@ from functools import lru_cache
 import numpy as np
 
 from .rules import haversine_km
-from .text import MAX_TOKEN_LEN, fold, is_content_word, normalize_word, stem, tokens
+from .quoting import content_parts, never_quoted, place_words, quoted_match, words_of_tag
+from .text import normalize_word, stem, tokens
 from .types import Reasons
 from .vectorize import tag_key, word_columns
 
-# Words that say how or how much, not what: never quoted (they still count in scores).
-QUIET_WORDS = frozenset(
-    normalize_word(w)
-    for w in """
-    ponctuel ponctuelle ponctuels ponctuelles ponctuellement cadrer cadrage plusieurs deja
-    besoin besoins aide aider recherche recherchons cherche cherchons souhaite souhaitons
-    souhaiterait souhaiterions agent agents collectivite collectivites commune communes
-    mission missions jour jours mois semaine semaines an ans annee annees temps
-    quelques certains certaines divers diverses autre autres nouveau nouvelle nouveaux
-    nouvelles premier premiere prochain prochaine actuel actuelle actuellement bien mieux
-    faire mettre place mise besoin appui accompagner accompagnement soutien renfort
-    competence competences experience experiences expertise personne profil equipe
-    service services travail travailler poste projet projets sujet sujets dossier dossiers
-    lancer lance lances lancee lancees attendu attendue attendus attendues demande demandes
-    demander pris prise prises charge porte portee portes portees prevu prevue prevus prevues
-    realiser realise realisee mener mene menee assurer assure permettre permet partir part
-    cours fin debut suite etre avoir faire fait faite peut pouvoir doit devoir
-    rediger redige redigee redaction elaborer elaboration etude etudes inventaire creer
-    creation realisation
-    """.split()
-)
-# Words of the names of the French regions (metadata, not topics).
-REGION_WORDS = frozenset(
-    """
-    auvergne rhone bourgogne franche comte bretagne corse normandie aquitaine occitanie
-    provence azur hauts ile guadeloupe martinique guyane reunion mayotte
-    """.split()
-)
 # A phrase never spans these (sentence or list boundaries).
 _BREAK_RE = re.compile(r"[.;:!?,()\[\]\n/]")
 _TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -81,44 +54,6 @@ def common_stems(stem_vocab: dict, idf: np.ndarray, n: int, share: float, min_do
     return frozenset(names[j] for j in np.flatnonzero(df > share * n).tolist())
 
 
-def _place_words(meta) -> set[str]:
-    names = meta.get("place_names") if meta else None
-    if not names:
-        return set()
-    if isinstance(names, str):
-        names = [names]
-    return {normalize_word(w) for n in names for w in tokens(str(n))}
-
-
-@lru_cache(maxsize=200_000)
-def _content_parts(token: str) -> tuple[str, ...]:
-    """The content words of one token of a text as written (folding may split it: "ﬁ" ligatures,
-    apostrophes); tokens repeat from query to query."""
-    return tuple(w for w in fold(token).split() if len(w) <= MAX_TOKEN_LEN and is_content_word(w))
-
-
-@lru_cache(maxsize=65_536)
-def _tag_words(tag: str) -> tuple[str, ...]:
-    return tuple(tokens(tag))
-
-
-@lru_cache(maxsize=200_000)
-def _never_quoted(word: str) -> bool:
-    """A word of no topic, a region's, or a number (whatever the query)."""
-    norm = normalize_word(word)
-    return norm in QUIET_WORDS or norm in REGION_WORDS or word.isdigit()
-
-
-@lru_cache(maxsize=200_000)
-def _quoted(token: str) -> str:
-    """A token as quoted: acronyms (two capitals or more) as written, other words in lower case."""
-    return token if sum(c.isupper() for c in token) >= 2 else token.lower()
-
-
-def _quoted_match(match: re.Match) -> str:
-    return _quoted(match.group())
-
-
 class QueryWords:
     """A query's content words, their feature columns and positions, computed once per query.
 
@@ -136,19 +71,19 @@ class QueryWords:
         else:
             def feature_ids(word, is_tag):
                 return word_feature_ids(word, vocabs, offsets, gram_spec, is_tag, cache)
-        tag_words = [w for t in tags for w in _tag_words(t)]
+        tag_words = [w for t in tags for w in words_of_tag(t)]
         tag_set = set(tag_words)
         # content tokens of the text with their spans in the text as written
         self.text = text
         self.spans: list[tuple[int, int]] = []
         content: list[str] = []
         for m in _TOKEN_RE.finditer(text):
-            parts = _content_parts(m.group())
+            parts = content_parts(m.group())
             if parts:
                 span = m.span()
                 content += parts
                 self.spans += [span] * len(parts)
-        places = _place_words(meta)
+        places = place_words(meta)
         self.words: list[str] = []
         index: dict[str, int] = {}
         feature_sets: list[set[int]] = []
@@ -166,7 +101,7 @@ class QueryWords:
         self.keys = [stem(w) for w in self.words]
         # empty words, numbers and places are never quoted, not even at a phrase's edge; a
         # common word is kept inside a phrase ("plan local d'urbanisme") but never alone
-        self.empty = [_never_quoted(w) or (bool(places) and normalize_word(w) in places) for w in self.words]
+        self.empty = [never_quoted(w) or (bool(places) and normalize_word(w) in places) for w in self.words]
         self.quotable = [not (e or key in common_stems) for e, key in zip(self.empty, self.keys)]
         self.text_words = len(set(content))
         self.features = np.array(sorted(set().union(*feature_sets)), dtype=np.int64)
@@ -186,7 +121,7 @@ class QueryWords:
         """The text as written from content position ``first`` to ``last``, in lower case
         except acronyms (two capitals or more)."""
         raw = " ".join(self.text[self.spans[first][0] : self.spans[last][1]].split())
-        return _TOKEN_RE.sub(_quoted_match, raw)
+        return _TOKEN_RE.sub(quoted_match, raw)
 
     def joinable(self, a: int, b: int) -> bool:
         """Whether content positions a < b can sit in one phrase (few stop words between, no break)."""
