@@ -11,8 +11,10 @@ already in memory; "index" = ``engine.nbytes()`` (CSR + CSC + champion lists + m
 peak includes. Documents are bench/matching_speed.py's synthetic French-like documents.
 
 Bulk: the same 10,000 queries with rules against the new engine, answered by
-``engine.query_many`` on one thread, on the engine's threads (before), and by
-``matching.bulk.query_many`` on processes; wall time, and CPU time of the process and its children.
+``engine.query_many`` on one thread, then by ``matching.bulk.query_many`` on processes with the
+code of ``--bulk-baseline-commit`` (checked out into ``--bulk-baseline-tree``, run in a subprocess
+on this engine saved and loaded) and with this tree's, alternated ``--bulk-repeat`` times; wall
+time, and CPU time of the process and its children; answers compared with the one-thread ones.
 The machine is shared: the load average is printed beside every row; read the ratios.
 """
 
@@ -85,7 +87,32 @@ def timed(fn):
     return result, time.perf_counter() - t, cpu
 
 
-def bulk_rows(docs, n_bulk: int, params: dict, n_jobs: int) -> list[str]:
+def bulk_worker(tree: str, engine_path: str, queries_path: str, out_path: str, n_jobs: int) -> None:
+    """Run in a subprocess with ``tree`` first on sys.path: load the engine saved by `bulk_rows`,
+    answer its queries with that tree's ``matching.bulk.query_many``, print one JSON line and
+    write the answers (plain matches) to ``out_path``."""
+    sys.path.insert(0, tree)
+    from matching import MatchEngine
+    from matching.bulk import query_many
+
+    engine = MatchEngine.load(engine_path)
+    with open(queries_path, "rb") as fh:
+        queries, where = pickle.load(fh)
+    engine.query(queries[0], k=10, where=where[0])  # caches warm, as in bulk_rows
+    answers, wall, cpu = timed(lambda: query_many(engine, queries, k=10, where=where, n_jobs=n_jobs))
+    with open(out_path, "wb") as fh:
+        pickle.dump([[(m.id, m.score, m.reasons) for m in ms] for ms in answers], fh)
+    print(json.dumps({"wall": wall, "cpu": cpu}))
+
+
+def plain(answers) -> list:
+    return [[(m.id, m.score, m.reasons) for m in ms] for ms in answers]
+
+
+def bulk_rows(docs, n_bulk: int, params: dict, n_jobs: int, base: str | None, base_label: str,
+              repeat: int = 1) -> list[str]:
+    """The bulk table: one thread, then (``repeat`` times, alternated) the process path of the
+    code in ``base`` (a subprocess on an engine saved by this one) and this tree's."""
     sys.path.insert(0, ROOT)
     sys.path.insert(0, os.path.join(ROOT, "bench"))
     from matching_speed import make_docs, rules_for
@@ -97,30 +124,51 @@ def bulk_rows(docs, n_bulk: int, params: dict, n_jobs: int) -> list[str]:
     queries = make_docs(n_bulk, seed=2, prefix="q", length=(8, 25))
     where = [rules_for(q) for q in queries]
     engine.query(queries[0], k=10, where=where[0])  # caches warm, as in a worker
-    threads = engine.n_jobs
     rows = []
+    head = f"| {len(docs):,} | {n_bulk:,} queries"
+    threads = engine.n_jobs
     engine.set_params(n_jobs=1)
     one, wall1, cpu1 = timed(lambda: engine.query_many(queries, k=10, where=where))
-    rows.append(f"| {len(docs):,} | {n_bulk:,} queries, `engine.query_many`, 1 thread | {wall1:.1f} s | {cpu1:.1f} s | 1.0x | {load()} |")
     engine.set_params(n_jobs=threads)
-    thr, wall2, cpu2 = timed(lambda: engine.query_many(queries, k=10, where=where))
-    rows.append(f"| {len(docs):,} | same, `engine.query_many`, {threads} threads (before) | {wall2:.1f} s | {cpu2:.1f} s | {wall1 / wall2:.1f}x | {load()} |")
-    procs, wall3, cpu3 = timed(lambda: query_many(engine, queries, k=10, where=where, n_jobs=n_jobs))
-    same = "identical answers" if procs == one == thr else "ANSWERS DIFFER"
-    rows.append(f"| {len(docs):,} | same, `matching.bulk.query_many`, n_jobs={n_jobs} ({os.cpu_count()} cores) | {wall3:.1f} s | {cpu3:.1f} s | {wall1 / wall3:.1f}x ({same}) | {load()} |")
+    one = plain(one)
+    rows.append(f"{head}, `engine.query_many`, 1 thread | {wall1:.1f} s | {cpu1:.1f} s | 1.0x | {load()} |")
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = {name: os.path.join(tmp, name) for name in ("engine.npz", "queries.pkl", "answers.pkl")}
+        if base:
+            engine.save(paths["engine.npz"])
+            with open(paths["queries.pkl"], "wb") as fh:
+                pickle.dump((queries, where), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        for _ in range(repeat):
+            if base:
+                cmd = [sys.executable, os.path.abspath(__file__), "--bulk-worker", base, paths["engine.npz"],
+                       paths["queries.pkl"], paths["answers.pkl"], str(n_jobs)]
+                out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=base)
+                r = json.loads(out.stdout.strip().splitlines()[-1])
+                with open(paths["answers.pkl"], "rb") as fh:
+                    same = "identical answers" if pickle.load(fh) == one else "ANSWERS DIFFER"
+                rows.append(f"{head}, `matching.bulk.query_many` of {base_label}, n_jobs={n_jobs} | {r['wall']:.1f} s | "
+                            f"{r['cpu']:.1f} s | {wall1 / r['wall']:.1f}x ({same}) | {load()} |")
+            procs, wall3, cpu3 = timed(lambda: query_many(engine, queries, k=10, where=where, n_jobs=n_jobs))
+            same = "identical answers" if plain(procs) == one else "ANSWERS DIFFER"
+            rows.append(f"{head}, `matching.bulk.query_many` now, n_jobs={n_jobs} ({os.cpu_count()} cores) | "
+                        f"{wall3:.1f} s | {cpu3:.1f} s | {wall1 / wall3:.1f}x ({same}) | {load()} |")
     return rows
 
 
-def bulk_only(docs, args, params) -> None:
+def bulk_table(docs, args, params) -> None:
+    base = baseline_tree(args.bulk_baseline_tree, args.bulk_baseline_commit) if args.bulk_baseline_commit else None
     print("\n| docs | bulk | wall | CPU (+ children) | speed-up (wall) | load avg |")
     print("| ---: | --- | ---: | ---: | ---: | --- |")
-    for row in bulk_rows(docs, args.bulk, params, args.n_jobs):
+    for row in bulk_rows(docs, args.bulk, params, args.n_jobs, base, args.bulk_baseline_commit, args.bulk_repeat):
         print(row, flush=True)
 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--fit-worker":
         fit_worker(sys.argv[2], sys.argv[3], json.loads(sys.argv[4]))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--bulk-worker":
+        bulk_worker(*sys.argv[2:6], int(sys.argv[6]))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
@@ -131,6 +179,10 @@ def main() -> None:
     parser.add_argument("--baseline-tree", default="/tmp/fit-base")
     parser.add_argument("--repeat", type=int, default=1, help="fits per code version (medians)")
     parser.add_argument("--skip-fit", action="store_true", help="bulk rows only (e.g. copied into another branch's tree)")
+    parser.add_argument("--bulk-baseline-commit", default="6a43ae5",
+                        help="code whose process path is timed beside this tree's ('': none)")
+    parser.add_argument("--bulk-baseline-tree", default="/tmp/bulk-base")
+    parser.add_argument("--bulk-repeat", type=int, default=1, help="baseline / now process runs, alternated")
     args = parser.parse_args()
     params = {"gram_mode": "affix", "gram_sizes": [4, 6]} if args.gram_mode == "affix" else {}
 
@@ -143,7 +195,7 @@ def main() -> None:
     docs = make_docs(args.n, seed=1, prefix="d")
     with tempfile.TemporaryDirectory() as tmp:
         if args.skip_fit:
-            return bulk_only(docs, args, params)
+            return bulk_table(docs, args, params)
         base = baseline_tree(args.baseline_tree, args.baseline_commit)
         docs_path = os.path.join(tmp, "docs.pkl")
         with open(docs_path, "wb") as fh:
@@ -167,11 +219,7 @@ def main() -> None:
         print(f"\nfit medians: wall before {b:.1f} s, now {n:.1f} s ({b / n:.1f}x); CPU of the parent before {bc:.1f} s, "
               f"now {nc:.1f} s; peak {before['peak_mib']:.0f} -> {now['peak_mib']:.0f} MiB")
     if args.bulk:
-        print()
-        print("| docs | bulk | wall | CPU (+ children) | speed-up (wall) | load avg |")
-        print("| ---: | --- | ---: | ---: | ---: | --- |")
-        for row in bulk_rows(docs, args.bulk, params, args.n_jobs):
-            print(row, flush=True)
+        bulk_table(docs, args, params)
     print(f"\nload average at end: {load()}")
 
 

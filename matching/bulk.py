@@ -4,8 +4,8 @@ A query holds the GIL for most of its time (analysis, candidate selection, expla
 Python), so threads do not add cores; processes do. The pool is forked *after* the engine is
 loaded: every child reads the parent's index pages (copy-on-write, nothing pickled or loaded
 again), and the queries reach the children the same way. Only the answers travel back, chunk by
-chunk, in the order of the queries. Each child answers with ``engine.query``, the sequential
-path: results are those of ``engine.query_many`` whatever ``n_jobs``.
+chunk, in the order of the queries. Each child answers a chunk with the sequential path of
+``engine.query_many``: results are those of ``engine.query_many`` whatever ``n_jobs``.
 
     from matching.bulk import query_many
     answers = query_many(engine, documents, k=10, where=rules_per_document, n_jobs=-1)
@@ -51,7 +51,10 @@ def _answer_range(bounds: tuple[int, int], k: int) -> list[list[Match]]:
 
 
 def _answer(engine, documents, k, rules) -> list[list[Match]]:
-    return [engine.query(d, k=k, where=r) for d, r in zip(documents, rules)]
+    # the sequential path of ``engine.query_many``, step by step over the chunk (whatever the
+    # engine's n_jobs: this process is one of the pool's)
+    documents, rules = engine._checked_batch(documents, k, rules)
+    return engine._query_in_steps(documents, k, rules)
 
 
 def query_many(engine, documents: Sequence[Document], k: int = 10, where=None, n_jobs: int | None = -1,

@@ -11,44 +11,19 @@ written ("PLU").
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
+from functools import lru_cache
 
 import numpy as np
 
 from .rules import haversine_km
-from .text import MAX_TOKEN_LEN, fold, is_stop_word, normalize_word, stem, tokens
+from .quoting import content_parts, never_quoted, place_words, quoted_match, words_of_tag
+from .text import normalize_word, stem, tokens
 from .types import Reasons
 from .vectorize import tag_key, word_columns
 
-# Words that say how or how much, not what: never quoted (they still count in scores).
-QUIET_WORDS = frozenset(
-    normalize_word(w)
-    for w in """
-    ponctuel ponctuelle ponctuels ponctuelles ponctuellement cadrer cadrage plusieurs deja
-    besoin besoins aide aider recherche recherchons cherche cherchons souhaite souhaitons
-    souhaiterait souhaiterions agent agents collectivite collectivites commune communes
-    mission missions jour jours mois semaine semaines an ans annee annees temps
-    quelques certains certaines divers diverses autre autres nouveau nouvelle nouveaux
-    nouvelles premier premiere prochain prochaine actuel actuelle actuellement bien mieux
-    faire mettre place mise besoin appui accompagner accompagnement soutien renfort
-    competence competences experience experiences expertise personne profil equipe
-    service services travail travailler poste projet projets sujet sujets dossier dossiers
-    lancer lance lances lancee lancees attendu attendue attendus attendues demande demandes
-    demander pris prise prises charge porte portee portes portees prevu prevue prevus prevues
-    realiser realise realisee mener mene menee assurer assure permettre permet partir part
-    cours fin debut suite etre avoir faire fait faite peut pouvoir doit devoir
-    rediger redige redigee redaction elaborer elaboration etude etudes inventaire creer
-    creation realisation
-    """.split()
-)
-# Words of the names of the French regions (metadata, not topics).
-REGION_WORDS = frozenset(
-    """
-    auvergne rhone bourgogne franche comte bretagne corse normandie aquitaine occitanie
-    provence azur hauts ile guadeloupe martinique guyane reunion mayotte
-    """.split()
-)
 # A phrase never spans these (sentence or list boundaries).
 _BREAK_RE = re.compile(r"[.;:!?,()\[\]\n/]")
 _TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -79,15 +54,6 @@ def common_stems(stem_vocab: dict, idf: np.ndarray, n: int, share: float, min_do
     return frozenset(names[j] for j in np.flatnonzero(df > share * n).tolist())
 
 
-def _place_words(meta) -> set[str]:
-    names = meta.get("place_names") if meta else None
-    if not names:
-        return set()
-    if isinstance(names, str):
-        names = [names]
-    return {normalize_word(w) for n in names for w in tokens(str(n))}
-
-
 class QueryWords:
     """A query's content words, their feature columns and positions, computed once per query.
 
@@ -97,19 +63,27 @@ class QueryWords:
     """
 
     def __init__(self, text: str, tags, vocabs, offsets, gram_spec, cache: dict | None = None,
-                 lexicon=None, common_stems=frozenset(), meta=None):
-        tag_words = [w for t in tags for w in tokens(t)]
+                 lexicon=None, common_stems=frozenset(), meta=None, columns=None):
+        # ``columns``: the engine's `query_columns.QueryColumns`, whose per-word sets of
+        # feature ids are kept between queries (the same sets as `word_feature_ids`)
+        if columns is not None:
+            feature_ids = columns.feature_ids
+        else:
+            def feature_ids(word, is_tag):
+                return word_feature_ids(word, vocabs, offsets, gram_spec, is_tag, cache)
+        tag_words = [w for t in tags for w in words_of_tag(t)]
         tag_set = set(tag_words)
         # content tokens of the text with their spans in the text as written
         self.text = text
         self.spans: list[tuple[int, int]] = []
         content: list[str] = []
         for m in _TOKEN_RE.finditer(text):
-            for w in fold(m.group()).split():
-                if len(w) <= MAX_TOKEN_LEN and not is_stop_word(w):
-                    content.append(w)
-                    self.spans.append(m.span())
-        quiet = _place_words(meta) | REGION_WORDS | QUIET_WORDS
+            parts = content_parts(m.group())
+            if parts:
+                span = m.span()
+                content += parts
+                self.spans += [span] * len(parts)
+        places = place_words(meta)
         self.words: list[str] = []
         index: dict[str, int] = {}
         feature_sets: list[set[int]] = []
@@ -117,32 +91,37 @@ class QueryWords:
             if w not in index:
                 index[w] = len(self.words)
                 self.words.append(w)
-                feature_sets.append(word_feature_ids(w, vocabs, offsets, gram_spec, w in tag_set, cache))
+                feature_sets.append(set(feature_ids(w, w in tag_set)))
         self.position_word = [index[w] for w in content]
         if lexicon is not None:
             for start, end, extra in lexicon.find(content, text):
-                added = set().union(*(word_feature_ids(x, vocabs, offsets, gram_spec, False, cache) for x in extra))
+                added = set().union(*(feature_ids(x, False) for x in extra))
                 for p in range(start, end):
                     feature_sets[index[content[p]]] |= added
         self.keys = [stem(w) for w in self.words]
         # empty words, numbers and places are never quoted, not even at a phrase's edge; a
         # common word is kept inside a phrase ("plan local d'urbanisme") but never alone
-        self.empty = [normalize_word(w) in quiet or w.isdigit() for w in self.words]
+        self.empty = [never_quoted(w) or (bool(places) and normalize_word(w) in places) for w in self.words]
         self.quotable = [not (e or key in common_stems) for e, key in zip(self.empty, self.keys)]
         self.text_words = len(set(content))
         self.features = np.array(sorted(set().union(*feature_sets)), dtype=np.int64)
+        # each word's features marked in one assignment (a word holds a feature once)
+        flat = np.fromiter(itertools.chain.from_iterable(feature_sets), dtype=np.int64)
+        owner = np.repeat(np.arange(len(feature_sets)), [len(ids) for ids in feature_sets])
         share = np.zeros((len(self.words), len(self.features)), dtype=np.float64)
-        for i, ids in enumerate(feature_sets):
-            if ids:
-                share[i, np.searchsorted(self.features, sorted(ids))] = 1.0
+        share[owner, np.searchsorted(self.features, flat)] = 1.0
         counts = share.sum(axis=0)
         self.share = share / np.where(counts == 0, 1.0, counts)
+        # (phrase, its quotable stems, its words) of each run of matched positions: the k matches
+        # of a query share most of their runs (see `_run_phrases`)
+        self.runs: dict[tuple[int, ...], tuple | None] = {}
+        self.joins: dict[int, bool] = {}  # `joinable(p, p + 1)`, asked again for every match
 
     def phrase(self, first: int, last: int) -> str:
         """The text as written from content position ``first`` to ``last``, in lower case
         except acronyms (two capitals or more)."""
         raw = " ".join(self.text[self.spans[first][0] : self.spans[last][1]].split())
-        return _TOKEN_RE.sub(lambda m: m.group() if sum(c.isupper() for c in m.group()) >= 2 else m.group().lower(), raw)
+        return _TOKEN_RE.sub(quoted_match, raw)
 
     def joinable(self, a: int, b: int) -> bool:
         """Whether content positions a < b can sit in one phrase (few stop words between, no break)."""
@@ -153,7 +132,7 @@ class QueryWords:
 def word_scores_many(query: QueryWords, q_row, x_rows) -> np.ndarray:
     """(rows x query words) contributions of each query word to q.x (one product for all)."""
     F = query.features
-    if F.size == 0:
+    if F.size == 0 or not x_rows:
         return np.zeros((len(x_rows), len(query.words)))
     last = len(F) - 1
     # the query's weight on each of its words' features (0 where the vector has none)
@@ -161,11 +140,15 @@ def word_scores_many(query: QueryWords, q_row, x_rows) -> np.ndarray:
     q_hit = (q_pos <= last) & (F[np.minimum(q_pos, last)] == q_row.indices)
     qf = np.zeros(len(F), dtype=q_row.data.dtype)
     qf[q_pos[q_hit]] = q_row.data[q_hit]
+    # the rows' features all at once (a row holds a feature once: plain assignment suffices)
+    x_indices = np.concatenate([x for x, _ in x_rows])
+    x_data = np.concatenate([d for _, d in x_rows])
+    owner = np.repeat(np.arange(len(x_rows)), [len(x) for x, _ in x_rows])
+    pos = np.searchsorted(F, x_indices)
+    hit = (pos <= last) & (F[np.minimum(pos, last)] == x_indices)
+    pos = pos[hit]
     contrib = np.zeros((len(x_rows), len(F)))
-    for i, (x_indices, x_data) in enumerate(x_rows):
-        pos = np.searchsorted(F, x_indices)
-        hit = (pos <= last) & (F[np.minimum(pos, last)] == x_indices)
-        contrib[i, pos[hit]] = qf[pos[hit]] * x_data[hit]
+    contrib[owner[hit], pos] = qf[pos] * x_data[hit]
     return contrib @ query.share.T
 
 
@@ -176,14 +159,24 @@ def top_phrases(query: QueryWords, scores, skip_keys=frozenset(), n: int = 3, mi
     of tags already shown as shared).
     """
     scores = np.asarray(scores, dtype=np.float64)
-    best = scores.max() if scores.size else 0.0
+    best = float(scores.max()) if scores.size else 0.0
     if best <= 0:
         return ()
-    hit = scores > best * 0.05
+    return _top_phrases(query, scores.tolist(), (scores > best * HIT_SHARE).tolist(), best, skip_keys, n, min_share)
+
+
+# A query word counts in a match when it brings more than this share of its best word's score.
+HIT_SHARE = 0.05
+
+
+def _top_phrases(query: QueryWords, scores: list, hit: list, best: float, skip_keys, n: int,
+                 min_share: float) -> tuple[str, ...]:
+    """`top_phrases` from plain lists (``hit``: scores above ``best * HIT_SHARE``), for the
+    rows of `reasons_many` compared all at once."""
     candidates = []  # (score, text, quotable stems)
     run: list[int] = []
     for p in (p for p, w in enumerate(query.position_word) if hit[w]):
-        if run and (p != run[-1] + 1 or not query.joinable(run[-1], p) or len(run) >= MAX_PHRASE):
+        if run and (p != run[-1] + 1 or not _joins_next(query, run[-1]) or len(run) >= MAX_PHRASE):
             candidates.extend(_run_phrases(query, run, scores))
             run = []
         run.append(p)
@@ -192,7 +185,8 @@ def top_phrases(query: QueryWords, scores, skip_keys=frozenset(), n: int = 3, mi
     for w in range(query.text_words, len(query.words)):
         if hit[w] and query.quotable[w]:
             candidates.append((scores[w], query.words[w], {query.keys[w]}))
-    candidates = [c for c in candidates if c[2] - set(skip_keys)]
+    skip = skip_keys if isinstance(skip_keys, (set, frozenset)) else set(skip_keys)
+    candidates = [c for c in candidates if c[2] - skip]
     candidates.sort(key=lambda c: (-c[0], c[1]))
     out, covered = [], set()
     for score, text, keys in candidates:
@@ -205,19 +199,38 @@ def top_phrases(query: QueryWords, scores, skip_keys=frozenset(), n: int = 3, mi
     return tuple(out)
 
 
+def _joins_next(query: QueryWords, p: int) -> bool:
+    """``query.joinable(p, p + 1)``, worked out once per query."""
+    joins = query.joins.get(p)
+    if joins is None:
+        joins = query.joins[p] = query.joinable(p, p + 1)
+    return joins
+
+
 def _run_phrases(query: QueryWords, run: list[int], scores) -> list:
     """The phrase of one run of matched content positions, trimmed of empty words at its edges;
     none when no word of it is worth quoting on its own."""
-    if not any(query.quotable[query.position_word[p]] for p in run):
+    key = tuple(run)
+    if key not in query.runs:
+        query.runs[key] = _run_phrase(query, run)
+    found = query.runs[key]
+    if found is None:
         return []
+    text, keys, words = found
+    return [(float(sum(scores[w] for w in words)), text, keys)]
+
+
+def _run_phrase(query: QueryWords, run: list[int]) -> tuple | None:
+    """(text, quotable stems, words in the order they are summed) of a run, or None."""
+    if not any(query.quotable[query.position_word[p]] for p in run):
+        return None
     keep = [not query.empty[query.position_word[p]] for p in run]
     first = keep.index(True)
     last = len(run) - 1 - keep[::-1].index(True)
     run = run[first : last + 1]
     words = {query.position_word[p] for p in run}
     keys = {query.keys[w] for w in words if query.quotable[w]}
-    score = float(sum(scores[w] for w in words))
-    return [(score, query.phrase(run[0], run[-1]), keys)]
+    return query.phrase(run[0], run[-1]), keys, tuple(words)
 
 
 def shared_tags(query_tags, doc_tags) -> tuple[str, ...]:
@@ -233,12 +246,50 @@ def distance_km(origin, lat, lon) -> float | None:
     return round(float(haversine_km(origin[0], origin[1], lat, lon)), 1)
 
 
+def distances_km(origin, lats, lons) -> list[float | None]:
+    """`distance_km` of each (lat, lon), with one haversine call for them all.
+
+    numpy's vectorised sine and arcsine may differ from its one-value path in the last bit
+    (64 of 200,000 French pairs): a distance that close to a rounding boundary is worked out
+    again by `distance_km`, so that the rounded answers are always the same."""
+    if origin is None:
+        return [None] * len(lats)
+    known = [i for i, (lat, lon) in enumerate(zip(lats, lons))
+             if lat is not None and lon is not None and not (math.isnan(lat) or math.isnan(lon))]
+    out: list[float | None] = [None] * len(lats)
+    if not known:
+        return out
+    km = haversine_km(origin[0], origin[1], [lats[i] for i in known], [lons[i] for i in known]).tolist()
+    for i, d in zip(known, km):
+        tenths = d * 10.0
+        if abs(tenths - math.floor(tenths) - 0.5) < 1e-6:  # near a boundary: the one-value path
+            out[i] = distance_km(origin, lats[i], lons[i])
+        else:
+            out[i] = round(d, 1)
+    return out
+
+
+@lru_cache(maxsize=65_536)
+def _tag_stems(tag: str) -> frozenset:
+    """Stems of a tag's words (not quoted again as phrases when the tag is shown as shared)."""
+    return frozenset(stem(w) for w in tokens(tag))
+
+
 def reasons_many(query: QueryWords, q_row, x_rows, query_tags, docs_tags, origin, lats, lons) -> list[Reasons]:
-    """Reasons for several indexed rows of one query (one matrix product for the words)."""
+    """Reasons for several indexed rows of one query (one matrix product for the words, and
+    each row's best word and counted words found for all the rows at once)."""
     scores = word_scores_many(query, q_row, x_rows)
+    if scores.shape[1]:
+        bests = scores.max(axis=1)
+        hits = (scores > bests[:, None] * HIT_SHARE).tolist()
+        bests = bests.tolist()
+    else:
+        bests, hits = [0.0] * len(scores), [[]] * len(scores)
     out = []
-    for row_scores, doc_tags, lat, lon in zip(scores, docs_tags, lats, lons):
+    for row_scores, best, hit, doc_tags, km in zip(scores.tolist(), bests, hits, docs_tags,
+                                                   distances_km(origin, lats, lons)):
         tags = shared_tags(query_tags, doc_tags)
-        skip = {stem(w) for t in tags for w in tokens(t)}
-        out.append(Reasons(words=top_phrases(query, row_scores, skip), tags=tags, distance_km=distance_km(origin, lat, lon)))
+        skip = frozenset().union(*map(_tag_stems, tags))
+        words = _top_phrases(query, row_scores, hit, best, skip, 3, 0.1) if best > 0 else ()
+        out.append(Reasons(words=words, tags=tags, distance_km=km))
     return out

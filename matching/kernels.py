@@ -178,6 +178,16 @@ def _search(ch_indptr, ch_indices, ch_data, champ_len, col_max, cut, budget, m_i
     level[0] = sink > 0
     for j in range(q_cols.shape[0]):
         qdense[q_cols[j]] = q_weights[j]
+    # The kept rows are scattered over the whole matrix: each row's postings are a miss, and
+    # in the loop below one row's misses wait for the previous row's sum. Their cache lines
+    # (16 postings a line) are touched first in a loop without dependencies, so that the
+    # misses of all the rows are in flight together: the kernel took 0.42 ms a query at 100,000
+    # rows, 0.37-0.39 with this loop (A/B in one process, 1,000 queries, load 5.9).
+    for i in range(n):
+        r = out_rows[i]
+        for p in range(m_indptr[r], m_indptr[r + 1], 16):
+            sink += m_data[p] + m_indices[p]
+    level[0] = sink > 0
     for i in range(n):
         r = out_rows[i]
         s = 0.0  # float64, as `SparseIndex.exact_scores` sums

@@ -34,6 +34,7 @@ class QueryColumns:
         # where the n-gram and the tag blocks start: ``np.searchsorted`` splits a query there
         self.bounds = np.array([offsets["gram"], offsets["tag"]], dtype=np.int64)
         self.words: dict[str, tuple] = {}
+        self.id_sets: dict[tuple[str, bool], frozenset] = {}
 
     def word(self, word: str) -> tuple[np.ndarray, int, int, int]:
         """(text columns: stem then n-grams, 1 if the stem is unknown, unknown n-grams, tag
@@ -48,6 +49,19 @@ class QueryColumns:
             if len(self.words) >= WORD_CACHE_SIZE:
                 self.words.clear()
             self.words[word] = hit
+        return hit
+
+    def feature_ids(self, word: str, is_tag: bool) -> frozenset:
+        """The columns one folded query word produces, its tag column too when it is a tag word:
+        `explain.word_feature_ids`, kept between queries."""
+        key = (word, is_tag)
+        hit = self.id_sets.get(key)
+        if hit is None:
+            text, _, _, tag = self.word(word)
+            hit = frozenset(text.tolist() + [tag] if is_tag and tag >= 0 else text.tolist())
+            if len(self.id_sets) >= WORD_CACHE_SIZE:
+                self.id_sets.clear()
+            self.id_sets[key] = hit
         return hit
 
     def vector(self, analysed_doc, weights: Weights, unseen_idf: float | None) -> tuple[np.ndarray, np.ndarray]:

@@ -51,16 +51,31 @@ class QueryMixin:
         with one rule set (or None) per document.
         """
         self._check_fitted()
-        docs = [self._check_doc(d) for d in documents]
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
-            raise ValueError(f"k must be a non-negative int, got {k!r}")
-        rules = rules_per_query(where, len(docs))
+        docs, rules = self._checked_batch(documents, k, where)
         if len(docs) < 64 or self.n_jobs == 1:
-            return [self._query_one(d, k, r) for d, r in zip(docs, rules)]
+            return self._query_in_steps(docs, k, rules)
         # Each query runs the same exact search as `query`; numpy and scipy release the
         # GIL in their kernels, so threads overlap on several cores.
         with ThreadPoolExecutor(max_workers=self.n_jobs) as pool:
             return list(pool.map(self._query_one, docs, [k] * len(docs), rules, chunksize=64))
+
+    def _checked_batch(self, documents, k, where) -> tuple[list[Document], list[Rules | None]]:
+        """The documents and one rule set per document, after the checks of ``query_many``."""
+        docs = [self._check_doc(d) for d in documents]
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
+            raise ValueError(f"k must be a non-negative int, got {k!r}")
+        return docs, rules_per_query(where, len(docs))
+
+    def _query_in_steps(self, docs: list[Document], k: int, rules: list[Rules | None]) -> list[list[Match]]:
+        """``_query_one`` for every document, one step at a time over the whole batch: all the
+        query vectors, then all the searches, then the matches. The same answers; each step's
+        code and data (word caches, the kernel's arrays, champion lists) stay in the caches
+        from one query to the next: ~10 % less CPU than query by query (A/B alternated in one
+        process, 10 x 900 queries at 100,000 documents, reasons read, load 7-11)."""
+        vectors = [self._query_vector(d) for d in docs]
+        found = [self._search(q, r, k) for q, r in zip(vectors, rules)]
+        return [self._matches(d, q, rows, scores, r) if len(rows) else []
+                for d, q, (rows, scores), r in zip(docs, vectors, found, rules)]
 
     def _query_one(self, doc: Document, k: int, rules: Rules | None) -> list[Match]:
         q = self._query_vector(doc)
@@ -116,11 +131,11 @@ class QueryMixin:
         matrices = self.index_.row_matrices(rows)
         tags, lats, lons = [self.tags_[r] for r in rows], lat[rows].tolist(), lon[rows].tolist()
         vocabs, offsets, spec, cache = self.vocabs_, self.offsets_, self._weights().gram_spec, self._word_cache()
-        lexicon, common = self._lexicon(), self._common_stems()
+        lexicon, common, columns = self._lexicon(), self._common_stems(), self._query_columns()
 
         def explain():
             x_rows = [row_arrays(matrices, r) for r in rows]
-            words = QueryWords(doc.text, doc.tags, vocabs, offsets, spec, cache, lexicon, common, doc.meta)
+            words = QueryWords(doc.text, doc.tags, vocabs, offsets, spec, cache, lexicon, common, doc.meta, columns)
             return reasons_many(words, q_row, x_rows, doc.tags, tags, origin, lats, lons)
 
         deferred = DeferredReasons(explain)
