@@ -15,15 +15,14 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
 from marketplace.core.extensions import db
 from marketplace.core.phrases import Phrases
 from marketplace.core.unit_of_work import transactional
-from marketplace.models import (AgentCapacity, Collectivity, CollectivityDepartement, CollectivityRegion, Need,
-                       Pairing, SkillOffer, Suggestion, User)
+from marketplace.models import (AgentCapacity, CollectivityDepartement, CollectivityRegion, Need, Pairing,
+                                SkillOffer, Suggestion, User)
 from marketplace.models.base import utcnow
 from marketplace.learning import labels, off_topic
 from marketplace.pairings.services import audit
@@ -32,6 +31,7 @@ from marketplace.core.errors import Conflict, NotAllowed, NotFound, ServiceError
 from marketplace.pairings.services.notify import everyone, tell
 from marketplace.pairings.services import queue_ranking as ranking
 from marketplace.pairings.services.queue_items import QueueItem, QueuePage, availability, rules
+from marketplace.pairings.services.queue_rows import shown_rows
 from marketplace.pairings.services.queue_ranking import AT_CAPACITY_FACTOR, DEFAULT_CAPACITY, SIMILAR_REFUSAL_FACTOR  # noqa: F401
 
 # Kinds of rejection; free text says the rest. "Hors sujet" was missing: it is the one rejection
@@ -109,38 +109,21 @@ def _counted(base, start: int, per_page: int) -> tuple[int, bool]:
 
 
 def _items(found: list[ranking.Row]) -> list[QueueItem]:
-    """Full items for these ranked rows, in their order, with what the page shows loaded up front
-    (the wide rows in a fixed number of statements)."""
-    if not found:
-        return []
-    # Only what the page shows: the agent's and the collectivities' names (joined: a statement each
-    # cost more than the join), the host's départements, the name of who asked; their other
-    # relationships stay lazy (each eager cascade was a statement).
-    asker = aliased(User)
-    rows = db.session.execute(
-        select(Suggestion, SkillOffer, Need, asker.display_name)
-        .join(SkillOffer, SkillOffer.id == Suggestion.offer_id).join(Need, Need.id == Suggestion.need_id)
-        .outerjoin(Pairing, and_(Pairing.offer_id == Suggestion.offer_id, Pairing.need_id == Suggestion.need_id))
-        .outerjoin(asker, asker.id == Pairing.requested_by_id)
-        .where(ranking.among(Suggestion.id, [r.suggestion_id for r in found]))
-        .options(lazyload("*"), joinedload(SkillOffer.agent, innerjoin=True).lazyload("*"),
-                 joinedload(SkillOffer.collectivity, innerjoin=True).lazyload("*"),
-                 joinedload(Need.collectivity, innerjoin=True).options(selectinload(Collectivity.departement_links),
-                                                                       lazyload("*")))
-    ).all()
-    by_id = {suggestion.id: (suggestion, offer, need, asked_by) for suggestion, offer, need, asked_by in rows}
+    """Items for these ranked rows, in their order, with the values the page shows (queue_rows: one
+    statement of plain rows, not entities)."""
+    shown = shown_rows([r.suggestion_id for r in found])
     now, stale_after, say = utcnow(), stale_days(), Phrases()
-    items = []
-    for r in found:
-        suggestion, offer, need, asked_by = by_id[r.suggestion_id]
-        similar = [reason or say.gettext("sans motif") for reason in r.similar]
-        created = r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=now.tzinfo)
-        age = (now - created).days
-        items.append(QueueItem(suggestion, offer, need, rank=r.rank, age_days=age, stale=age >= stale_after,
-                               open_count=r.open_count, capacity=r.capacity, similar_refusals=similar,
-                               availability=availability(offer, need, say), rules=rules(offer, say),
-                               requested_by=asked_by))
-    return items
+    return [_item(r, *shown[r.suggestion_id], now, stale_after, say) for r in found]
+
+
+def _item(r: ranking.Row, suggestion, offer, need, asked_by: str | None, now, stale_after: int, say: Phrases) -> QueueItem:
+    """One ranked row as the coordinator sees it (suggestion, offer and need: entities or queue_rows' values)."""
+    similar = [reason or say.gettext("sans motif") for reason in r.similar]
+    created = r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=now.tzinfo)
+    age = (now - created).days
+    return QueueItem(suggestion, offer, need, rank=r.rank, age_days=age, stale=age >= stale_after,
+                     open_count=r.open_count, capacity=r.capacity, similar_refusals=similar,
+                     availability=availability(offer, need, say), rules=rules(offer, say), requested_by=asked_by)
 
 
 def queue(user, departement: str | None = None, domain: str | None = None,
@@ -175,10 +158,16 @@ def queue_page(user, page: int = 1, sort: str = "score", per_page: int = PAGE_SI
 
 
 def item(user, suggestion_id: int) -> QueueItem:
-    """One waiting suggestion as the queue explains it; NotFound, or NotAllowed outside the territory."""
-    found = _items(ranking.everything(_waiting(user, only_id=suggestion_id), "score", utcnow()))
+    """One waiting suggestion as the queue explains it, with its entities (its page shows the
+    descriptions and the need's exclusions); NotFound, or NotAllowed outside the territory."""
+    found = ranking.everything(_waiting(user, only_id=suggestion_id), "score", utcnow())
     if found:
-        return found[0]
+        suggestion = db.session.get(Suggestion, suggestion_id)
+        asked_by = db.session.scalar(select(User.display_name).join(Pairing, Pairing.requested_by_id == User.id)
+                                     .where(Pairing.offer_id == suggestion.offer_id,
+                                            Pairing.need_id == suggestion.need_id))
+        return _item(found[0], suggestion, db.session.get(SkillOffer, suggestion.offer_id),
+                     db.session.get(Need, suggestion.need_id), asked_by, utcnow(), stale_days(), Phrases())
     if db.session.get(Suggestion, suggestion_id) is None:
         raise NotFound(_("Cette suggestion n'existe pas."))
     raise NotAllowed(_("Cette suggestion est hors de votre territoire ou déjà traitée."))

@@ -8,7 +8,7 @@ An agent is at capacity when their open proposals and active engagements reach t
 pairing of the same agent on a need of the same domain or of the same host collectivity.
 
 The territory, the filters and the bounds are SQL; the factors are loaded for the candidates'
-agents in two statements (open counts with capacities; refusals, whose reasons the page shows)
+agents in one statement (capacities, open pairings, and refusals, whose reasons the page shows)
 and applied in Python. The rank
 was first computed in SQL (aggregates of the pairings joined to the suggestions, ORDER BY rank):
 PostgreSQL misestimated the joins and chose nested loops over the aggregates, 16 s at 500,000
@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Integer, and_, any_, case, exists, func, literal, or_, select, text
+from sqlalchemy import Integer, and_, any_, bindparam, case, exists, func, join, literal, or_, select, text
 from sqlalchemy.orm import aliased
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -73,8 +73,19 @@ def serial_plans() -> None:
     """No parallel workers for the rest of this transaction (PostgreSQL): the queue's statements
     read a few hundred rows along indexes, and starting the workers cost 44 of 53 ms of the best
     scores' statement on the loaded 2-core bench machine."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if _postgresql():
         db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+
+
+def _postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def connection():
+    """The session's connection, for Core rows without the ORM's row processing (which cost more
+    than reading the rows), after flushing pending changes as Session.execute's autoflush would."""
+    db.session.flush()
+    return db.session.connection()
 
 
 def among(column, ids):
@@ -82,10 +93,13 @@ def among(column, ids):
     whatever the number of ids: a page ranks the rows of some 300 agents, and rendering then
     converting 300 parameters twice a view cost SQLAlchemy and psycopg ~20 ms of CPU, and
     PostgreSQL planned each new statement text afresh."""
-    ids = sorted(ids)
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column == any_(literal(ids, ARRAY(Integer)))
-    return column.in_(ids)
+    return _among(column, ids, literal(sorted(ids), ARRAY(Integer)) if _postgresql() else None)
+
+
+def _among(column, ids, array):
+    """`among` with the array parameter given (None but on PostgreSQL): one parameter, and one
+    conversion of the ids, for the conditions of a statement that name the same ids."""
+    return column == any_(array) if array is not None else column.in_(sorted(ids))
 
 
 def waiting(needs_query, min_score=None, created_before=None, only_id=None):
@@ -117,7 +131,7 @@ def count(base, up_to: int | None = None) -> int:
     rows = base.with_only_columns(Suggestion.id)
     if up_to is not None:
         rows = rows.limit(up_to + 1)
-    return db.session.scalar(select(func.count()).select_from(rows.subquery()))
+    return connection().scalar(select(func.count()).select_from(rows.subquery()))
 
 
 def light(base, departement: bool = False) -> list[Light]:
@@ -130,50 +144,60 @@ def light(base, departement: bool = False) -> list[Light]:
                        .where(CollectivityDepartement.collectivity_id == Need.collectivity_id)
                        .correlate(Need).scalar_subquery())
     return [Light(*row[:6], row[6] is not None, (row[7] if departement else "") or "")
-            for row in db.session.execute(base.with_only_columns(*columns))]
+            for row in connection().execute(base.with_only_columns(*columns))]
 
 
-def loads(agent_ids) -> dict[int, tuple[int, int]]:
-    """(open proposals plus active engagements, capacity) of each agent, in one statement."""
-    opened = (select(SkillOffer.agent_id.label("agent_id"), func.count().label("n"))
-              .select_from(Pairing).join(SkillOffer, SkillOffer.id == Pairing.offer_id)
-              .outerjoin(Engagement, Engagement.pairing_id == Pairing.id)
-              .where(among(SkillOffer.agent_id, agent_ids),
-                     or_(Pairing.status == "proposed", and_(Pairing.status == "engaged", Engagement.status == "active")))
-              .group_by(SkillOffer.agent_id).subquery("opened"))
+class AgentLoad(NamedTuple):
+    """What ranks an agent's suggestions: open proposals plus active engagements, capacity, and the
+    (domain, host collectivity, reason) of their rejected or declined pairings, oldest first."""
+
+    open_count: int
+    capacity: int
+    refusals: list[tuple[str, int, str]]
+
+
+def agent_loads(agent_ids) -> dict[int, AgentLoad]:
+    """Each agent's AgentLoad, in one statement: the agents' capacities, joined to their open and
+    refused pairings. The loads and the refusals were two statements, each reading all of the
+    agents' offers (18,000 index entries for a page's 181 agents) to find their pairings."""
+    agents = bindparam("agent_ids", sorted(agent_ids), type_=ARRAY(Integer)) if _postgresql() else None
     capacity = case((AgentCapacity.user_id.is_(None), DEFAULT_CAPACITY),
                     (and_(AgentCapacity.employer_cap.is_not(None), AgentCapacity.employer_cap < AgentCapacity.max_open),
                      AgentCapacity.employer_cap), else_=AgentCapacity.max_open)
-    rows = db.session.execute(
-        select(User.id, func.coalesce(opened.c.n, 0), capacity)
-        .outerjoin(opened, opened.c.agent_id == User.id).outerjoin(AgentCapacity, AgentCapacity.user_id == User.id)
-        .where(among(User.id, agent_ids)))
-    return {agent_id: (open_count, capacity) for agent_id, open_count, capacity in rows}
-
-
-def refusals(agent_ids) -> dict[int, list[tuple[str, int, str]]]:
-    """(domain, host collectivity, reason) of each agent's rejected or declined pairings, oldest first."""
-    rows = db.session.execute(
-        select(SkillOffer.agent_id, Need.domain, Need.collectivity_id, Pairing.reason)
-        .select_from(Pairing).join(SkillOffer, SkillOffer.id == Pairing.offer_id).join(Need, Need.id == Pairing.need_id)
-        .where(among(SkillOffer.agent_id, agent_ids), Pairing.status.in_(REFUSED)).order_by(Pairing.id))
-    found: dict[int, list] = {}
-    for agent_id, domain, host, reason in rows:
-        found.setdefault(agent_id, []).append((domain, host, reason))
-    return found
+    opened = or_(Pairing.status == "proposed", and_(Pairing.status == "engaged", Engagement.status == "active"))
+    pairings = (join(SkillOffer, Pairing, Pairing.offer_id == SkillOffer.id).join(Need, Need.id == Pairing.need_id)
+                .outerjoin(Engagement, Engagement.pairing_id == Pairing.id))
+    # The agents' condition is repeated inside the outer join so that PostgreSQL reads only their
+    # offers (it does not carry `= ANY` across the join's equality); only the pairings that count
+    # come back. Core rows on the session's connection: the ORM's row processing cost more than the rest.
+    rows = connection().execute(
+        select(User.id, capacity, opened, Need.domain, Need.collectivity_id, Pairing.reason)
+        .outerjoin(AgentCapacity, AgentCapacity.user_id == User.id)
+        .outerjoin(pairings, and_(SkillOffer.agent_id == User.id, _among(SkillOffer.agent_id, agent_ids, agents),
+                                  or_(opened, Pairing.status.in_(REFUSED))))
+        .where(_among(User.id, agent_ids, agents)).order_by(User.id, Pairing.id))
+    capacities: dict[int, int] = {}
+    open_counts: dict[int, int] = {}
+    refusals: dict[int, list] = {}
+    for agent_id, capacity_of, is_open, domain, host, reason in rows:
+        capacities[agent_id] = capacity_of
+        if is_open:
+            open_counts[agent_id] = open_counts.get(agent_id, 0) + 1
+        elif reason is not None:  # a refusal (its reason is never NULL), not the row of an agent without any
+            refusals.setdefault(agent_id, []).append((domain, host, reason))
+    return {agent_id: AgentLoad(open_counts.get(agent_id, 0), capacity_of, refusals.get(agent_id, []))
+            for agent_id, capacity_of in capacities.items()}
 
 
 def ranked(candidates: list[Light]) -> list[Row]:
-    """The candidates with their rank, in three statements whatever their number (none when empty)."""
+    """The candidates with their rank, in one statement whatever their number (none when empty)."""
     if not candidates:
         return []
-    agent_ids = {c.agent_id for c in candidates}
-    agent_loads, refused = loads(agent_ids), refusals(agent_ids)
+    loads = agent_loads({c.agent_id for c in candidates})
     found = []
     for c in candidates:
-        open_count, capacity = agent_loads.get(c.agent_id, (0, DEFAULT_CAPACITY))
-        similar = [reason for domain, host, reason in refused.get(c.agent_id, ())
-                   if domain == c.domain or host == c.collectivity_id]
+        open_count, capacity, refusals = loads.get(c.agent_id) or AgentLoad(0, DEFAULT_CAPACITY, [])
+        similar = [reason for domain, host, reason in refusals if domain == c.domain or host == c.collectivity_id]
         rank = c.score * (AT_CAPACITY_FACTOR if open_count >= capacity else 1) * SIMILAR_REFUSAL_FACTOR ** len(similar)
         found.append(Row(c.suggestion_id, rank, c.created_at, c.agent_id, c.domain, c.collectivity_id, c.requested,
                          open_count, capacity, similar, c.departement))
