@@ -20,6 +20,7 @@ created_at); the département order reads every row of the filters.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 from typing import NamedTuple
 
 from sqlalchemy import Integer, and_, any_, bindparam, case, exists, func, join, literal, or_, select, text
@@ -73,11 +74,11 @@ def serial_plans() -> None:
     """No parallel workers for the rest of this transaction (PostgreSQL): the queue's statements
     read a few hundred rows along indexes, and starting the workers cost 44 of 53 ms of the best
     scores' statement on the loaded 2-core bench machine."""
-    if _postgresql():
+    if postgresql():
         db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
 
 
-def _postgresql() -> bool:
+def postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
@@ -93,13 +94,17 @@ def among(column, ids):
     whatever the number of ids: a page ranks the rows of some 300 agents, and rendering then
     converting 300 parameters twice a view cost SQLAlchemy and psycopg ~20 ms of CPU, and
     PostgreSQL planned each new statement text afresh."""
-    return _among(column, ids, literal(sorted(ids), ARRAY(Integer)) if _postgresql() else None)
+    ids = sorted(ids)
+    if postgresql():
+        return column == any_(literal(ids, ARRAY(Integer)))
+    return column.in_(ids)
 
 
-def _among(column, ids, array):
-    """`among` with the array parameter given (None but on PostgreSQL): one parameter, and one
-    conversion of the ids, for the conditions of a statement that name the same ids."""
-    return column == any_(array) if array is not None else column.in_(sorted(ids))
+@cache
+def _decided():
+    """The alias of `waiting`'s NOT EXISTS, made once per process: SQLAlchemy adapts each column of a
+    new alias on its first use (~1 ms of a view's CPU per alias)."""
+    return aliased(Pairing)
 
 
 def waiting(needs_query, min_score=None, created_before=None, only_id=None):
@@ -108,7 +113,7 @@ def waiting(needs_query, min_score=None, created_before=None, only_id=None):
     # "No decided pairing" as NOT EXISTS, not as `pairing IS NULL OR pending` on the outer join:
     # PostgreSQL estimated that one at 4 % of the rows (99 % qualify), and past LIMIT 200 it then
     # hashed and sorted all 500,000 suggestions (1.9 s) instead of reading the score index.
-    decided = aliased(Pairing)
+    decided = _decided()
     query = (
         select(Suggestion.id)
         .join(Need, Need.id == Suggestion.need_id).join(SkillOffer, SkillOffer.id == Suggestion.offer_id)
@@ -144,7 +149,7 @@ def light(base, departement: bool = False) -> list[Light]:
                        .where(CollectivityDepartement.collectivity_id == Need.collectivity_id)
                        .correlate(Need).scalar_subquery())
     return [Light(*row[:6], row[6] is not None, (row[7] if departement else "") or "")
-            for row in connection().execute(base.with_only_columns(*columns))]
+            for row in connection().execute(base.with_only_columns(*columns)).all()]
 
 
 class AgentLoad(NamedTuple):
@@ -160,25 +165,10 @@ def agent_loads(agent_ids) -> dict[int, AgentLoad]:
     """Each agent's AgentLoad, in one statement: the agents' capacities, joined to their open and
     refused pairings. The loads and the refusals were two statements, each reading all of the
     agents' offers (18,000 index entries for a page's 181 agents) to find their pairings."""
-    agents = bindparam("agent_ids", sorted(agent_ids), type_=ARRAY(Integer)) if _postgresql() else None
-    capacity = case((AgentCapacity.user_id.is_(None), DEFAULT_CAPACITY),
-                    (and_(AgentCapacity.employer_cap.is_not(None), AgentCapacity.employer_cap < AgentCapacity.max_open),
-                     AgentCapacity.employer_cap), else_=AgentCapacity.max_open)
-    opened = or_(Pairing.status == "proposed", and_(Pairing.status == "engaged", Engagement.status == "active"))
-    pairings = (join(SkillOffer, Pairing, Pairing.offer_id == SkillOffer.id).join(Need, Need.id == Pairing.need_id)
-                .outerjoin(Engagement, Engagement.pairing_id == Pairing.id))
-    # The agents' condition is repeated inside the outer join so that PostgreSQL reads only their
-    # offers (it does not carry `= ANY` across the join's equality); only the pairings that count
-    # come back. Core rows on the session's connection: the ORM's row processing cost more than the rest.
-    rows = connection().execute(
-        select(User.id, capacity, opened, Need.domain, Need.collectivity_id, Pairing.reason)
-        .outerjoin(AgentCapacity, AgentCapacity.user_id == User.id)
-        .outerjoin(pairings, and_(SkillOffer.agent_id == User.id, _among(SkillOffer.agent_id, agent_ids, agents),
-                                  or_(opened, Pairing.status.in_(REFUSED))))
-        .where(_among(User.id, agent_ids, agents)).order_by(User.id, Pairing.id))
     capacities: dict[int, int] = {}
     open_counts: dict[int, int] = {}
     refusals: dict[int, list] = {}
+    rows = connection().execute(_agent_loads_statement(postgresql()), {"agent_ids": sorted(agent_ids)}).all()
     for agent_id, capacity_of, is_open, domain, host, reason in rows:
         capacities[agent_id] = capacity_of
         if is_open:
@@ -187,6 +177,30 @@ def agent_loads(agent_ids) -> dict[int, AgentLoad]:
             refusals.setdefault(agent_id, []).append((domain, host, reason))
     return {agent_id: AgentLoad(open_counts.get(agent_id, 0), capacity_of, refusals.get(agent_id, []))
             for agent_id, capacity_of in capacities.items()}
+
+
+@cache
+def _agent_loads_statement(on_postgresql: bool):
+    """agent_loads' statement, built once per process (the agents' ids are its parameter)."""
+    agents = bindparam("agent_ids", type_=ARRAY(Integer)) if on_postgresql else bindparam("agent_ids", expanding=True)
+
+    def among_agents(column):  # one array parameter on PostgreSQL (see among), named twice
+        return column == any_(agents) if on_postgresql else column.in_(agents)
+
+    capacity = case((AgentCapacity.user_id.is_(None), DEFAULT_CAPACITY),
+                    (and_(AgentCapacity.employer_cap.is_not(None), AgentCapacity.employer_cap < AgentCapacity.max_open),
+                     AgentCapacity.employer_cap), else_=AgentCapacity.max_open)
+    opened = or_(Pairing.status == "proposed", and_(Pairing.status == "engaged", Engagement.status == "active"))
+    pairings = (join(SkillOffer, Pairing, Pairing.offer_id == SkillOffer.id).join(Need, Need.id == Pairing.need_id)
+                .outerjoin(Engagement, Engagement.pairing_id == Pairing.id))
+    # The agents' condition is repeated inside the outer join so that PostgreSQL reads only their
+    # offers (it does not carry `= ANY` across the join's equality); only the pairings that count
+    # come back.
+    return (select(User.id, capacity, opened, Need.domain, Need.collectivity_id, Pairing.reason)
+            .outerjoin(AgentCapacity, AgentCapacity.user_id == User.id)
+            .outerjoin(pairings, and_(SkillOffer.agent_id == User.id, among_agents(SkillOffer.agent_id),
+                                      or_(opened, Pairing.status.in_(REFUSED))))
+            .where(among_agents(User.id)).order_by(User.id, Pairing.id))
 
 
 def ranked(candidates: list[Light]) -> list[Row]:
