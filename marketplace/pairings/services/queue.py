@@ -6,8 +6,9 @@ like this one (same agent on a need of the same domain or of the same host colle
 that nobody is flooded and refusals are heard.
 
 The queue starts from the territory's open needs. queue_ranking.py reads only the rows that can
-reach the page (filters and bounds in SQL) and ranks them (open counts with capacities in one
-statement, refusals in another); only the page shown is loaded in full, 25 rows at a time.
+reach the page (filters and bounds in SQL) and ranks them (the agents' open pairings, capacities
+and refusals in one statement); only the page shown is loaded, 25 rows at a time, as the plain
+values it shows (queue_rows.py).
 """
 from __future__ import annotations
 
@@ -138,7 +139,7 @@ def queue_page(user, page: int = 1, sort: str = "score", per_page: int = PAGE_SI
     still shows something). Filters are those of `queue`. The total is exact up to
     EXACT_TOTAL_UP_TO, a lower bound past it (`QueuePage.more`). Filtered and bounded in SQL,
     ranked for the rows that can reach the page: the number of statements does not grow with the
-    rows, and only the page's rows are loaded in full."""
+    rows, and only the page's rows are loaded."""
     sort = sort if sort in SORTS else "score"
     base = _waiting(user, **filters)
     ranking.serial_plans()
