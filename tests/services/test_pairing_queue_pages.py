@@ -207,3 +207,20 @@ def test_page_rows_show_what_the_entities_hold_in_one_statement(db, w, make_coll
     assert items[0].need.collectivity.departement_codes == ["01", "42", "69"]
     assert items[0].requested_by == "Léa Hôte" and items[1].requested_by is None
     assert queue.item(w["coordinator"], asked.id).requested_by == "Léa Hôte"
+
+
+def test_waiting_statements_are_built_once_and_follow_the_scope(db, w, make_collectivity, make_user):
+    """The statement of a territory and filters is built once (the same object, whose derived
+    statements are kept too); it holds no data, and a change of scope is a new statement."""
+    coordinator = w["coordinator"]
+    assert queue._waiting(coordinator) is queue._waiting(coordinator)
+    assert queue._waiting(coordinator, domain="culture") is not queue._waiting(coordinator)
+    assert queue._waiting(coordinator, min_age_days=2) is not queue._waiting(coordinator, min_age_days=2)
+    lille_need = pw.need(w["other_rep"], w["lille"], title="Besoin du Nord")
+    pw.suggestion(w["offer"], lille_need)
+    assert [i.need.id for i in queue.queue_page(coordinator).items] == [w["need"].id]
+    coordinator.roles[0].scope_departements = ["69", "59"]
+    db.session.commit()
+    assert {i.need.id for i in queue.queue_page(coordinator).items} == {w["need"].id, lille_need.id}
+    queue.decide(coordinator, [w["suggestion"].id], approve=False, reason="Non")  # a write: seen at once
+    assert [i.need.id for i in queue.queue_page(coordinator).items] == [lille_need.id]
