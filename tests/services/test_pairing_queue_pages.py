@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from marketplace.core.errors import NotAllowed, NotFound
+from marketplace.core.phrases import Phrases
 from marketplace.models import Notification, NotificationPreference, OutboxEmail
 from marketplace.pairings.services import page as pairing_page, queue
 from tests import pairing_world as pw
@@ -168,3 +169,58 @@ def test_grouped_email_renders(db, w):
     email = db.session.query(OutboxEmail).filter_by(to=w["coordinator"].email).one()
     _subject, text, html = render_email(email.subject, email.template, "fr", **email.context)
     assert "1 nouvelle suggestion sur votre territoire" in text and "/coordination/" in html
+
+
+def test_page_rows_show_what_the_entities_hold_in_one_statement(db, w, make_collectivity, make_user):
+    """The page's rows are plain values read in one statement (queue_rows), not entities; they
+    hold what the entities hold: names, sorted départements, availability, the host's request."""
+    from datetime import date
+
+    from marketplace.models import Need, Pairing, SkillOffer, Suggestion
+    from tests.sql_statements import statements
+
+    border = make_collectivity("Vallée", departements=("69", "01", "42"))
+    rep = make_user(name="Léa Hôte", roles=[("representative", border)])
+    asked = pw.suggestion(w["offer"], pw.need(rep, border, title="Besoin demandé"), score=0.3)
+    db.session.add(Pairing(offer_id=w["offer"].id, need_id=asked.need_id, status="pending_review",
+                           requested_by_id=rep.id))
+    w["offer"].available_from, w["offer"].max_distance_km = date(2030, 1, 1), 40
+    db.session.commit()
+    db.session.expire_all()
+    with statements(db) as seen:
+        items = queue.queue_page(w["coordinator"]).items
+    # The collectivities (names, and the host's départements in the same statement) are read once.
+    assert len([s for s in seen if "JOIN collectivities AS" in s and "suggestions" in s]) == 1
+    assert not [s for s in seen if s.lstrip().startswith("SELECT collectivity_departements")]
+    assert [i.suggestion.id for i in items] == [asked.id, w["suggestion"].id]
+    for item in items:
+        suggestion = db.session.get(Suggestion, item.suggestion.id)
+        offer, need = db.session.get(SkillOffer, suggestion.offer_id), db.session.get(Need, suggestion.need_id)
+        assert not isinstance(item.offer, SkillOffer) and not isinstance(item.need, Need)
+        assert (item.suggestion.score, item.suggestion.reasons) == (suggestion.score, suggestion.reasons)
+        assert (item.offer.id, item.offer.title, item.offer.agent.display_name, item.offer.collectivity.name) == (
+            offer.id, offer.title, offer.agent.display_name, offer.collectivity.name)
+        assert (item.need.id, item.need.title, item.need.domain, item.need.collectivity.name,
+                item.need.collectivity.departement_codes) == (need.id, need.title, need.domain, need.collectivity.name,
+                                                              need.collectivity.departement_codes)
+        assert item.availability == queue.availability(offer, need, Phrases()) and item.rules == queue.rules(offer, Phrases())
+    assert items[0].need.collectivity.departement_codes == ["01", "42", "69"]
+    assert items[0].requested_by == "Léa Hôte" and items[1].requested_by is None
+    assert queue.item(w["coordinator"], asked.id).requested_by == "Léa Hôte"
+
+
+def test_waiting_statements_are_built_once_and_follow_the_scope(db, w, make_collectivity, make_user):
+    """The statement of a territory and filters is built once (the same object, whose derived
+    statements are kept too); it holds no data, and a change of scope is a new statement."""
+    coordinator = w["coordinator"]
+    assert queue._waiting(coordinator) is queue._waiting(coordinator)
+    assert queue._waiting(coordinator, domain="culture") is not queue._waiting(coordinator)
+    assert queue._waiting(coordinator, min_age_days=2) is not queue._waiting(coordinator, min_age_days=2)
+    lille_need = pw.need(w["other_rep"], w["lille"], title="Besoin du Nord")
+    pw.suggestion(w["offer"], lille_need)
+    assert [i.need.id for i in queue.queue_page(coordinator).items] == [w["need"].id]
+    coordinator.roles[0].scope_departements = ["69", "59"]
+    db.session.commit()
+    assert {i.need.id for i in queue.queue_page(coordinator).items} == {w["need"].id, lille_need.id}
+    queue.decide(coordinator, [w["suggestion"].id], approve=False, reason="Non")  # a write: seen at once
+    assert [i.need.id for i in queue.queue_page(coordinator).items] == [lille_need.id]

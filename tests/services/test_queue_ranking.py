@@ -146,12 +146,14 @@ def test_filters_narrow_the_total_and_the_pages(crowd):
         assert 0 < len(everything) < len(queue.queue(c))
 
 
-def test_loads_and_capacities_in_one_statement_for_the_page(db, crowd):
+def test_loads_capacities_and_refusals_in_one_statement_for_the_page(db, crowd):
     db.session.expire_all()
     with statements(db) as seen:
         queue.queue_page(crowd["coordinator"], per_page=5)
     capacity_reads = [s for s in seen if "agent_capacities" in s]
-    assert len(capacity_reads) == 1 and "count(*)" in capacity_reads[0]  # open counts in the same statement
+    refusal_reads = [s for s in seen if "pairings.reason" in s]
+    # Open pairings (with their engagements) and refusals in the same statement as the capacities.
+    assert len(capacity_reads) == 1 and "engagements" in capacity_reads[0] and refusal_reads == capacity_reads
 
 
 def test_past_the_exact_count_the_total_is_more_than_and_pages_go_on(db, crowd, monkeypatch):

@@ -136,3 +136,18 @@ def test_translations_are_looked_up_once_per_page_not_per_row(client, login, w, 
     calls.clear()
     assert client.get("/coordination/").get_data(as_text=True).count('name="suggestion_ids"') == 25
     assert len(calls) == few
+
+
+def test_queue_rows_show_the_latest_three_refusals_and_the_suggestion_page_all(client, login, w, db):
+    for i in range(5):  # the agent's refusals on needs of the same host: all similar to the waiting one
+        refused = pw.need(w["representative"], w["host"], title=f"Ancien besoin {i}")
+        db.session.add(Pairing(offer_id=w["offer"].id, need_id=refused.id, status="rejected", reason=f"Motif {i}"))
+    db.session.commit()
+    login(w["coordinator"])
+    row = client.get("/coordination/").get_data(as_text=True)
+    shown = re.findall(r"Refus comparable déjà enregistré : (Motif \d)", row)
+    assert shown == ["Motif 4", "Motif 3", "Motif 2"] and "et 2 autres refus comparables" in row
+    page = client.get(f"/coordination/suggestions/{w['suggestion'].id}").get_data(as_text=True)
+    assert re.findall(r"Refus comparable déjà enregistré : (Motif \d)", page) == [f"Motif {i}" for i in (4, 3, 2, 1, 0)]
+    assert "autres refus comparables" not in page
+    assert page.count("Pertinence 0,8") == 1 and row.count("Pertinence 0,8") == 1  # the badges, once each

@@ -6,24 +6,25 @@ like this one (same agent on a need of the same domain or of the same host colle
 that nobody is flooded and refusals are heard.
 
 The queue starts from the territory's open needs. queue_ranking.py reads only the rows that can
-reach the page (filters and bounds in SQL) and ranks them (open counts with capacities in one
-statement, refusals in another); only the page shown is loaded in full, 25 rows at a time.
+reach the page (filters and bounds in SQL) and ranks them (the agents' open pairings, capacities
+and refusals in one statement); only the page shown is loaded, 25 rows at a time, as the plain
+values it shows (queue_rows.py).
 """
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 
 from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
 from marketplace.core.extensions import db
 from marketplace.core.phrases import Phrases
 from marketplace.core.unit_of_work import transactional
-from marketplace.models import (AgentCapacity, Collectivity, CollectivityDepartement, CollectivityRegion, Need,
-                       Pairing, SkillOffer, Suggestion, User)
+from marketplace.models import (AgentCapacity, CollectivityDepartement, CollectivityRegion, Need, Pairing,
+                                SkillOffer, Suggestion, User)
 from marketplace.models.base import utcnow
 from marketplace.learning import labels, off_topic
 from marketplace.pairings.services import audit
@@ -32,6 +33,7 @@ from marketplace.core.errors import Conflict, NotAllowed, NotFound, ServiceError
 from marketplace.pairings.services.notify import everyone, tell
 from marketplace.pairings.services import queue_ranking as ranking
 from marketplace.pairings.services.queue_items import QueueItem, QueuePage, availability, rules
+from marketplace.pairings.services.queue_rows import shown_rows
 from marketplace.pairings.services.queue_ranking import AT_CAPACITY_FACTOR, DEFAULT_CAPACITY, SIMILAR_REFUSAL_FACTOR  # noqa: F401
 
 # Kinds of rejection; free text says the rest. "Hors sujet" was missing: it is the one rejection
@@ -62,10 +64,15 @@ def capacities_of(agent_ids) -> dict[int, int]:
     return {row.user_id: row.effective for row in rows}
 
 
-def _territory_filter(user):
-    """A SQL condition keeping needs whose collectivity lies in the user's coordinator scope."""
-    deps = {d for r in user.active_roles("coordinator") for d in r.scope_departements}
-    regions = {g for r in user.active_roles("coordinator") for g in r.scope_regions}
+def _scope(user) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The départements and the régions of the user's coordinator roles, sorted."""
+    roles = user.active_roles("coordinator")
+    return (tuple(sorted({d for r in roles for d in r.scope_departements})),
+            tuple(sorted({g for r in roles for g in r.scope_regions})))
+
+
+def _territory_filter(deps, regions):
+    """A SQL condition keeping needs whose collectivity lies in these départements or régions."""
     return or_(
         Need.collectivity_id.in_(select(CollectivityDepartement.collectivity_id)
                                  .where(CollectivityDepartement.departement_code.in_(deps))),
@@ -74,11 +81,12 @@ def _territory_filter(user):
     )
 
 
-def _territory_needs(user, departement: str | None, domain: str | None):
-    """The ids of the open needs this queue is about: the user's territory, narrowed by the filters."""
+def _territory_needs(is_admin: bool, deps, regions, departement: str | None, domain: str | None):
+    """The ids of the open needs this queue is about: the territory (all for an administrator),
+    narrowed by the filters."""
     needs = select(Need.id).where(Need.status == "open")
-    if not user.is_admin:
-        needs = needs.where(_territory_filter(user))
+    if not is_admin:
+        needs = needs.where(_territory_filter(deps, regions))
     if departement:
         needs = needs.where(Need.collectivity_id.in_(
             select(CollectivityDepartement.collectivity_id)
@@ -92,8 +100,20 @@ def _waiting(user, departement=None, domain=None, min_score=None, min_age_days=N
     """The statement selecting every waiting suggestion of the user's territory, narrowed by the filters."""
     if not (user.is_admin or user.has_role("coordinator")):
         raise NotAllowed(_("Seuls les coordinateurs territoriaux examinent les suggestions."))
-    before = utcnow() - timedelta(days=min_age_days) if min_age_days else None
-    return ranking.waiting(_territory_needs(user, departement, domain), min_score, before, only_id)
+    deps, regions = ((), ()) if user.is_admin else _scope(user)
+    if min_age_days or only_id is not None:  # a bound that moves with the clock; one suggestion's page
+        before = utcnow() - timedelta(days=min_age_days) if min_age_days else None
+        return ranking.waiting(_territory_needs(user.is_admin, deps, regions, departement, domain), min_score, before,
+                               only_id)
+    return _waiting_statement(user.is_admin, deps, regions, departement, domain, min_score)
+
+
+@lru_cache(maxsize=256)
+def _waiting_statement(is_admin: bool, deps, regions, departement, domain, min_score):
+    """`_waiting`'s statement for a territory and filters, built once per process while in use:
+    building it cost ~0.7 ms of a view's CPU, and the same statement object lets SQLAlchemy keep
+    its cache key, and queue_ranking the statements it derives from it. Statements hold no data."""
+    return ranking.waiting(_territory_needs(is_admin, deps, regions, departement, domain), min_score)
 
 
 def _counted(base, start: int, per_page: int) -> tuple[int, bool]:
@@ -109,38 +129,21 @@ def _counted(base, start: int, per_page: int) -> tuple[int, bool]:
 
 
 def _items(found: list[ranking.Row]) -> list[QueueItem]:
-    """Full items for these ranked rows, in their order, with what the page shows loaded up front
-    (the wide rows in a fixed number of statements)."""
-    if not found:
-        return []
-    # Only what the page shows: the agent's and the collectivities' names (joined: a statement each
-    # cost more than the join), the host's départements, the name of who asked; their other
-    # relationships stay lazy (each eager cascade was a statement).
-    asker = aliased(User)
-    rows = db.session.execute(
-        select(Suggestion, SkillOffer, Need, asker.display_name)
-        .join(SkillOffer, SkillOffer.id == Suggestion.offer_id).join(Need, Need.id == Suggestion.need_id)
-        .outerjoin(Pairing, and_(Pairing.offer_id == Suggestion.offer_id, Pairing.need_id == Suggestion.need_id))
-        .outerjoin(asker, asker.id == Pairing.requested_by_id)
-        .where(ranking.among(Suggestion.id, [r.suggestion_id for r in found]))
-        .options(lazyload("*"), joinedload(SkillOffer.agent, innerjoin=True).lazyload("*"),
-                 joinedload(SkillOffer.collectivity, innerjoin=True).lazyload("*"),
-                 joinedload(Need.collectivity, innerjoin=True).options(selectinload(Collectivity.departement_links),
-                                                                       lazyload("*")))
-    ).all()
-    by_id = {suggestion.id: (suggestion, offer, need, asked_by) for suggestion, offer, need, asked_by in rows}
+    """Items for these ranked rows, in their order, with the values the page shows (queue_rows: one
+    statement of plain rows, not entities)."""
+    shown = shown_rows([r.suggestion_id for r in found])
     now, stale_after, say = utcnow(), stale_days(), Phrases()
-    items = []
-    for r in found:
-        suggestion, offer, need, asked_by = by_id[r.suggestion_id]
-        similar = [reason or say.gettext("sans motif") for reason in r.similar]
-        created = r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=now.tzinfo)
-        age = (now - created).days
-        items.append(QueueItem(suggestion, offer, need, rank=r.rank, age_days=age, stale=age >= stale_after,
-                               open_count=r.open_count, capacity=r.capacity, similar_refusals=similar,
-                               availability=availability(offer, need, say), rules=rules(offer, say),
-                               requested_by=asked_by))
-    return items
+    return [_item(r, *shown[r.suggestion_id], now, stale_after, say) for r in found]
+
+
+def _item(r: ranking.Row, suggestion, offer, need, asked_by: str | None, now, stale_after: int, say: Phrases) -> QueueItem:
+    """One ranked row as the coordinator sees it (suggestion, offer and need: entities or queue_rows' values)."""
+    similar = [reason or say.gettext("sans motif") for reason in r.similar]
+    created = r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=now.tzinfo)
+    age = (now - created).days
+    return QueueItem(suggestion, offer, need, rank=r.rank, age_days=age, stale=age >= stale_after,
+                     open_count=r.open_count, capacity=r.capacity, similar_refusals=similar,
+                     availability=availability(offer, need, say), rules=rules(offer, say), requested_by=asked_by)
 
 
 def queue(user, departement: str | None = None, domain: str | None = None,
@@ -155,7 +158,7 @@ def queue_page(user, page: int = 1, sort: str = "score", per_page: int = PAGE_SI
     still shows something). Filters are those of `queue`. The total is exact up to
     EXACT_TOTAL_UP_TO, a lower bound past it (`QueuePage.more`). Filtered and bounded in SQL,
     ranked for the rows that can reach the page: the number of statements does not grow with the
-    rows, and only the page's rows are loaded in full."""
+    rows, and only the page's rows are loaded."""
     sort = sort if sort in SORTS else "score"
     base = _waiting(user, **filters)
     ranking.serial_plans()
@@ -175,10 +178,16 @@ def queue_page(user, page: int = 1, sort: str = "score", per_page: int = PAGE_SI
 
 
 def item(user, suggestion_id: int) -> QueueItem:
-    """One waiting suggestion as the queue explains it; NotFound, or NotAllowed outside the territory."""
-    found = _items(ranking.everything(_waiting(user, only_id=suggestion_id), "score", utcnow()))
+    """One waiting suggestion as the queue explains it, with its entities (its page shows the
+    descriptions and the need's exclusions); NotFound, or NotAllowed outside the territory."""
+    found = ranking.everything(_waiting(user, only_id=suggestion_id), "score", utcnow())
     if found:
-        return found[0]
+        suggestion = db.session.get(Suggestion, suggestion_id)
+        asked_by = db.session.scalar(select(User.display_name).join(Pairing, Pairing.requested_by_id == User.id)
+                                     .where(Pairing.offer_id == suggestion.offer_id,
+                                            Pairing.need_id == suggestion.need_id))
+        return _item(found[0], suggestion, db.session.get(SkillOffer, suggestion.offer_id),
+                     db.session.get(Need, suggestion.need_id), asked_by, utcnow(), stale_days(), Phrases())
     if db.session.get(Suggestion, suggestion_id) is None:
         raise NotFound(_("Cette suggestion n'existe pas."))
     raise NotAllowed(_("Cette suggestion est hors de votre territoire ou déjà traitée."))

@@ -8,7 +8,7 @@ An agent is at capacity when their open proposals and active engagements reach t
 pairing of the same agent on a need of the same domain or of the same host collectivity.
 
 The territory, the filters and the bounds are SQL; the factors are loaded for the candidates'
-agents in two statements (open counts with capacities; refusals, whose reasons the page shows)
+agents in one statement (capacities, open pairings, and refusals, whose reasons the page shows)
 and applied in Python. The rank
 was first computed in SQL (aggregates of the pairings joined to the suggestions, ORDER BY rank):
 PostgreSQL misestimated the joins and chose nested loops over the aggregates, 16 s at 500,000
@@ -20,9 +20,10 @@ created_at); the département order reads every row of the filters.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache, lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Integer, and_, any_, case, exists, func, literal, or_, select, text
+from sqlalchemy import Integer, and_, any_, bindparam, case, exists, func, join, literal, or_, select, text
 from sqlalchemy.orm import aliased
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -73,8 +74,19 @@ def serial_plans() -> None:
     """No parallel workers for the rest of this transaction (PostgreSQL): the queue's statements
     read a few hundred rows along indexes, and starting the workers cost 44 of 53 ms of the best
     scores' statement on the loaded 2-core bench machine."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if postgresql():
         db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+
+
+def postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def connection():
+    """The session's connection, for Core rows without the ORM's row processing (which cost more
+    than reading the rows), after flushing pending changes as Session.execute's autoflush would."""
+    db.session.flush()
+    return db.session.connection()
 
 
 def among(column, ids):
@@ -83,9 +95,16 @@ def among(column, ids):
     converting 300 parameters twice a view cost SQLAlchemy and psycopg ~20 ms of CPU, and
     PostgreSQL planned each new statement text afresh."""
     ids = sorted(ids)
-    if db.session.get_bind().dialect.name == "postgresql":
+    if postgresql():
         return column == any_(literal(ids, ARRAY(Integer)))
     return column.in_(ids)
+
+
+@cache
+def _decided():
+    """The alias of `waiting`'s NOT EXISTS, made once per process: SQLAlchemy adapts each column of a
+    new alias on its first use (~1 ms of a view's CPU per alias)."""
+    return aliased(Pairing)
 
 
 def waiting(needs_query, min_score=None, created_before=None, only_id=None):
@@ -94,7 +113,7 @@ def waiting(needs_query, min_score=None, created_before=None, only_id=None):
     # "No decided pairing" as NOT EXISTS, not as `pairing IS NULL OR pending` on the outer join:
     # PostgreSQL estimated that one at 4 % of the rows (99 % qualify), and past LIMIT 200 it then
     # hashed and sorted all 500,000 suggestions (1.9 s) instead of reading the score index.
-    decided = aliased(Pairing)
+    decided = _decided()
     query = (
         select(Suggestion.id)
         .join(Need, Need.id == Suggestion.need_id).join(SkillOffer, SkillOffer.id == Suggestion.offer_id)
@@ -114,66 +133,109 @@ def waiting(needs_query, min_score=None, created_before=None, only_id=None):
 
 def count(base, up_to: int | None = None) -> int:
     """How many rows `base` selects; with `up_to`, counting stops after up_to + 1 rows (cheap)."""
+    return connection().scalar(_count_statement(base, up_to))
+
+
+# The statements derived from a waiting statement, kept while in use: queue._waiting_statement
+# returns the same object for the same territory and filters, and so do these for the same
+# arguments (building a statement and its cache key cost ~0.4 ms of a view's CPU each).
+@lru_cache(maxsize=512)
+def _count_statement(base, up_to: int | None):
     rows = base.with_only_columns(Suggestion.id)
     if up_to is not None:
         rows = rows.limit(up_to + 1)
-    return db.session.scalar(select(func.count()).select_from(rows.subquery()))
+    return select(func.count()).select_from(rows.subquery())
 
 
-def light(base, departement: bool = False) -> list[Light]:
-    """The light rows `base` selects; their département ("" unless asked for: only its order reads
-    it, and it is a subquery per row)."""
+@lru_cache(maxsize=512)
+def _light_statement(base, departement: bool):
     columns = [Suggestion.id, Suggestion.score, Suggestion.created_at, SkillOffer.agent_id, Need.domain,
                Need.collectivity_id, Pairing.requested_by_id]
     if departement:
         columns.append(select(func.min(CollectivityDepartement.departement_code))
                        .where(CollectivityDepartement.collectivity_id == Need.collectivity_id)
                        .correlate(Need).scalar_subquery())
+    return base.with_only_columns(*columns)
+
+
+@lru_cache(maxsize=512)
+def _requested(base, requested: bool):
+    """`base` narrowed to the rows a host asked for (requested) or to the others."""
+    return base.where(Pairing.requested_by_id.is_not(None) if requested else Pairing.requested_by_id.is_(None))
+
+
+@lru_cache(maxsize=512)
+def _best_scores(base, keep: int):
+    return base.order_by(Suggestion.score.desc(), Suggestion.id.desc()).limit(keep)
+
+
+def light(base, departement: bool = False) -> list[Light]:
+    """The light rows `base` selects; their département ("" unless asked for: only its order reads
+    it, and it is a subquery per row)."""
     return [Light(*row[:6], row[6] is not None, (row[7] if departement else "") or "")
-            for row in db.session.execute(base.with_only_columns(*columns))]
+            for row in connection().execute(_light_statement(base, departement)).all()]
 
 
-def loads(agent_ids) -> dict[int, tuple[int, int]]:
-    """(open proposals plus active engagements, capacity) of each agent, in one statement."""
-    opened = (select(SkillOffer.agent_id.label("agent_id"), func.count().label("n"))
-              .select_from(Pairing).join(SkillOffer, SkillOffer.id == Pairing.offer_id)
-              .outerjoin(Engagement, Engagement.pairing_id == Pairing.id)
-              .where(among(SkillOffer.agent_id, agent_ids),
-                     or_(Pairing.status == "proposed", and_(Pairing.status == "engaged", Engagement.status == "active")))
-              .group_by(SkillOffer.agent_id).subquery("opened"))
+class AgentLoad(NamedTuple):
+    """What ranks an agent's suggestions: open proposals plus active engagements, capacity, and the
+    (domain, host collectivity, reason) of their rejected or declined pairings, oldest first."""
+
+    open_count: int
+    capacity: int
+    refusals: list[tuple[str, int, str]]
+
+
+def agent_loads(agent_ids) -> dict[int, AgentLoad]:
+    """Each agent's AgentLoad, in one statement: the agents' capacities, joined to their open and
+    refused pairings. The loads and the refusals were two statements, each reading all of the
+    agents' offers (18,000 index entries for a page's 181 agents) to find their pairings."""
+    capacities: dict[int, int] = {}
+    open_counts: dict[int, int] = {}
+    refusals: dict[int, list] = {}
+    rows = connection().execute(_agent_loads_statement(postgresql()), {"agent_ids": sorted(agent_ids)}).all()
+    for agent_id, capacity_of, is_open, domain, host, reason in rows:
+        capacities[agent_id] = capacity_of
+        if is_open:
+            open_counts[agent_id] = open_counts.get(agent_id, 0) + 1
+        elif reason is not None:  # a refusal (its reason is never NULL), not the row of an agent without any
+            refusals.setdefault(agent_id, []).append((domain, host, reason))
+    return {agent_id: AgentLoad(open_counts.get(agent_id, 0), capacity_of, refusals.get(agent_id, []))
+            for agent_id, capacity_of in capacities.items()}
+
+
+@cache
+def _agent_loads_statement(on_postgresql: bool):
+    """agent_loads' statement, built once per process (the agents' ids are its parameter)."""
+    agents = bindparam("agent_ids", type_=ARRAY(Integer)) if on_postgresql else bindparam("agent_ids", expanding=True)
+
+    def among_agents(column):  # one array parameter on PostgreSQL (see among), named twice
+        return column == any_(agents) if on_postgresql else column.in_(agents)
+
     capacity = case((AgentCapacity.user_id.is_(None), DEFAULT_CAPACITY),
                     (and_(AgentCapacity.employer_cap.is_not(None), AgentCapacity.employer_cap < AgentCapacity.max_open),
                      AgentCapacity.employer_cap), else_=AgentCapacity.max_open)
-    rows = db.session.execute(
-        select(User.id, func.coalesce(opened.c.n, 0), capacity)
-        .outerjoin(opened, opened.c.agent_id == User.id).outerjoin(AgentCapacity, AgentCapacity.user_id == User.id)
-        .where(among(User.id, agent_ids)))
-    return {agent_id: (open_count, capacity) for agent_id, open_count, capacity in rows}
-
-
-def refusals(agent_ids) -> dict[int, list[tuple[str, int, str]]]:
-    """(domain, host collectivity, reason) of each agent's rejected or declined pairings, oldest first."""
-    rows = db.session.execute(
-        select(SkillOffer.agent_id, Need.domain, Need.collectivity_id, Pairing.reason)
-        .select_from(Pairing).join(SkillOffer, SkillOffer.id == Pairing.offer_id).join(Need, Need.id == Pairing.need_id)
-        .where(among(SkillOffer.agent_id, agent_ids), Pairing.status.in_(REFUSED)).order_by(Pairing.id))
-    found: dict[int, list] = {}
-    for agent_id, domain, host, reason in rows:
-        found.setdefault(agent_id, []).append((domain, host, reason))
-    return found
+    opened = or_(Pairing.status == "proposed", and_(Pairing.status == "engaged", Engagement.status == "active"))
+    pairings = (join(SkillOffer, Pairing, Pairing.offer_id == SkillOffer.id).join(Need, Need.id == Pairing.need_id)
+                .outerjoin(Engagement, Engagement.pairing_id == Pairing.id))
+    # The agents' condition is repeated inside the outer join so that PostgreSQL reads only their
+    # offers (it does not carry `= ANY` across the join's equality); only the pairings that count
+    # come back.
+    return (select(User.id, capacity, opened, Need.domain, Need.collectivity_id, Pairing.reason)
+            .outerjoin(AgentCapacity, AgentCapacity.user_id == User.id)
+            .outerjoin(pairings, and_(SkillOffer.agent_id == User.id, among_agents(SkillOffer.agent_id),
+                                      or_(opened, Pairing.status.in_(REFUSED))))
+            .where(among_agents(User.id)).order_by(User.id, Pairing.id))
 
 
 def ranked(candidates: list[Light]) -> list[Row]:
-    """The candidates with their rank, in three statements whatever their number (none when empty)."""
+    """The candidates with their rank, in one statement whatever their number (none when empty)."""
     if not candidates:
         return []
-    agent_ids = {c.agent_id for c in candidates}
-    agent_loads, refused = loads(agent_ids), refusals(agent_ids)
+    loads = agent_loads({c.agent_id for c in candidates})
     found = []
     for c in candidates:
-        open_count, capacity = agent_loads.get(c.agent_id, (0, DEFAULT_CAPACITY))
-        similar = [reason for domain, host, reason in refused.get(c.agent_id, ())
-                   if domain == c.domain or host == c.collectivity_id]
+        open_count, capacity, refusals = loads.get(c.agent_id) or AgentLoad(0, DEFAULT_CAPACITY, [])
+        similar = [reason for domain, host, reason in refusals if domain == c.domain or host == c.collectivity_id]
         rank = c.score * (AT_CAPACITY_FACTOR if open_count >= capacity else 1) * SIMILAR_REFUSAL_FACTOR ** len(similar)
         found.append(Row(c.suggestion_id, rank, c.created_at, c.agent_id, c.domain, c.collectivity_id, c.requested,
                          open_count, capacity, similar, c.departement))
@@ -203,13 +265,13 @@ def everything(base, sort: str, now: datetime) -> list[Row]:
 def best_page(base, start: int, per_page: int, now: datetime) -> list[Row]:
     """Rows start to start + per_page of the queue in its default order, ranking only the rows that
     can reach them: those a host asked for (first, and few), then the best scores down to a bound."""
-    asked = light(base.where(Pairing.requested_by_id.is_not(None)))
+    asked = light(_requested(base, True))
     if len(asked) >= start + per_page:  # the page holds only rows a host asked for: no other row reaches it
         return ordered(ranked(asked), "score", now)[start:start + per_page]
-    rest = base.where(Pairing.requested_by_id.is_(None))
+    rest = _requested(base, False)
     keep = max(PRUNE_FACTOR * (start + per_page), PRUNE_MIN)
     while True:  # the keep best scores, along the index on the score
-        best = light(rest.order_by(Suggestion.score.desc(), Suggestion.id.desc()).limit(keep))
+        best = light(_best_scores(rest, keep))
         bound = best[-1].score if len(best) == keep else None  # every row left out ranks at most this
         found = ordered(ranked(asked + best), "score", now)[start:start + per_page]
         # Exact when the page is full and its last row outranks every row left out.
