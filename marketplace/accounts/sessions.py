@@ -56,20 +56,33 @@ def _expired(row: UserSession, now: datetime) -> bool:
     return _aware(row.last_seen_at) + idle < now or _aware(row.created_at) + lifetime < now
 
 
-@transactional
 def check_session(token: str | None, user_id: int) -> bool:
     """Whether this cookie token still opens a session of this user; notes the activity, and
-    forgets the session once it has expired."""
+    forgets the session once it has expired.
+
+    Only a write is a unit of work of its own: a commit expires every loaded object, and this runs
+    at each signed-in request, right after the user is loaded (who was then read again, with its
+    roles). Most requests write nothing here (the activity is noted once a minute)."""
     row = find(token)
     if row is None or row.user_id != user_id:
         return False
     now = utcnow()
     if _expired(row, now):
-        db.session.delete(row)
+        _forget(row)
         return False
     if now - _aware(row.last_seen_at) >= TOUCH_EVERY:
-        row.last_seen_at = now
+        _note_activity(row, now)
     return True
+
+
+@transactional
+def _forget(row: UserSession) -> None:
+    db.session.delete(row)
+
+
+@transactional
+def _note_activity(row: UserSession, now: datetime) -> None:
+    row.last_seen_at = now
 
 
 @transactional

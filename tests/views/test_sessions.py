@@ -122,3 +122,18 @@ def test_password_change_keeps_this_session_and_ends_the_others(app, client, mak
     assert response.status_code == 302
     assert client.get("/compte/profil").status_code == 200
     assert other.get("/compte/profil").status_code == 302
+
+
+def test_a_signed_in_view_reads_its_user_once(client, make_user, login, db):
+    """Checking the session wrote nothing, so it must not end the transaction: its commit expired
+    the user just loaded, and every view read the user and its roles a second time."""
+    from tests.sql_statements import statements
+
+    login(make_user())
+    client.get("/compte/profil")
+    with statements(db) as seen:
+        assert client.get("/compte/profil").status_code == 200
+    users = [s for s in seen if " FROM users " in s.replace("\n", " ") + " "]
+    roles = [s for s in seen if "FROM role_assignments" in s.replace("\n", " ")]
+    assert len(users) == 1, users
+    assert len(roles) <= 1, roles
