@@ -18,11 +18,14 @@ over the words in that order, then n-grams.
 
 from __future__ import annotations
 
+import importlib.util
+import os
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
-from .corpus import Tokens, tokenize
+from .corpus import Tokens, analysed_chunks, tokenize
 from .text import normalize_word, word_grams
 from .vectorize import BLOCKS, DTYPE, Weights
 
@@ -171,14 +174,35 @@ def weight_in_place(counts: sp.csr_matrix, idfs: dict, weights: Weights) -> sp.c
     return counts
 
 
+def _counts(docs, lexicon, vocabs: dict, gram_spec, grow: bool, n_jobs: int):
+    """(counts, df, n_stem, n_gram) of ``docs`` in ``vocabs`` (grown with ``grow``): counted
+    chunk by chunk during the analysis (`counting`), or after it without numba."""
+    if compiled_counting():
+        from .counting import ChunkCounts
+
+        counter = ChunkCounts(vocabs, gram_spec, grow)
+        for chunk in analysed_chunks(docs, lexicon, n_jobs):
+            counter.add(chunk)
+        return counter.assemble()
+    tokens = tokenize(docs, lexicon, n_jobs)
+    fmap, n_stem, n_gram = feature_map(tokens.words, tokens.stems, vocabs, gram_spec, grow)
+    counts, df = count_matrix(tokens, fmap)
+    return counts, df, n_stem, n_gram
+
+
+def compiled_counting() -> bool:
+    """Whether fits count with numba (`counting`): unless it is missing or ``MATCHING_KERNELS``
+    is "numpy" (as for the query kernels); both give the same matrix."""
+    if os.environ.get("MATCHING_KERNELS", "numba") == "numpy":
+        return False
+    return importlib.util.find_spec("numba") is not None
+
+
 def fit_matrix(docs, lexicon, weights: Weights, max_df: float = 1.0, n_jobs: int = 1):
     """(vocabs, idfs, matrix) of ``docs``: what `vectorize.fit_space` then `vectorize.vectorize`
     give, faster and leaner."""
-    tokens = tokenize(docs, lexicon, n_jobs)
     vocabs = {"stem": {}, "gram": {}}
-    fmap, n_stem, n_gram = feature_map(tokens.words, tokens.stems, vocabs, weights.gram_spec, grow=True)
-    counts, df = count_matrix(tokens, fmap)
-    del tokens, fmap
+    counts, df, n_stem, n_gram = _counts(docs, lexicon, vocabs, weights.gram_spec, True, n_jobs)
     if max_df < 1.0:
         counts, df, n_stem, n_gram = drop_common(counts, df, vocabs, n_stem, n_gram, max_df)
     vocabs["tag"] = vocabs["stem"]
@@ -197,9 +221,6 @@ def fit_matrix(docs, lexicon, weights: Weights, max_df: float = 1.0, n_jobs: int
 
 def transform_matrix(docs, lexicon, vocabs, idfs, weights: Weights, n_jobs: int = 1) -> sp.csr_matrix:
     """Vectors of ``docs`` in a frozen feature space (what `vectorize.vectorize` gives)."""
-    tokens = tokenize(docs, lexicon, n_jobs)
     frozen = {"stem": vocabs["stem"], "gram": vocabs["gram"]}
-    fmap, _, _ = feature_map(tokens.words, tokens.stems, frozen, weights.gram_spec, grow=False)
-    counts, _ = count_matrix(tokens, fmap)
-    del tokens, fmap
+    counts = _counts(docs, lexicon, frozen, weights.gram_spec, False, n_jobs)[0]
     return weight_in_place(counts, idfs, weights)
