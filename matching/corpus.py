@@ -23,7 +23,7 @@ from typing import Iterator
 import numpy as np
 
 from .parallel import children_allowed, die_with_parent, fork_context, gc_paused, resolve_n_jobs
-from .text import stem
+from .text import stems
 from .vectorize import analyse
 
 # Documents per analysis chunk: big enough that a chunk's result is cheap to send back,
@@ -74,7 +74,7 @@ def _analyse_chunk(items, lexicon, vocab: dict[str, int]):
     new = [w for w in dict.fromkeys(flat) if w not in vocab]
     vocab.update(zip(new, itertools.count(len(vocab))))
     ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int32, count=len(flat))
-    return new, list(map(stem, new)), ids, n_text, n_tag
+    return new, stems(new), ids, n_text, n_tag
 
 
 # A forked worker's inputs, inherited from the parent (Pool initargs are not pickled under fork).
