@@ -15,7 +15,6 @@ them, and maps the rest with one numpy gather through that process's id table.
 from __future__ import annotations
 
 import gc
-import itertools
 import os
 from dataclasses import dataclass
 from typing import Iterator
@@ -59,7 +58,21 @@ class Chunk:
     n_tag: np.ndarray
 
 
-def _analyse_chunk(items, lexicon, vocab: dict[str, int]):
+class _Vocabulary(dict):
+    """A process's word ids: a word missing gets the next id and is recorded in ``new``, so
+    that one pass of lookups numbers a chunk's words and lists its new ones in order."""
+
+    def __init__(self):
+        super().__init__()
+        self.new: list[str] = []
+
+    def __missing__(self, word: str) -> int:
+        i = self[word] = len(self)
+        self.new.append(word)
+        return i
+
+
+def _analyse_chunk(items, lexicon, vocab: _Vocabulary):
     """(new words, their stems, word ids, text counts, tag counts) of a chunk of (text, tags)
     pairs; ids are in ``vocab`` (the process's own, grown here), new words are those it lacked."""
     flat: list[str] = []
@@ -70,11 +83,9 @@ def _analyse_chunk(items, lexicon, vocab: dict[str, int]):
         flat += words
         flat += tag_words
         n_text[r], n_tag[r] = len(words), len(tag_words)
-    # dict.fromkeys keeps first appearance: new words numbered in the chunk's order, in C
-    new = [w for w in dict.fromkeys(flat) if w not in vocab]
-    vocab.update(zip(new, itertools.count(len(vocab))))
+    vocab.new = []
     ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int32, count=len(flat))
-    return new, stems(new), ids, n_text, n_tag
+    return vocab.new, stems(vocab.new), ids, n_text, n_tag
 
 
 # A forked worker's inputs, inherited from the parent (Pool initargs are not pickled under fork).
@@ -83,7 +94,7 @@ _WORK: dict = {}
 
 def _init_worker(parent_pid: int, items, lexicon) -> None:
     die_with_parent(parent_pid)
-    _WORK["items"], _WORK["lexicon"], _WORK["vocab"] = items, lexicon, {}
+    _WORK["items"], _WORK["lexicon"], _WORK["vocab"] = items, lexicon, _Vocabulary()
     # Analysis builds no reference cycles; a collection would walk (and copy, page by page,
     # out of the parent's memory) every object inherited by the fork.
     gc.disable()
@@ -154,7 +165,7 @@ def analysed_chunks(docs, lexicon, n_jobs: int = 1) -> Iterator[Chunk]:
         finally:
             gc.unfreeze()
     else:
-        vocab: dict[str, int] = {}
+        vocab = _Vocabulary()
         for start, end in ranges:
             with gc_paused():
                 result = _analyse_chunk(items[start:end], lexicon, vocab)
