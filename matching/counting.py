@@ -147,18 +147,17 @@ def count_chunk(ids, n_text, n_tag, stem_of, gram_ptr, gram_ids):
 
 
 @njit(cache=True, nogil=True)
-def _shift_blocks(cols, lengths, gram_offset, tag_offset):
-    """Block ids to matrix columns, in place: n-grams after the stems, tags after the n-grams."""
+def _shift_blocks(cols, lengths, gram_offset, tag_offset, df):
+    """Block ids to matrix columns, in place (n-grams after the stems, tags after the n-grams),
+    each column's document frequency counted in ``df`` on the way."""
     at = 0
     for r in range(len(lengths)):
         block = r % 3
         end = at + lengths[r]
-        if block == 1:
-            for i in range(at, end):
-                cols[i] += gram_offset
-        elif block == 2:
-            for i in range(at, end):
-                cols[i] += tag_offset
+        shift = 0 if block == 0 else (gram_offset if block == 1 else tag_offset)
+        for i in range(at, end):
+            cols[i] += shift
+            df[cols[i]] += 1
         at = end
 
 
@@ -186,15 +185,15 @@ class ChunkCounts:
         """(counts CSR with sorted indices, document frequency of each column, n_stems, n_grams)."""
         n_stem, n_gram = len(self.features.vocabs["stem"]), len(self.features.vocabs["gram"])
         n_features = 2 * n_stem + n_gram
+        df = np.zeros(n_features, dtype=np.int64)
         for cols, lengths in zip(self.cols, self.lengths):
-            _shift_blocks(cols, lengths, n_stem, n_stem + n_gram)
+            _shift_blocks(cols, lengths, n_stem, n_stem + n_gram, df)
         # one array at a time, the chunks' arrays freed as soon as they are copied
         indices = _concat(self.cols, np.int32)
         data = _concat(self.counts, DTYPE)
         per_row = _concat(self.lengths, np.int64).reshape(-1, 3).sum(axis=1)
         indptr = np.zeros(len(per_row) + 1, dtype=np.int64)
         np.cumsum(per_row, out=indptr[1:])
-        df = np.bincount(indices, minlength=n_features)
         counts = sp.csr_matrix((data, indices, indptr), shape=(len(per_row), n_features), copy=False)
         counts.has_sorted_indices = True
         return counts, df, n_stem, n_gram
