@@ -18,13 +18,11 @@ over the words in that order, then n-grams.
 
 from __future__ import annotations
 
-import importlib.util
-import os
-
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
+from .index import compiled_passes
 from .corpus import Tokens, analysed_chunks, tokenize
 from .text import normalize_word, word_grams
 from .vectorize import BLOCKS, DTYPE, Weights
@@ -177,7 +175,7 @@ def weight_in_place(counts: sp.csr_matrix, idfs: dict, weights: Weights) -> sp.c
 def _counts(docs, lexicon, vocabs: dict, gram_spec, grow: bool, n_jobs: int):
     """(counts, df, n_stem, n_gram) of ``docs`` in ``vocabs`` (grown with ``grow``): counted
     chunk by chunk during the analysis (`counting`), or after it without numba."""
-    if compiled_counting():
+    if compiled_passes():
         from .counting import ChunkCounts
 
         counter = ChunkCounts(vocabs, gram_spec, grow)
@@ -188,14 +186,6 @@ def _counts(docs, lexicon, vocabs: dict, gram_spec, grow: bool, n_jobs: int):
     fmap, n_stem, n_gram = feature_map(tokens.words, tokens.stems, vocabs, gram_spec, grow)
     counts, df = count_matrix(tokens, fmap)
     return counts, df, n_stem, n_gram
-
-
-def compiled_counting() -> bool:
-    """Whether fits count with numba (`counting`): unless it is missing or ``MATCHING_KERNELS``
-    is "numpy" (as for the query kernels); both give the same matrix."""
-    if os.environ.get("MATCHING_KERNELS", "numba") == "numpy":
-        return False
-    return importlib.util.find_spec("numba") is not None
 
 
 def fit_matrix(docs, lexicon, weights: Weights, max_df: float = 1.0, n_jobs: int = 1):

@@ -86,7 +86,7 @@ def counting(request, monkeypatch):
     """Both ways of counting a fit's features: chunk by chunk in numba (`matching.counting`), and
     after the analysis in scipy (without numba)."""
     monkeypatch.setenv("MATCHING_KERNELS", request.param)
-    assert fitting.compiled_counting() == (request.param == "numba")
+    assert fitting.compiled_passes() == (request.param == "numba")
     return request.param
 
 
