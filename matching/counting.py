@@ -74,8 +74,9 @@ class FeatureTable:
 
 
 @njit(cache=True, nogil=True)
-def _run_lengths(keys, cols, counts, at):
-    """Sorted ``keys`` written as (distinct key, its count) from position ``at``; the new end."""
+def _run_lengths(keys, cols, counts, at, df):
+    """Sorted ``keys`` written as (distinct key, its count) from position ``at``, each distinct
+    key counted once more in ``df``; the new end."""
     keys.sort()
     n = len(keys)
     i = 0
@@ -85,16 +86,18 @@ def _run_lengths(keys, cols, counts, at):
             j += 1
         cols[at] = keys[i]
         counts[at] = j - i
+        df[keys[i]] += 1
         at += 1
         i = j
     return at
 
 
 @njit(cache=True, nogil=True)
-def count_chunk(ids, n_text, n_tag, stem_of, gram_ptr, gram_ids):
+def count_chunk(ids, n_text, n_tag, stem_of, gram_ptr, gram_ids, stem_df, gram_df, tag_df):
     """(feature ids, counts, lengths) of a chunk's documents: per document the stems of its text
     words, their n-grams, then the stems of its tag words, each block sorted by id with its
-    count; ``lengths[3 * doc + block]`` entries each."""
+    count; ``lengths[3 * doc + block]`` entries each. Adds the chunk's document frequencies to
+    the blocks' ``*_df``."""
     n_docs = len(n_text)
     bound = 0
     widest = 0
@@ -122,7 +125,7 @@ def count_chunk(ids, n_text, n_tag, stem_of, gram_ptr, gram_ids):
                 keys[m] = s
                 m += 1
         start = at
-        at = _run_lengths(keys[:m], cols, counts, at)
+        at = _run_lengths(keys[:m], cols, counts, at, stem_df)
         lengths[3 * d] = at - start
         m = 0
         for k in range(pos, text_end):
@@ -131,7 +134,7 @@ def count_chunk(ids, n_text, n_tag, stem_of, gram_ptr, gram_ids):
                 keys[m] = gram_ids[g]
                 m += 1
         start = at
-        at = _run_lengths(keys[:m], cols, counts, at)
+        at = _run_lengths(keys[:m], cols, counts, at, gram_df)
         lengths[3 * d + 1] = at - start
         m = 0
         for k in range(text_end, text_end + n_tag[d]):
@@ -140,25 +143,23 @@ def count_chunk(ids, n_text, n_tag, stem_of, gram_ptr, gram_ids):
                 keys[m] = s
                 m += 1
         start = at
-        at = _run_lengths(keys[:m], cols, counts, at)
+        at = _run_lengths(keys[:m], cols, counts, at, tag_df)
         lengths[3 * d + 2] = at - start
         pos = text_end + n_tag[d]
     return cols[:at].copy(), counts[:at].copy(), lengths
 
 
 @njit(cache=True, nogil=True)
-def _shift_blocks(cols, lengths, gram_offset, tag_offset, df):
-    """Block ids to matrix columns, in place (n-grams after the stems, tags after the n-grams),
-    each column's document frequency counted in ``df`` on the way."""
-    at = 0
+def _place(cols, lengths, gram_offset, tag_offset, out, at):
+    """A chunk's block ids written into ``out`` from ``at`` as matrix columns: n-grams after
+    the stems, tags after the n-grams."""
+    i = 0
     for r in range(len(lengths)):
         block = r % 3
-        end = at + lengths[r]
         shift = 0 if block == 0 else (gram_offset if block == 1 else tag_offset)
-        for i in range(at, end):
-            cols[i] += shift
-            df[cols[i]] += 1
-        at = end
+        for _ in range(lengths[r]):
+            out[at + i] = cols[i] + shift
+            i += 1
 
 
 class ChunkCounts:
@@ -170,36 +171,50 @@ class ChunkCounts:
         self.cols: list[np.ndarray] = []
         self.counts: list[np.ndarray] = []
         self.lengths: list[np.ndarray] = []
+        # per block: document frequency of each feature id (longer than the vocabulary)
+        self.df = {"stem": np.zeros(0, dtype=np.int64), "gram": np.zeros(0, dtype=np.int64),
+                   "tag": np.zeros(0, dtype=np.int64)}
 
     def add(self, chunk) -> None:
         """Count a `corpus.Chunk` (chunks in document order)."""
         f = self.features
         f.add_words(chunk.new_words, chunk.new_stems)
+        for block, vocab in (("stem", "stem"), ("gram", "gram"), ("tag", "stem")):
+            self._grow_df(block, len(f.vocabs[vocab]))
         cols, counts, lengths = count_chunk(chunk.ids, chunk.n_text, chunk.n_tag, f.stem_of.view(),
-                                            f.gram_ptr.view(), f.gram_ids.view())
+                                            f.gram_ptr.view(), f.gram_ids.view(), self.df["stem"],
+                                            self.df["gram"], self.df["tag"])
         self.cols.append(cols)
         self.counts.append(counts)
         self.lengths.append(lengths)
 
+    def _grow_df(self, block: str, size: int) -> None:
+        df = self.df[block]
+        if size > len(df):
+            grown = np.zeros(max(size, 2 * len(df)), dtype=np.int64)
+            grown[: len(df)] = df
+            self.df[block] = grown
+
     def assemble(self) -> tuple[sp.csr_matrix, np.ndarray, int, int]:
         """(counts CSR with sorted indices, document frequency of each column, n_stems, n_grams)."""
         n_stem, n_gram = len(self.features.vocabs["stem"]), len(self.features.vocabs["gram"])
-        n_features = 2 * n_stem + n_gram
-        df = np.zeros(n_features, dtype=np.int64)
-        for cols, lengths in zip(self.cols, self.lengths):
-            _shift_blocks(cols, lengths, n_stem, n_stem + n_gram, df)
-        # one array at a time, the chunks' arrays freed as soon as they are copied
-        indices = _concat(self.cols, np.int32)
-        data = _concat(self.counts, DTYPE)
-        per_row = _concat(self.lengths, np.int64).reshape(-1, 3).sum(axis=1)
+        for block, size in (("stem", n_stem), ("gram", n_gram), ("tag", n_stem)):
+            self._grow_df(block, size)  # a frozen vocabulary, no chunk
+        df = np.concatenate([self.df["stem"][:n_stem], self.df["gram"][:n_gram], self.df["tag"][:n_stem]])
+        per_row = (np.concatenate(self.lengths) if self.lengths else np.zeros(0, dtype=np.int64)).reshape(-1, 3).sum(axis=1)
         indptr = np.zeros(len(per_row) + 1, dtype=np.int64)
         np.cumsum(per_row, out=indptr[1:])
-        counts = sp.csr_matrix((data, indices, indptr), shape=(len(per_row), n_features), copy=False)
+        # Written chunk by chunk, each chunk's arrays freed once copied: the output's pages are
+        # touched only as they are written, so memory holds about one copy of the counts.
+        indices = np.empty(indptr[-1], dtype=np.int32)
+        data = np.empty(indptr[-1], dtype=DTYPE)
+        at = 0
+        self.cols.reverse(), self.counts.reverse(), self.lengths.reverse()
+        while self.cols:
+            cols, counts, lengths = self.cols.pop(), self.counts.pop(), self.lengths.pop()
+            _place(cols, lengths, n_stem, n_stem + n_gram, indices, at)
+            data[at : at + len(counts)] = counts
+            at += len(counts)
+        counts = sp.csr_matrix((data, indices, indptr), shape=(len(per_row), len(df)), copy=False)
         counts.has_sorted_indices = True
         return counts, df, n_stem, n_gram
-
-
-def _concat(arrays: list, dtype) -> np.ndarray:
-    out = np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
-    arrays.clear()
-    return out
