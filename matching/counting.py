@@ -93,6 +93,18 @@ def _run_lengths(keys, cols, counts, at, df):
 
 
 @njit(cache=True, nogil=True)
+def _stems_of(ids, lo, hi, stem_of, keys):
+    """The stem ids of words ``ids[lo:hi]`` that have one, into ``keys``; how many."""
+    m = 0
+    for k in range(lo, hi):
+        s = stem_of[ids[k]]
+        if s >= 0:
+            keys[m] = s
+            m += 1
+    return m
+
+
+@njit(cache=True, nogil=True)
 def count_chunk(ids, n_text, n_tag, stem_of, gram_ptr, gram_ids, stem_df, gram_df, tag_df):
     """(feature ids, counts, lengths) of a chunk's documents: per document the stems of its text
     words, their n-grams, then the stems of its tag words, each block sorted by id with its
@@ -118,34 +130,21 @@ def count_chunk(ids, n_text, n_tag, stem_of, gram_ptr, gram_ids, stem_df, gram_d
     pos = 0
     for d in range(n_docs):
         text_end = pos + n_text[d]
-        m = 0
-        for k in range(pos, text_end):
-            s = stem_of[ids[k]]
-            if s >= 0:
-                keys[m] = s
-                m += 1
-        start = at
-        at = _run_lengths(keys[:m], cols, counts, at, stem_df)
-        lengths[3 * d] = at - start
+        m = _stems_of(ids, pos, text_end, stem_of, keys)
+        lengths[3 * d] = _run_lengths(keys[:m], cols, counts, at, stem_df) - at
+        at += lengths[3 * d]
         m = 0
         for k in range(pos, text_end):
             w = ids[k]
             for g in range(gram_ptr[w], gram_ptr[w + 1]):
                 keys[m] = gram_ids[g]
                 m += 1
-        start = at
-        at = _run_lengths(keys[:m], cols, counts, at, gram_df)
-        lengths[3 * d + 1] = at - start
-        m = 0
-        for k in range(text_end, text_end + n_tag[d]):
-            s = stem_of[ids[k]]
-            if s >= 0:
-                keys[m] = s
-                m += 1
-        start = at
-        at = _run_lengths(keys[:m], cols, counts, at, tag_df)
-        lengths[3 * d + 2] = at - start
+        lengths[3 * d + 1] = _run_lengths(keys[:m], cols, counts, at, gram_df) - at
+        at += lengths[3 * d + 1]
         pos = text_end + n_tag[d]
+        m = _stems_of(ids, text_end, pos, stem_of, keys)
+        lengths[3 * d + 2] = _run_lengths(keys[:m], cols, counts, at, tag_df) - at
+        at += lengths[3 * d + 2]
     return cols[:at].copy(), counts[:at].copy(), lengths
 
 
