@@ -126,6 +126,10 @@ def test_processes_and_chunks_do_not_change_the_fit(monkeypatch, counting):
     monkeypatch.setattr(corpus_module, "CHUNK_SIZE", 37)
     monkeypatch.setattr(corpus_module, "PARALLEL_MIN_DOCS", 10)
     monkeypatch.setattr(fitting, "WEIGHT_ROWS", 29)
+    if counting == "numba":
+        from matching import counting as counting_module
+
+        monkeypatch.setattr(counting_module, "GROUP", 3)  # chunks' counts joined in groups
     assert_same_space(expected, fitting.fit_matrix(docs, lex, weights, n_jobs=1))
     assert_same_space(expected, fitting.fit_matrix(docs, lex, weights, n_jobs=2))
     assert_same_space(expected, fitting.fit_matrix(docs, lex, weights, n_jobs=-1))
