@@ -161,8 +161,8 @@ def _place(cols, lengths, gram_offset, tag_offset, out, at):
             i += 1
 
 
-# Chunks whose counts are joined into one array as they come (see `ChunkCounts.add`).
-GROUP = 32
+# Entries from which the chunks' counts are joined into one array (see `ChunkCounts.add`).
+GROUP_ENTRIES = 8 << 20
 
 
 class ChunkCounts:
@@ -174,7 +174,8 @@ class ChunkCounts:
         self.cols: list[np.ndarray] = []
         self.counts: list[np.ndarray] = []
         self.lengths: list[np.ndarray] = []
-        self._grouped = 0  # the first entries of the lists above hold groups of GROUP chunks
+        self._grouped = 0  # the first entries of the lists above hold groups of chunks
+        self._loose = 0  # entries in the chunks after them
         # per block: document frequency of each feature id (longer than the vocabulary)
         self.df = {"stem": np.zeros(0, dtype=np.int64), "gram": np.zeros(0, dtype=np.int64),
                    "tag": np.zeros(0, dtype=np.int64)}
@@ -191,13 +192,15 @@ class ChunkCounts:
         self.cols.append(cols)
         self.counts.append(counts)
         self.lengths.append(lengths)
-        if len(self.cols) - self._grouped >= GROUP:
+        self._loose += len(cols)
+        if self._loose >= GROUP_ENTRIES:
             # A chunk's arrays (~2 MB) come from the heap, and freed they stay in the process
-            # (+1.3 GB at the end of a 2,000,000-document fit); groups of chunks are large
-            # enough to be mapped apart, and go back to the system when freed.
+            # (+1.3 GB at the end of a 2,000,000-document fit); a group's are larger than
+            # malloc's largest mmap threshold (32 MB), mapped apart, and go back when freed.
             for parts in (self.cols, self.counts, self.lengths):
                 parts[self._grouped :] = [np.concatenate(parts[self._grouped :])]
             self._grouped += 1
+            self._loose = 0
 
     def _grow_df(self, block: str, size: int) -> None:
         df = self.df[block]

@@ -129,7 +129,7 @@ def test_processes_and_chunks_do_not_change_the_fit(monkeypatch, counting):
     if counting == "numba":
         from matching import counting as counting_module
 
-        monkeypatch.setattr(counting_module, "GROUP", 3)  # chunks' counts joined in groups
+        monkeypatch.setattr(counting_module, "GROUP_ENTRIES", 500)  # chunks' counts joined in groups
     assert_same_space(expected, fitting.fit_matrix(docs, lex, weights, n_jobs=1))
     assert_same_space(expected, fitting.fit_matrix(docs, lex, weights, n_jobs=2))
     assert_same_space(expected, fitting.fit_matrix(docs, lex, weights, n_jobs=-1))
