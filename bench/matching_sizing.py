@@ -3,7 +3,8 @@
     .venv/bin/python bench/matching_sizing.py --n 2000000 --queries 50
 
 Fits MatchEngine once on ``n`` synthetic documents (bench/matching_speed.py's generator),
-computes the exhaustive answers (with the benchmark's rules) once, then for each champion size
+prints its time (CPU of the parent and of the analysis processes) and its peak memory (growth of
+VmHWM, the documents already loaded) beside the index, computes the exhaustive answers (with the benchmark's rules) once, then for each champion size
 rebuilds the champion lists and, for each query budget, measures overlap@10 with the exhaustive
 answer and the median CPU time per query. Prints a markdown table and the load average.
 """
@@ -21,6 +22,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from matching_fit import rss_kib  # noqa: E402
 from matching_speed import make_docs, rules_for  # noqa: E402
 
 from matching import MatchEngine  # noqa: E402
@@ -42,11 +44,16 @@ def main() -> None:
     docs = make_docs(args.n, seed=1, prefix="d")
     qs = make_docs(args.queries, seed=2, prefix="q", length=(8, 25))
     print(f"generated {args.n:,} documents in {time.perf_counter() - t:.0f} s", flush=True)
-    t, c = time.perf_counter(), time.process_time()
+    rss_before = rss_kib("VmRSS")
+    t, c = time.perf_counter(), os.times()
     engine = MatchEngine(gram_mode=args.gram_mode).fit(docs)
-    print(f"fitted in {time.perf_counter() - t:.0f} s wall, {time.process_time() - c:.0f} s cpu in the parent "
-          f"(analysis processes not counted); index {engine.nbytes() / 2**20:,.0f} MiB; "
-          f"load average {os.getloadavg()[0]:.2f}", flush=True)
+    c2 = os.times()
+    children = c2.children_user + c2.children_system - c.children_user - c.children_system
+    peak = (rss_kib("VmHWM") - rss_before) / 1024
+    index_mib = engine.nbytes() / 2**20
+    print(f"fitted in {time.perf_counter() - t:.0f} s wall, {c2.user + c2.system - c.user - c.system:.0f} s cpu in "
+          f"the parent (+ {children:.0f} s in the analysis processes); index {index_mib:,.0f} MiB, peak RSS growth "
+          f"{peak:,.0f} MiB ({peak / index_mib:.2f}x the index); load average {os.getloadavg()[0]:.2f}", flush=True)
     del docs
     gc.collect()
     rules = [Rules.coerce(rules_for(q)) for q in qs]

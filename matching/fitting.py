@@ -11,6 +11,10 @@ analysed; the count matrix of all three blocks comes out of one sparse product
 normalisations run in place on its data array with scikit-learn's own row kernel, so the
 floats are bit for bit those of the reference.
 
+With numba (the default), the counts are made chunk by chunk while the next chunks are still
+being analysed (`counting`): the product and its two conversions took 2.9 s of CPU at 300,000
+documents, after the analysis (~19 s at 2,000,000). The product path stays for ``MATCHING_KERNELS=numpy``.
+
 Feature ids follow first appearance, exactly as in `vectorize.count_blocks`: words are numbered
 in the order they first appear in the documents (chunks merged in order), stems are numbered
 over the words in that order, then n-grams.
@@ -22,7 +26,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
-from .corpus import Tokens, tokenize
+from .corpus import Tokens, analysed_chunks, tokenize
+from .index import compiled_passes
 from .text import normalize_word, word_grams
 from .vectorize import BLOCKS, DTYPE, Weights
 
@@ -171,14 +176,27 @@ def weight_in_place(counts: sp.csr_matrix, idfs: dict, weights: Weights) -> sp.c
     return counts
 
 
+def _counts(docs, lexicon, vocabs: dict, gram_spec, grow: bool, n_jobs: int):
+    """(counts, df, n_stem, n_gram) of ``docs`` in ``vocabs`` (grown with ``grow``): counted
+    chunk by chunk during the analysis (`counting`), or after it without numba."""
+    if compiled_passes():
+        from .counting import ChunkCounts
+
+        counter = ChunkCounts(vocabs, gram_spec, grow)
+        for chunk in analysed_chunks(docs, lexicon, n_jobs):
+            counter.add(chunk)
+        return counter.assemble()
+    tokens = tokenize(docs, lexicon, n_jobs)
+    fmap, n_stem, n_gram = feature_map(tokens.words, tokens.stems, vocabs, gram_spec, grow)
+    counts, df = count_matrix(tokens, fmap)
+    return counts, df, n_stem, n_gram
+
+
 def fit_matrix(docs, lexicon, weights: Weights, max_df: float = 1.0, n_jobs: int = 1):
     """(vocabs, idfs, matrix) of ``docs``: what `vectorize.fit_space` then `vectorize.vectorize`
     give, faster and leaner."""
-    tokens = tokenize(docs, lexicon, n_jobs)
     vocabs = {"stem": {}, "gram": {}}
-    fmap, n_stem, n_gram = feature_map(tokens.words, tokens.stems, vocabs, weights.gram_spec, grow=True)
-    counts, df = count_matrix(tokens, fmap)
-    del tokens, fmap
+    counts, df, n_stem, n_gram = _counts(docs, lexicon, vocabs, weights.gram_spec, True, n_jobs)
     if max_df < 1.0:
         counts, df, n_stem, n_gram = drop_common(counts, df, vocabs, n_stem, n_gram, max_df)
     vocabs["tag"] = vocabs["stem"]
@@ -197,9 +215,6 @@ def fit_matrix(docs, lexicon, weights: Weights, max_df: float = 1.0, n_jobs: int
 
 def transform_matrix(docs, lexicon, vocabs, idfs, weights: Weights, n_jobs: int = 1) -> sp.csr_matrix:
     """Vectors of ``docs`` in a frozen feature space (what `vectorize.vectorize` gives)."""
-    tokens = tokenize(docs, lexicon, n_jobs)
     frozen = {"stem": vocabs["stem"], "gram": vocabs["gram"]}
-    fmap, _, _ = feature_map(tokens.words, tokens.stems, frozen, weights.gram_spec, grow=False)
-    counts, _ = count_matrix(tokens, fmap)
-    del tokens, fmap
+    counts = _counts(docs, lexicon, frozen, weights.gram_spec, False, n_jobs)[0]
     return weight_in_place(counts, idfs, weights)

@@ -47,6 +47,12 @@ def champion_lists(csc: sp.csc_matrix, size: int | None) -> sp.csc_matrix | None
     long = np.flatnonzero(lens > size)
     if long.size == 0:
         return None
+    if compiled_passes():
+        from .champions import champion_arrays
+
+        out = sp.csc_matrix(champion_arrays(csc.indptr, csc.indices, csc.data, size)[::-1], shape=csc.shape)
+        out.has_sorted_indices = True
+        return out
     keep = np.ones(csc.nnz, dtype=bool)
     data = csc.data
     for j in long.tolist():
@@ -65,6 +71,15 @@ def champion_lists(csc: sp.csc_matrix, size: int | None) -> sp.csc_matrix | None
     out = sp.csc_matrix((data[keep], csc.indices[keep], indptr), shape=csc.shape)
     out.has_sorted_indices = True
     return out
+
+
+def compiled_passes() -> bool:
+    """Whether the fit's bulk passes run in numba (`champions`, `counting`): as for the query
+    kernels, unless numba is missing or ``MATCHING_KERNELS`` is "numpy" (same results)."""
+    import importlib.util
+    import os
+
+    return os.environ.get("MATCHING_KERNELS", "numba") != "numpy" and importlib.util.find_spec("numba") is not None
 
 
 AUTO = "auto"

@@ -20,7 +20,7 @@ from functools import lru_cache
 from itertools import compress
 from pathlib import Path
 
-from .text import stem, tokens
+from .text import stem, stems as stems_of, tokens
 
 DATA_DIR = Path(__file__).parent / "data"
 SHIPPED = {"fr-admin": DATA_DIR / "sigles_administration_fr.csv"}
@@ -108,7 +108,7 @@ class Lexicon:
         in the text too. ``raw_text`` (the text as written) decides the "stricte" terms."""
         if not words:
             return []
-        stems = list(map(stem, words))  # stem is lru_cache'd: map keeps the hits in C
+        stems = stems_of(words)
         if self._singles.isdisjoint(stems) and self._pairs.isdisjoint(zip(stems, stems[1:])):
             return []  # most texts: no form here
         return self._find_in_stems(stems, raw_text)

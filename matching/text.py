@@ -96,11 +96,31 @@ def is_content_word(token: str) -> bool:
     return not is_stop_word(token)
 
 
+class _Memo(dict):
+    """A function's results by argument, computed on a miss: ``memo.__getitem__`` as the
+    function given to map() or filter() is a plain dict lookup for the arguments already seen,
+    about twice as fast as an lru_cache'd call (no key to build, no recency list to update).
+    Cleared when it reaches ``size`` entries."""
+
+    def __init__(self, function, size: int):
+        super().__init__()
+        self.function, self.size = function, size
+
+    def __missing__(self, key):
+        if len(self) >= self.size:
+            self.clear()
+        value = self[key] = self.function(key)
+        return value
+
+
+_CONTENT_WORDS = _Memo(is_content_word, 500_000)
+
+
 def tokens(text: str) -> list[str]:
     """Folded surface tokens without stop words, the unit that the engine indexes."""
-    # filter() over an lru_cache'd predicate stays in C for the words already seen: about
-    # 3x faster than a Python loop, and tokenisation is most of a fit's time.
-    return list(filter(is_content_word, surface_tokens(text)))
+    # filter() over a memoised predicate stays in C for the words already seen: about 3x
+    # faster than a Python loop, and tokenisation is most of a fit's time.
+    return list(filter(_CONTENT_WORDS.__getitem__, surface_tokens(text)))
 
 
 def _ends(word: str, suffix: str, min_len: int) -> bool:
@@ -189,6 +209,14 @@ def stem(word: str) -> str:
         if _ends(s, "ique", 4):
             s = s[:-4] + "ic"
     return strip_accents(_norm_tail(strip_accents(s)))
+
+
+_STEMS = _Memo(stem, 200_000)
+
+
+def stems(words: list[str]) -> list[str]:
+    """``[stem(w) for w in words]``, through a dict of the words already stemmed (`_Memo`)."""
+    return list(map(_STEMS.__getitem__, words))
 
 
 def char_ngrams(word: str, sizes: tuple[int, ...]) -> list[str]:

@@ -81,16 +81,25 @@ WEIGHTS = [
 ]
 
 
+@pytest.fixture(params=["numba", "numpy"])
+def counting(request, monkeypatch):
+    """Both ways of counting a fit's features: chunk by chunk in numba (`matching.counting`), and
+    after the analysis in scipy (without numba)."""
+    monkeypatch.setenv("MATCHING_KERNELS", request.param)
+    assert fitting.compiled_passes() == (request.param == "numba")
+    return request.param
+
+
 @pytest.mark.parametrize("weights", WEIGHTS, ids=["char4", "char35-no-tags", "affix"])
 @pytest.mark.parametrize("lexicon", [None, "fr-admin"])
-def test_fit_matrix_is_the_reference_fit_bit_for_bit(weights, lexicon):
+def test_fit_matrix_is_the_reference_fit_bit_for_bit(weights, lexicon, counting):
     docs = corpus(400)
     lex = load_lexicon(lexicon)
     assert_same_space(reference_fit(docs, lex, weights), fitting.fit_matrix(docs, lex, weights))
 
 
 @pytest.mark.parametrize("max_df", [0.05, 0.5])
-def test_max_df_drops_the_same_features(max_df):
+def test_max_df_drops_the_same_features(max_df, counting):
     docs, lex, weights = corpus(300), load_lexicon("fr-admin"), WEIGHTS[0]
     expected = reference_fit(docs, lex, weights, max_df)
     got = fitting.fit_matrix(docs, lex, weights, max_df)
@@ -98,7 +107,7 @@ def test_max_df_drops_the_same_features(max_df):
     assert_same_space(expected, got)
 
 
-def test_empty_and_tiny_fits():
+def test_empty_and_tiny_fits(counting):
     lex, weights = load_lexicon("fr-admin"), WEIGHTS[0]
     for docs in ([], [Document(1, "le la"), Document(2, "urbanisme", ("PLU",))]):
         assert_same_space(reference_fit(docs, lex, weights), fitting.fit_matrix(docs, lex, weights))
@@ -111,18 +120,22 @@ def test_documents_without_any_word_can_be_fitted():
     assert engine.query(Document("q", "urbanisme"), k=3) == []
 
 
-def test_processes_and_chunks_do_not_change_the_fit(monkeypatch):
+def test_processes_and_chunks_do_not_change_the_fit(monkeypatch, counting):
     docs, lex, weights = corpus(500, seed=3), load_lexicon("fr-admin"), WEIGHTS[0]
     expected = fitting.fit_matrix(docs, lex, weights, n_jobs=1)
     monkeypatch.setattr(corpus_module, "CHUNK_SIZE", 37)
     monkeypatch.setattr(corpus_module, "PARALLEL_MIN_DOCS", 10)
     monkeypatch.setattr(fitting, "WEIGHT_ROWS", 29)
+    if counting == "numba":
+        from matching import counting as counting_module
+
+        monkeypatch.setattr(counting_module, "GROUP_ENTRIES", 500)  # chunks' counts joined in groups
     assert_same_space(expected, fitting.fit_matrix(docs, lex, weights, n_jobs=1))
     assert_same_space(expected, fitting.fit_matrix(docs, lex, weights, n_jobs=2))
     assert_same_space(expected, fitting.fit_matrix(docs, lex, weights, n_jobs=-1))
 
 
-def test_transform_is_the_reference_vectorize():
+def test_transform_is_the_reference_vectorize(counting):
     docs, queries = corpus(300), corpus(80, seed=7)  # queries bring words the fit never saw
     engine = MatchEngine().fit(docs)
     lex = engine._lexicon()
@@ -158,6 +171,9 @@ PEAK_SCRIPT = textwrap.dedent(
     from tests.matching.test_fit import corpus
     from matching import MatchEngine
     docs = corpus({n})
+    # a first tiny fit loads numba and the compiled counting (~25 MB of Python objects, once per
+    # process, whatever the corpus): not what the fit of these documents holds
+    MatchEngine(n_jobs=1).fit(corpus(5))
     engine = MatchEngine(n_jobs=1)
     tracemalloc.start()
     engine.fit(docs)

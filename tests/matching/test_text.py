@@ -51,3 +51,16 @@ def test_other_scripts_emoji_and_long_tokens():
 def test_subword_features():
     assert affixes("amenagement", (4, 6)) == ["amen|", "amenag|", "|ment"]
     assert " am" in char_ngrams("amenagement", (3,))
+
+
+def test_memo_gives_the_function_results_and_stays_bounded():
+    from matching.text import _Memo, stem, stems
+
+    calls = []
+    memo = _Memo(lambda w: calls.append(w) or w.upper(), size=3)
+    assert list(map(memo.__getitem__, ["a", "b", "a", "c"])) == ["A", "B", "A", "C"]
+    assert calls == ["a", "b", "c"]  # each argument computed once
+    memo["d"]  # full: cleared, then "d" stored
+    assert dict(memo) == {"d": "D"}
+    words = ["communaux", "communale", "ingénieure", "ingénieure", "x"]
+    assert stems(words) == [stem(w) for w in words]
