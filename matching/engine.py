@@ -50,7 +50,7 @@ class MatchEngine(QueryMixin, RetrievalMixin, BaseEstimator):
       first; the common character n-grams that add a little to every row last). None or 0:
       every feature. Smaller is faster and less exact;
     - these three default to "auto": 2,000 / 100 / 30,000 up to 100,000 documents, then
-      growing with the index (`index.auto_sizes`), which keeps overlap@10 with the exhaustive
+      growing with the index (`sizes.auto_sizes`), which keeps overlap@10 with the exhaustive
       top-10 at 0.996 at 100,000 documents and 0.993 at 1,000,000 (bench/README-matching.md);
     - ``min_score``: relevance floor; ``query`` and ``query_many`` return only documents
       scoring at least this (never padded to k). The default is calibrated so that

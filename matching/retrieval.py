@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .index import resolve, top_k
+from .index import top_k
+from .sizes import resolve
 from .rules import eligible, kernel_rules
 
 _KERNELS: list = []
@@ -37,7 +38,7 @@ class RetrievalMixin:
     ``indices`` (sorted feature ids) and ``data`` (their weights): a CSR row or a `QueryVector`."""
 
     def _sizes(self) -> tuple[int | None, int]:
-        """(query_budget, rerank_size) as numbers for the current index ("auto": `index.auto_sizes`)."""
+        """(query_budget, rerank_size) as numbers for the current index ("auto": `sizes.auto_sizes`)."""
         n = self.index_.n_main
         return resolve(getattr(self, "query_budget", None), n, 1), resolve(self.rerank_size, n, 2)
 

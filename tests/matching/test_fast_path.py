@@ -215,7 +215,7 @@ def test_overlap_at_k_is_one_where_the_fast_path_is_exact():
 
 
 def test_auto_sizes_grow_with_the_index():
-    from matching.index import auto_sizes
+    from matching.sizes import auto_sizes
 
     assert auto_sizes(0) == auto_sizes(100_000) == (2000, 30_000, 100)
     assert auto_sizes(1_000_000) == (20_000, 300_000, 1000)
