@@ -23,6 +23,8 @@ TESTED_ON_BOTH = {
     "pairings/services/queue_ranking.py": ["tests/services/test_queue_ranking.py",
                                            "tests/services/test_pairing_queue_pages.py"],
     "pairings/services/queue_rows.py": ["tests/services/test_pairing_queue_pages.py"],
+    "pairings/services/queue_sql.py": ["tests/services/test_queue_ranking.py",
+                                       "tests/services/test_pairing_queue_pages.py"],
     "statistics/grouping.py": ["tests/services/test_statistics_grouping.py"],
     "suggestions/services.py": ["tests/services/test_suggestions.py", "tests/services/test_labels_reranker.py"],
     "suggestions/snapshot_rows.py": ["tests/services/test_snapshot_store.py"],

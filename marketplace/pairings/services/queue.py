@@ -34,6 +34,7 @@ from marketplace.pairings.services.notify import everyone, tell
 from marketplace.pairings.services import queue_ranking as ranking
 from marketplace.pairings.services.queue_items import QueueItem, QueuePage, availability, rules
 from marketplace.pairings.services.queue_rows import shown_rows
+from marketplace.pairings.services.queue_sql import serial_plans
 from marketplace.pairings.services.queue_ranking import AT_CAPACITY_FACTOR, DEFAULT_CAPACITY, SIMILAR_REFUSAL_FACTOR  # noqa: F401
 
 # Kinds of rejection; free text says the rest. "Hors sujet" was missing: it is the one rejection
@@ -161,7 +162,7 @@ def queue_page(user, page: int = 1, sort: str = "score", per_page: int = PAGE_SI
     rows, and only the page's rows are loaded."""
     sort = sort if sort in SORTS else "score"
     base = _waiting(user, **filters)
-    ranking.serial_plans()
+    serial_plans()
     page = page if 1 <= page and (page - 1) * per_page < DEEPEST_ROW else 1
     start = (page - 1) * per_page
     total, more = _counted(base, start, per_page)

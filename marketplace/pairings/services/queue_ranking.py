@@ -23,13 +23,14 @@ from datetime import datetime, timedelta
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Integer, and_, any_, bindparam, case, exists, func, join, literal, or_, select, text
+from sqlalchemy import Integer, and_, any_, bindparam, case, exists, func, join, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from marketplace.core.extensions import db
 from marketplace.models import (AgentCapacity, CollectivityDepartement, Engagement, Need, Pairing, SkillOffer,
                                 Suggestion, User)
+from marketplace.pairings.services.queue_sql import connection, postgresql
 
 AT_CAPACITY_FACTOR = 0.5
 SIMILAR_REFUSAL_FACTOR = 0.8
@@ -68,36 +69,6 @@ class Row(NamedTuple):
     capacity: int
     similar: list[str]  # the reasons of the agent's similar refusals ("" when none was given)
     departement: str
-
-
-def serial_plans() -> None:
-    """No parallel workers for the rest of this transaction (PostgreSQL): the queue's statements
-    read a few hundred rows along indexes, and starting the workers cost 44 of 53 ms of the best
-    scores' statement on the loaded 2-core bench machine."""
-    if postgresql():
-        db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-
-
-def postgresql() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
-
-
-def connection():
-    """The session's connection, for Core rows without the ORM's row processing (which cost more
-    than reading the rows), after flushing pending changes as Session.execute's autoflush would."""
-    db.session.flush()
-    return db.session.connection()
-
-
-def among(column, ids):
-    """`column IN ids`; on PostgreSQL `column = ANY(one array parameter)`, the same statement
-    whatever the number of ids: a page ranks the rows of some 300 agents, and rendering then
-    converting 300 parameters twice a view cost SQLAlchemy and psycopg ~20 ms of CPU, and
-    PostgreSQL planned each new statement text afresh."""
-    ids = sorted(ids)
-    if postgresql():
-        return column == any_(literal(ids, ARRAY(Integer)))
-    return column.in_(ids)
 
 
 @cache
@@ -208,7 +179,7 @@ def _agent_loads_statement(on_postgresql: bool):
     """agent_loads' statement, built once per process (the agents' ids are its parameter)."""
     agents = bindparam("agent_ids", type_=ARRAY(Integer)) if on_postgresql else bindparam("agent_ids", expanding=True)
 
-    def among_agents(column):  # one array parameter on PostgreSQL (see among), named twice
+    def among_agents(column):  # one array parameter on PostgreSQL (see queue_sql), named twice
         return column == any_(agents) if on_postgresql else column.in_(agents)
 
     capacity = case((AgentCapacity.user_id.is_(None), DEFAULT_CAPACITY),

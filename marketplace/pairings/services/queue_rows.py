@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
 from marketplace.models import Collectivity, CollectivityDepartement, Need, Pairing, SkillOffer, Suggestion, User
-from marketplace.pairings.services.queue_ranking import connection, postgresql
+from marketplace.pairings.services.queue_sql import connection, postgresql
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +93,7 @@ def _statement(on_postgresql: bool):
     # string_agg on PostgreSQL, group_concat on SQLite, along the link table's primary key.
     departements = (select(func.aggregate_strings(CollectivityDepartement.departement_code, ","))
                     .where(CollectivityDepartement.collectivity_id == host.id).correlate(host).scalar_subquery())
-    # One array parameter on PostgreSQL (see queue_ranking.among), an expanding IN elsewhere.
+    # One array parameter on PostgreSQL (see queue_sql), an expanding IN elsewhere.
     chosen = (Suggestion.id == any_(bindparam("ids", type_=ARRAY(Integer))) if on_postgresql
               else Suggestion.id.in_(bindparam("ids", expanding=True)))
     return (
